@@ -1,0 +1,240 @@
+"""Checks on the committed geography files written by scripts/build_geodata.py."""
+
+import csv
+import importlib.util
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import shapely
+from shapely.geometry import Point, shape
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+REFERENCE = REPO.parent / "shared" / "reference" / "alabama-judicial-circuits.csv"
+OCD_AL = "ocd-division/country:us/state:al"
+
+
+def load_script():
+    """Import scripts/build_geodata.py as a module."""
+    path = REPO / "scripts" / "build_geodata.py"
+    spec = importlib.util.spec_from_file_location("build_geodata", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def counties():
+    """Alabama county features keyed by FIPS, with shapely geometries."""
+    collection = json.loads((DATA / "al" / "counties.geojson").read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    return {f["id"]: (f["properties"], shape(f["geometry"])) for f in collection["features"]}
+
+
+@pytest.fixture(scope="module")
+def districts():
+    """The parsed districts.json."""
+    return json.loads((DATA / "al" / "districts.json").read_text(encoding="utf-8"))
+
+
+def read_csv(path):
+    """Rows of a CSV file as dicts."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_67_alabama_counties_match_reference(counties):
+    reference = {row["county_fips"]: row["county"] for row in read_csv(REFERENCE)}
+    assert len(counties) == 67
+    assert all(fips.startswith("01") for fips in counties)
+    assert {fips: props["name"] for fips, (props, _) in counties.items()} == reference
+    for fips, (props, _) in counties.items():
+        assert props == {"fips": fips, "name": props["name"], "state": "AL"}
+
+
+def test_county_geometries_valid(counties):
+    for fips, (_, geometry) in counties.items():
+        assert geometry.geom_type in ("Polygon", "MultiPolygon"), fips
+        assert geometry.is_valid and not geometry.is_empty, fips
+        assert geometry.area > 0, fips
+        for polygon in getattr(geometry, "geoms", [geometry]):
+            assert shapely.is_ccw(polygon.exterior), fips
+            assert not any(shapely.is_ccw(ring) for ring in polygon.interiors), fips
+
+
+def test_circuits_match_reference(districts):
+    expected = {}
+    for row in read_csv(REFERENCE):
+        expected.setdefault(f"{OCD_AL}/circuit:{row['circuit']}", set()).add(row["county_fips"])
+    actual = {d["id"]: set(d["counties"]) for d in districts["districts"]
+              if d["boundary"] == "counties"}
+    assert actual == expected
+
+
+def test_every_county_in_exactly_one_circuit(counties, districts):
+    assigned = Counter(
+        fips for d in districts["districts"] if d["boundary"] == "counties"
+        for fips in d["counties"]
+    )
+    assert set(assigned) == set(counties)
+    assert set(assigned.values()) == {1}
+
+
+def test_district_ids_and_names(districts):
+    assert districts["state"] == "AL"
+    assert districts["boundary_accuracy_m"] >= 500
+    ids = [d["id"] for d in districts["districts"]]
+    assert len(ids) == len(set(ids)) == 42
+    circuits = [d for d in districts["districts"] if d["boundary"] == "counties"]
+    assert [d["id"] for d in circuits] == [f"{OCD_AL}/circuit:{n}" for n in range(1, 42)]
+    names = {d["slug"]: d["name"] for d in circuits}
+    assert names["al-circuit-1"] == "1st Judicial Circuit"
+    assert names["al-circuit-2"] == "2nd Judicial Circuit"
+    assert names["al-circuit-3"] == "3rd Judicial Circuit"
+    assert names["al-circuit-11"] == "11th Judicial Circuit"
+    assert names["al-circuit-12"] == "12th Judicial Circuit"
+    assert names["al-circuit-13"] == "13th Judicial Circuit"
+    assert names["al-circuit-22"] == "22nd Judicial Circuit"
+    assert names["al-circuit-41"] == "41st Judicial Circuit"
+    assert names["al-circuit-10"] == "10th Judicial Circuit (Birmingham Division)"
+    for d in districts["districts"]:
+        assert d["office"] == "District Attorney"
+        assert d["slug"] == d["id"].removeprefix("ocd-division/country:us/state:").replace(
+            "/division:", "-").replace("/circuit:", "-circuit-")
+        assert d["description"].endswith(".")
+
+
+def test_descriptions_list_counties(districts):
+    by_slug = {d["slug"]: d for d in districts["districts"]}
+    assert by_slug["al-circuit-1"]["description"] == "Choctaw, Clarke and Washington counties."
+    assert by_slug["al-circuit-6"]["description"] == "Tuscaloosa County."
+    assert by_slug["al-circuit-3"]["description"] == "Barbour and Bullock counties."
+
+
+def test_bessemer_division_is_unmapped(districts):
+    by_slug = {d["slug"]: d for d in districts["districts"]}
+    bessemer = by_slug["al-circuit-10-bessemer"]
+    assert bessemer["id"] == f"{OCD_AL}/circuit:10/division:bessemer"
+    assert bessemer["name"] == "10th Judicial Circuit (Bessemer Division)"
+    assert bessemer["boundary"] == "unmapped"
+    assert bessemer["counties"] == ["01073"]
+    assert "geometry" not in bessemer
+    assert "Bessemer" in by_slug["al-circuit-10"]["description"]
+
+
+def test_circuits_cover_the_state(counties, districts):
+    geometry = {fips: g for fips, (_, g) in counties.items()}
+    circuits = [
+        shapely.union_all([geometry[f] for f in d["counties"]])
+        for d in districts["districts"] if d["boundary"] == "counties"
+    ]
+    union = shapely.union_all(circuits)
+    total = sum(g.area for g in geometry.values())
+    assert union.area == pytest.approx(total, rel=1e-6)
+    assert sum(c.area for c in circuits) == pytest.approx(total, rel=1e-6)
+
+
+@pytest.mark.parametrize(("lat", "lon", "fips"), [
+    (33.2098, -87.5692, "01125"),  # Tuscaloosa
+    (32.3668, -86.3000, "01101"),  # Montgomery
+    (30.6954, -88.0399, "01097"),  # Mobile
+    (34.7304, -86.5861, "01089"),  # Huntsville
+])
+def test_known_points(counties, lat, lon, fips):
+    hits = [f for f, (_, g) in counties.items() if g.covers(Point(lon, lat))]
+    assert hits == [fips]
+
+
+def test_state_json():
+    state = json.loads((DATA / "al" / "state.json").read_text(encoding="utf-8"))
+    assert (state["code"], state["name"], state["fips"]) == ("AL", "Alabama", "01")
+    assert {"label": "Register to vote", "url": "https://www.alabamavotes.gov/"} in (
+        state["voter_tools"])
+    assert all(tool["url"].startswith("https://") for tool in state["voter_tools"])
+    assert state["sources"]
+
+
+def test_us_counties_csv():
+    rows = read_csv(DATA / "gazetteer" / "us-counties.csv")
+    assert len(rows) > 3000
+    assert all(re.fullmatch(r"\d{5}", row["fips"]) for row in rows)
+    assert len({row["fips"] for row in rows}) == len(rows)
+    assert all(re.fullmatch(r"[A-Z]{2}", row["state"]) and row["name"] for row in rows)
+    assert all(-90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180
+               for row in rows)
+    tuscaloosa = next(row for row in rows if row["fips"] == "01125")
+    assert (tuscaloosa["state"], tuscaloosa["name"]) == ("AL", "Tuscaloosa")
+
+
+def test_county_points_are_inside(counties):
+    rows = read_csv(DATA / "gazetteer" / "us-counties.csv")
+    for row in rows:
+        if row["state"] == "AL":
+            point = Point(float(row["lon"]), float(row["lat"]))
+            assert counties[row["fips"]][1].distance(point) < 1e-4, row["fips"]
+
+
+def test_zip_radius_csv():
+    rows = read_csv(DATA / "gazetteer" / "zip-radius.csv")
+    assert len(rows) > 25000
+    assert all(re.fullmatch(r"\d{5}", row["zip"]) for row in rows)
+    assert [row["zip"] for row in rows] == sorted({row["zip"] for row in rows})
+    radius = {row["zip"]: int(row["radius_m"]) for row in rows}
+    assert all(1500 < r <= 40000 for r in radius.values())
+    assert radius["35401"] < 15000
+
+
+def test_decode_tiny_topology():
+    script = load_script()
+    # Two unit squares side by side sharing arc 0; quantized with scale (0.5, 2) and
+    # translate (10, 20), so the left square is [10, 10.5] x [20, 22].
+    topology = {
+        "type": "Topology",
+        "transform": {"scale": [0.5, 2], "translate": [10, 20]},
+        "arcs": [
+            [[1, 0], [0, 1]],
+            [[1, 1], [-1, 0], [0, -1], [1, 0]],
+            [[1, 0], [1, 0], [0, 1], [-1, 0]],
+        ],
+        "objects": {"squares": {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "id": "L", "properties": {"name": "left"}, "arcs": [[0, 1]]},
+            {"type": "Polygon", "id": "R", "arcs": [[2, ~0]]},
+            {"type": "MultiPolygon", "id": "B", "arcs": [[[0, 1]], [[2, ~0]]]},
+        ]}},
+    }
+    features = script.topo_features(topology, "squares")
+    props, left = features["L"]
+    assert props == {"name": "left"}
+    assert list(left.exterior.coords) == [
+        (10.5, 20), (10.5, 22), (10, 22), (10, 20), (10.5, 20)]
+    right = features["R"][1]
+    assert list(right.exterior.coords) == [
+        (10.5, 20), (11, 20), (11, 22), (10.5, 22), (10.5, 20)]
+    both = features["B"][1]
+    assert both.geom_type == "MultiPolygon" and both.area == pytest.approx(2)
+    assert left.is_valid and right.is_valid and left.intersection(right).area == 0
+
+
+def test_decode_unquantized_and_collapsed_rings():
+    script = load_script()
+    topology = {
+        "arcs": [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], [[1, 1], [1, 2], [1, 1]]],
+        "objects": {"o": {"geometries": [
+            {"type": "Polygon", "id": "hole-collapsed", "arcs": [[0], [1]]},
+            {"type": "Polygon", "id": "all-collapsed", "arcs": [[1]]},
+        ]}},
+    }
+    features = script.topo_features(topology, "o")
+    square = features["hole-collapsed"][1]
+    assert square.area == 16 and not square.interiors
+    assert features["all-collapsed"][1].equals(Point(1, 4 / 3))
+
+
+def test_ordinals():
+    ordinal = load_script().ordinal
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31, 41, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
+        "31st", "41st", "111th"]
