@@ -4,9 +4,9 @@ Inputs: the npm package us-atlas@3 (Census Bureau cartographic boundaries, 2017,
 unprojected TopoJSON), PyPI `zipcodes` (ZIP centroids), PyPI `us` (state postal codes) and
 a reference table of the state's prosecutorial districts. Outputs (see docs/data-format.md):
 
-    data/gazetteer/us-counties.csv      data/<state>/counties.geojson
-    data/gazetteer/zip-radius.csv       data/<state>/districts.json
-                                        data/<state>/state.json
+    data/gazetteer/us-states.csv        data/<state>/counties.geojson
+    data/gazetteer/us-counties.csv      data/<state>/districts.json
+    data/gazetteer/zip-radius.csv       data/<state>/state.json
 
 Re-running with the same inputs rewrites byte-identical files.
 """
@@ -173,12 +173,16 @@ def fetch_us_atlas(workdir: Path) -> Path:
     return workdir / "package"
 
 
-def state_codes() -> dict[str, str]:
-    """Map state FIPS codes to postal codes, territories and DC included."""
+def us_states() -> list:
+    """Every state, territory and DC, from the PyPI package ``us``."""
     import us
 
-    states = [*us.states.STATES_AND_TERRITORIES, us.states.DC]
-    return {state.fips: state.abbr for state in states}
+    return sorted([*us.states.STATES_AND_TERRITORIES, us.states.DC], key=lambda s: s.fips)
+
+
+def state_codes() -> dict[str, str]:
+    """Map state FIPS codes to postal codes, territories and DC included."""
+    return {state.fips: state.abbr for state in us_states()}
 
 
 def standard_zips() -> list[dict]:
@@ -467,6 +471,8 @@ def build(args: argparse.Namespace, atlas_dir: Path) -> None:
     config = STATES[args.state]
     out = REPO / "data" / args.state.lower()
 
+    write_csv(REPO / "data/gazetteer/us-states.csv", ["fips", "code", "name"],
+              [[s.fips, s.abbr, s.name] for s in us_states()])
     gazetteer = county_rows(counties, codes)
     write_csv(REPO / "data/gazetteer/us-counties.csv", ["fips", "state", "name", "lat", "lon"],
               gazetteer)
