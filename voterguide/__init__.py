@@ -1,0 +1,99 @@
+"""voterguide: find your district attorney race and what the candidates would do."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+
+from . import config
+from .extensions import csrf, db
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, commands."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    settings = config.from_environment()
+    settings.update(overrides or {})
+    config.check(settings)
+    app.config.update(settings)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
+        MAX_CONTENT_LENGTH=64 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["ENV"] == "production",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    register_extensions(app)
+    register_geocoder(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database and CSRF protection."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True)
+    db.init_app(app)
+    csrf.init_app(app)
+
+
+def register_geocoder(app: Flask) -> None:
+    """Build the configured geocoder once; tests replace app.extensions entry directly."""
+    from .geo.geocoding import build_locator
+
+    app.extensions["voterguide.locator"] = build_locator(app.config)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the public guide and the API."""
+    from .api import views as api
+    from .guide import views as guide
+
+    app.register_blueprint(guide.blueprint)
+    api.register(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly pages for 4xx and 5xx errors."""
+    from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import HTTPException
+
+    def render_error(error: HTTPException):
+        template = "404.html" if error.code == 404 else "error.html"
+        return render_template(template, error=error), error.code
+
+    def render_csrf_error(error: CSRFError):
+        return render_template("error.html", error=error,
+                               message="This form had expired. Please go back, reload the page "
+                               "and try again."), 400
+
+    def render_server_error(error):
+        logging.getLogger("voterguide").exception("Unhandled error on a request")
+        return render_template("500.html"), 500
+
+    app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(500, render_server_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals the templates share."""
+    from .templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the flask commands."""
+    from .cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

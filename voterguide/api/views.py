@@ -1,0 +1,172 @@
+"""JSON API: look up an address or a point; read a district's races and answers.
+
+Errors are ``{"error": {"code", "message"}}`` with a 4xx status (503 when the geocoder is
+down). ``POST /api/v1/lookup`` with a JSON body keeps the address out of URLs and logs.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, jsonify, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from .. import queries
+from ..geo.geocoding import AddressNotFound, GeocoderUnavailable, Location, Precision
+from ..guide import services
+from ..guide.forms import AddressForm
+from ..models import District
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class ApiError(Exception):
+    """An error answered as JSON."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@blueprint.errorhandler(ApiError)
+def api_error(error: ApiError):
+    """Answer an API error as JSON."""
+    return jsonify(error={"code": error.code, "message": error.message}), error.status
+
+
+@blueprint.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """Answer HTTP errors (404, 405, 413, ...) under /api as JSON too."""
+    code = (error.name or "error").lower().replace(" ", "_")
+    return jsonify(error={"code": code, "message": error.description}), error.code
+
+
+@blueprint.route("/lookup", methods=["GET", "POST"])
+def lookup():
+    """The districts for an address, or for a latitude and longitude."""
+    params = _lookup_params()
+    if "address" in params:
+        if any(k in params for k in ("lat", "lon")):
+            raise ApiError(400, "conflicting_parameters",
+                           "Give an address or lat and lon, not both.")
+        location = _locate(params["address"])
+    elif "lat" in params or "lon" in params:
+        location = Location(_coordinate(params, "lat", 90), _coordinate(params, "lon", 180),
+                            Precision.POINT)
+    else:
+        raise ApiError(400, "missing_parameters", "Give an address, or lat and lon.")
+    result = services.place(location)
+    body = {
+        "location": {"lat": round(location.lat, 5), "lon": round(location.lon, 5),
+                     "precision": location.precision.value},
+        "districts": [_district_summary(d) for d in result.districts],
+        "ambiguous": result.match.ambiguous,
+        "reason": result.match.reason.value,
+    }
+    if not result.districts:
+        body["message"] = "That place is outside every district this guide covers."
+    elif result.match.ambiguous:
+        body["message"] = services.WHY_ASKED.get(result.match.reason, services.GENERIC_WHY)
+    return jsonify(body)
+
+
+def _lookup_params() -> dict[str, object]:
+    """Parameters from the query string (GET) or a JSON object body (POST)."""
+    if request.method == "GET":
+        return {k: v for k, v in request.args.items() if k in ("address", "lat", "lon")}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "Send a JSON object such as {\"address\": \"...\"}.")
+    return {k: v for k, v in body.items() if k in ("address", "lat", "lon")}
+
+
+def _locate(address: object) -> Location:
+    """Validate an address as the form does, then geocode it."""
+    if not isinstance(address, str):
+        raise ApiError(400, "invalid_address", "The address must be text.")
+    form = AddressForm(formdata=MultiDict({"address": address}), meta={"csrf": False})
+    if not form.validate():
+        raise ApiError(400, "invalid_address", form.address.errors[0])
+    try:
+        return services.locator().locate(form.address.data)
+    except AddressNotFound as error:
+        raise ApiError(422, "address_not_found", "We couldn't find that place. "
+                       "Try a ZIP code, or a city and state.") from error
+    except GeocoderUnavailable as error:
+        raise ApiError(503, "geocoder_unavailable", str(error)) from error
+
+
+def _coordinate(params: dict, name: str, limit: float) -> float:
+    """A latitude or longitude within ±limit degrees."""
+    raw = params.get(name)
+    if raw is None:
+        raise ApiError(400, "missing_parameters", "Give both lat and lon.")
+    try:
+        value = float(raw) if not isinstance(raw, bool) else math.nan
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value) or abs(value) > limit:
+        raise ApiError(400, f"invalid_{name}",
+                       f"{name} must be a number from -{limit:g} to {limit:g}.")
+    return value
+
+
+def _district_summary(district: District) -> dict[str, str]:
+    """A district's id, name and page address."""
+    return {"id": district.id, "name": district.name,
+            "url": url_for("guide.district", slug=district.slug, _external=True)}
+
+
+@blueprint.get("/districts/<path:district_id>")
+def district(district_id: str):
+    """A district's races, candidates and answers."""
+    found = queries.district_by_slug_or_id(district_id)
+    if found is None:
+        raise ApiError(404, "unknown_district", "There is no district with that id.")
+    page = services.district_page(found)
+    return jsonify({
+        **_district_summary(found),
+        "state": found.state_code,
+        "counties": [{"fips": c.fips, "name": c.name} for c in found.counties],
+        "description": found.description,
+        "sample_data": page.is_sample,
+        "races": [_race(view) for view in page.races],
+    })
+
+
+def _race(view: services.RaceView) -> dict:
+    """A race as JSON: election, questions, candidates with their answers."""
+    race = view.race
+    questions = race.questionnaire.questions if race.questionnaire else []
+    return {
+        "office": race.office,
+        "election": {"name": race.election.name, "date": race.election.date.isoformat(),
+                     "sample_data": race.election.is_sample},
+        "questionnaire": race.questionnaire.title if race.questionnaire else None,
+        "questions": [{"position": q.position, "topic": q.topic, "text": q.text,
+                       "kind": q.kind.value} for q in questions],
+        "candidates": [_candidate(c) for c in view.candidates],
+    }
+
+
+def _candidate(candidate) -> dict:
+    """A candidate as JSON, with answers keyed by question position."""
+    return {
+        "name": candidate.name, "party": candidate.party, "incumbent": candidate.incumbent,
+        "website": candidate.website, "photo_url": candidate.photo_url, "bio": candidate.bio,
+        "response_status": candidate.response_status.value,
+        "url": url_for("guide.candidate", slug=candidate.slug, _external=True),
+        "answers": [{"question": a.question.position, "choice": a.choice,
+                     "explanation": a.explanation,
+                     "received_on": a.received_on.isoformat() if a.received_on else None}
+                    for a in sorted(candidate.answers, key=lambda a: a.question.position)],
+    }
+
+
+def register(app) -> None:
+    """Mount the API without CSRF (it changes nothing) and with JSON errors."""
+    from ..extensions import csrf
+
+    csrf.exempt(blueprint)
+    app.register_blueprint(blueprint)

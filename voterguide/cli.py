@@ -1,0 +1,80 @@
+"""``flask`` commands: thin wrappers over the services, one commit each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .demo import load_demo_election
+from .extensions import db
+from .geo.boundaries import BoundaryDataError, forget_index, load_state
+
+
+def _state_dir(state: str) -> Path:
+    """The data folder of a state, e.g. data/al."""
+    path = Path(current_app.config["DATA_DIR"]) / state.lower()
+    if not path.is_dir():
+        raise click.ClickException(f"No data folder for {state!r} at {path}.")
+    return path
+
+
+def _covered_states() -> list[str]:
+    """The states this deployment covers (VOTERGUIDE_STATES)."""
+    return [s.strip().lower() for s in current_app.config["STATES"].split(",") if s.strip()]
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database tables that do not exist yet (keeps existing data)."""
+    db.create_all()
+    click.echo("Database ready.")
+
+
+@click.command("load-state")
+@click.argument("state")
+@with_appcontext
+def load_state_command(state: str) -> None:
+    """Load or update a state's counties and districts from data/<state>/."""
+    try:
+        report = load_state(db.session, _state_dir(state))
+    except BoundaryDataError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    forget_index()
+    click.echo(f"{report.state}: {report.counties} counties, {report.districts} districts loaded.")
+
+
+@click.command("load-demo")
+@click.argument("state")
+@with_appcontext
+def load_demo_command(state: str) -> None:
+    """Load or update the fictional sample election in data/<state>/demo-election.json."""
+    path = _state_dir(state) / "demo-election.json"
+    try:
+        election = load_demo_election(db.session, path)
+    except (OSError, ValueError, KeyError) as error:
+        db.session.rollback()
+        raise click.ClickException(f"Cannot load {path}: {error}") from error
+    db.session.commit()
+    click.echo(f"Sample election loaded: {election.name} ({len(election.races)} races).")
+
+
+@click.command("setup")
+@click.option("--demo/--no-demo", default=False, help="Also load the sample election.")
+@click.pass_context
+def setup(ctx: click.Context, demo: bool) -> None:
+    """Create the database and load every covered state (and the demo): safe to re-run."""
+    ctx.invoke(init_db)
+    with current_app.app_context():
+        for state in _covered_states():
+            ctx.invoke(load_state_command, state=state)
+            if demo:
+                ctx.invoke(load_demo_command, state=state)
+
+
+COMMANDS = [init_db, load_state_command, load_demo_command, setup]

@@ -1,0 +1,103 @@
+"""Loading the fictional sample election from ``data/<state>/demo-election.json``.
+
+Loading is idempotent: records are matched by their stable slugs and updated in place, so
+running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import (
+    Answer,
+    Candidate,
+    District,
+    Election,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Race,
+    ResponseStatus,
+)
+
+
+def load_demo_election(session: Session, path: Path) -> Election:
+    """Insert or update the sample election in ``path`` (flushes, does not commit)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    spec = data["election"]
+    election = _one(session, Election, spec["slug"])
+    election.name, election.date = spec["name"], dt.date.fromisoformat(spec["date"])
+    election.state_code, election.is_sample = spec["state"], bool(data.get("sample"))
+    questionnaire = _load_questionnaire(session, data["questionnaire"])
+    questions = {q.position: q for q in questionnaire.questions}
+    for race_spec in data["races"]:
+        district = session.get(District, race_spec["district"])
+        if district is None:
+            raise ValueError(f"The demo election names an unknown district {race_spec['district']}"
+                             " - load the state's districts first.")
+        race = session.scalar(select(Race).where(Race.election == election,
+                                                 Race.district == district,
+                                                 Race.office == race_spec["office"]))
+        if race is None:
+            race = Race(election=election, district=district, office=race_spec["office"])
+            session.add(race)
+        race.questionnaire = questionnaire
+        for candidate_spec in race_spec["candidates"]:
+            _load_candidate(session, race, candidate_spec, questions)
+    session.flush()
+    return election
+
+
+def _one(session: Session, model, slug: str):
+    """The record with this slug, or a new one added to the session."""
+    record = session.scalar(select(model).where(model.slug == slug))
+    if record is None:
+        record = model(slug=slug)
+        session.add(record)
+    return record
+
+
+def _load_questionnaire(session: Session, spec: dict) -> Questionnaire:
+    """Insert or update a questionnaire and its questions by position."""
+    questionnaire = _one(session, Questionnaire, spec["slug"])
+    questionnaire.title, questionnaire.description = spec["title"], spec.get("description", "")
+    questionnaire.sent_on = dt.date.fromisoformat(spec["sent_on"]) if spec.get("sent_on") else None
+    session.flush()
+    existing = {q.position: q for q in questionnaire.questions}
+    for q in spec["questions"]:
+        question = existing.get(q["position"]) or Question(questionnaire=questionnaire,
+                                                           position=q["position"])
+        question.topic, question.text = q["topic"], q["text"]
+        question.kind = QuestionKind(q["kind"])
+        question.scale_low, question.scale_high = q.get("scale_low"), q.get("scale_high")
+        session.add(question)
+    session.flush()
+    session.refresh(questionnaire)
+    return questionnaire
+
+
+def _load_candidate(session: Session, race: Race, spec: dict,
+                    questions: dict[int, Question]) -> None:
+    """Insert or update a candidate and their answers."""
+    candidate = _one(session, Candidate, spec["slug"])
+    candidate.race = race
+    candidate.name, candidate.party = spec["name"], spec.get("party")
+    candidate.incumbent = bool(spec.get("incumbent"))
+    candidate.website, candidate.photo_url = spec.get("website"), spec.get("photo_url")
+    candidate.bio = spec.get("bio", "")
+    candidate.response_status = ResponseStatus(spec["questionnaire_status"])
+    answers = {a.question.position: a for a in candidate.answers}
+    for answer_spec in spec.get("answers", []):
+        question = questions[answer_spec["question"]]
+        answer = answers.get(question.position) or Answer(question=question)
+        if answer not in candidate.answers:
+            candidate.answers.append(answer)
+        answer.choice = answer_spec.get("choice")
+        answer.explanation = answer_spec.get("explanation", "")
+        answer.received_on = (dt.date.fromisoformat(answer_spec["received_on"])
+                              if answer_spec.get("received_on") else None)

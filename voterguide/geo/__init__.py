@@ -1,0 +1,1 @@
+"""Everything about places: geocoders, address parsing, district lookup, boundary loading."""

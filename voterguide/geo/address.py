@@ -1,0 +1,125 @@
+"""Reading the parts of a US address offline: ZIP code, city, state, county.
+
+``usaddress`` labels most addresses well, but raises ``RepeatedLabelError`` on many real
+strings and mislabels rural routes, so every step here falls back to plain patterns and
+never raises.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import usaddress
+
+ZIP_PATTERN = re.compile(r"(?<!\d)(\d{5})(?:[- ]\d{4})?(?!\d)")
+COUNTY_PATTERN = re.compile(r"^(?P<name>.+?)\s+(county|parish|borough)\b", re.IGNORECASE)
+COORDINATES_PATTERN = re.compile(
+    r"^\s*(?P<lat>[-+]?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    """What could be read from an address; any part may be missing."""
+
+    zip_code: str | None = None
+    city: str | None = None
+    state: str | None = None  # as written: a postal code or a name
+    county: str | None = None
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accents and punctuation removed, single spaces: for matching names."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w\s]", " ", text.lower())
+    text = re.sub(r"\bsaint\b", "st", text)
+    text = re.sub(r"\bmount\b", "mt", text)
+    return " ".join(text.split())
+
+
+def coordinates(text: str) -> tuple[float, float] | None:
+    """Read "lat, lon" typed as an address; None if the text is not a coordinate pair."""
+    match = COORDINATES_PATTERN.match(text)
+    if not match:
+        return None
+    lat, lon = float(match["lat"]), float(match["lon"])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
+def parse(text: str) -> AddressParts:
+    """Read the ZIP, city, state and county of an address, falling back rather than failing."""
+    text = " ".join(text.split())
+    labels = _usaddress_labels(text)
+    zip_code = _zip_code(labels.get("ZipCode")) or _last_zip(text)
+    state = _clean(labels.get("StateName"))
+    city = _clean(labels.get("PlaceName"))
+    county = _county(text)
+    if not (city or state):
+        city, state = _city_state_by_commas(text, zip_code)
+    return AddressParts(zip_code=zip_code, city=city, state=state, county=county)
+
+
+def _usaddress_labels(text: str) -> dict[str, str]:
+    """usaddress's labels, keeping the first of repeated ones; {} when it cannot help."""
+    try:
+        tagged, _kind = usaddress.tag(text)
+        return dict(tagged)
+    except usaddress.RepeatedLabelError as error:
+        labels: dict[str, str] = {}
+        for token, label in error.parsed_string:
+            if label in labels:
+                # The place and state come late in an address: keep the later ones.
+                if label in ("PlaceName", "StateName", "ZipCode"):
+                    labels[label] = token
+                continue
+            labels[label] = token
+        return labels
+    except Exception:  # noqa: BLE001 - the parser is a model; any failure means "no labels"
+        return {}
+
+
+def _zip_code(value: str | None) -> str | None:
+    """A five-digit ZIP from a labelled ZIP code, or None."""
+    if not value:
+        return None
+    match = ZIP_PATTERN.search(value)
+    return match.group(1) if match else None
+
+
+def _last_zip(text: str) -> str | None:
+    """The last five-digit group in the text that stands alone, if any."""
+    matches = ZIP_PATTERN.findall(text)
+    return matches[-1] if matches else None
+
+
+def _county(text: str) -> str | None:
+    """The county named in text like "Jefferson County, AL", if any."""
+    for part in text.split(","):
+        match = COUNTY_PATTERN.match(part.strip())
+        if match:
+            return match["name"].strip()
+    return None
+
+
+def _city_state_by_commas(text: str, zip_code: str | None) -> tuple[str | None, str | None]:
+    """Guess "City, ST" from comma-separated parts when usaddress labelled nothing useful."""
+    without_zip = ZIP_PATTERN.sub("", text) if zip_code else text
+    parts = [p.strip() for p in without_zip.split(",") if p.strip()]
+    if len(parts) >= 2:
+        return parts[-2], parts[-1]
+    if len(parts) == 1:
+        return parts[0], None
+    return None, None
+
+
+def _clean(value: str | None) -> str | None:
+    """Strip stray punctuation that usaddress leaves on tokens."""
+    if not value:
+        return None
+    value = value.strip(" ,.;")
+    return value or None

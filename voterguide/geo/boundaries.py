@@ -1,0 +1,137 @@
+"""Loading a state's counties and districts from ``data/<state>/`` into the database, and
+building the district index from the database once per process."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import shapely
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import BoundaryKind, County, District, DistrictCounty, State
+from .districts import DistrictIndex, DistrictShape
+
+DEFAULT_ACCURACY_M = 500.0
+
+
+class BoundaryDataError(ValueError):
+    """A state's data files are missing or inconsistent; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What loading a state's boundaries changed."""
+
+    state: str
+    counties: int
+    districts: int
+
+
+def load_state(session: Session, state_dir: Path) -> LoadReport:
+    """Insert or update a state's counties and districts from its data folder (flushes)."""
+    state_dir = Path(state_dir)
+    try:
+        meta = json.loads((state_dir / "state.json").read_text(encoding="utf-8"))
+        counties = json.loads((state_dir / "counties.geojson").read_text(encoding="utf-8"))
+        districts = json.loads((state_dir / "districts.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BoundaryDataError(f"Cannot read the data in {state_dir}: {error}") from error
+    state = session.get(State, meta["code"]) or State(code=meta["code"])
+    state.name, state.fips, state.voter_tools = meta["name"], meta["fips"], meta["voter_tools"]
+    session.add(state)
+    for feature in counties["features"]:
+        props = feature["properties"]
+        geometry = shapely.geometry.shape(feature["geometry"])
+        if not geometry.is_valid or geometry.is_empty:
+            raise BoundaryDataError(f"County {props['fips']} has an invalid boundary.")
+        county = session.get(County, props["fips"]) or County(fips=props["fips"])
+        county.state_code, county.name = state.code, props["name"]
+        county.boundary = shapely.to_wkb(geometry)
+        session.add(county)
+    session.flush()
+    known_counties = {f["properties"]["fips"] for f in counties["features"]}
+    for entry in districts["districts"]:
+        _load_district(session, state.code, entry, known_counties)
+    session.flush()
+    return LoadReport(state.code, len(counties["features"]), len(districts["districts"]))
+
+
+def _load_district(session: Session, state_code: str, entry: dict, known: set[str]) -> None:
+    """Insert or update one district and its counties."""
+    missing = sorted(set(entry["counties"]) - known)
+    if missing:
+        raise BoundaryDataError(f"District {entry['id']} names unknown counties {missing}.")
+    district = session.get(District, entry["id"]) or District(id=entry["id"])
+    district.slug, district.name = entry["slug"], entry["name"]
+    district.state_code, district.office = state_code, entry["office"]
+    district.description = entry.get("description", "")
+    district.boundary_kind = BoundaryKind(entry["boundary"])
+    district.polygon = None
+    if district.boundary_kind is BoundaryKind.POLYGON:
+        district.polygon = shapely.to_wkb(shapely.geometry.shape(entry["geometry"]))
+    session.add(district)
+    session.flush()
+    wanted = set(entry["counties"])
+    current = set(session.scalars(select(DistrictCounty.county_fips)
+                                  .where(DistrictCounty.district_id == district.id)))
+    for fips in wanted - current:
+        session.add(DistrictCounty(district_id=district.id, county_fips=fips))
+    for fips in current - wanted:
+        session.delete(session.get(DistrictCounty, (district.id, fips)))
+
+
+def accuracy_of(data_dir: Path, states: list[str]) -> float:
+    """The coarsest boundary accuracy declared by the covered states' district files."""
+    accuracies = [DEFAULT_ACCURACY_M]
+    for state in states:
+        path = Path(data_dir) / state.lower() / "districts.json"
+        if path.exists():
+            accuracies.append(float(json.loads(path.read_text(encoding="utf-8"))
+                                    .get("boundary_accuracy_m", DEFAULT_ACCURACY_M)))
+    return max(accuracies)
+
+
+def build_index(session: Session, accuracy_m: float) -> DistrictIndex:
+    """Build the district index from the database: county unions or explicit polygons."""
+    counties = {c.fips: shapely.from_wkb(c.boundary) for c in session.scalars(select(County))}
+    shapes = []
+    for district in session.scalars(select(District).order_by(District.id)):
+        fips = frozenset(c.fips for c in district.counties)
+        if district.boundary_kind is BoundaryKind.COUNTIES:
+            geometry = shapely.union_all([counties[f] for f in sorted(fips)])
+        elif district.boundary_kind is BoundaryKind.POLYGON:
+            geometry = shapely.from_wkb(district.polygon)
+        else:
+            geometry = None
+        shapes.append(DistrictShape(district.id, district.state_code, fips, geometry))
+    states = set(session.scalars(select(District.state_code).distinct()))
+    return DistrictIndex(shapes, counties, states, accuracy_m)
+
+
+_index_lock = threading.Lock()
+
+
+def district_index() -> DistrictIndex:
+    """The app's district index, built on first use and kept for the process."""
+    index = current_app.extensions.get("voterguide.district_index")
+    if index is None:
+        with _index_lock:
+            index = current_app.extensions.get("voterguide.district_index")
+            if index is None:
+                from ..extensions import db
+
+                settings = current_app.config
+                states = [s.strip() for s in settings["STATES"].split(",") if s.strip()]
+                index = build_index(db.session, accuracy_of(settings["DATA_DIR"], states))
+                current_app.extensions["voterguide.district_index"] = index
+    return index
+
+
+def forget_index() -> None:
+    """Drop the built index so the next lookup sees changed boundaries."""
+    current_app.extensions.pop("voterguide.district_index", None)

@@ -1,0 +1,1 @@
+"""The public guide: address lookup, district, candidate and explainer pages."""

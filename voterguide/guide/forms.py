@@ -1,0 +1,40 @@
+"""The address form."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import StringField, ValidationError
+from wtforms.validators import InputRequired
+
+
+def _squeeze(value: str | None) -> str | None:
+    """Collapse runs of white space and trim; None stays None."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def check_address(form: FlaskForm, field: StringField) -> None:
+    """Refuse addresses that are too long, or that hold no letters or digits at all."""
+    limit = current_app.config["ADDRESS_MAX_LENGTH"]
+    if len(field.data) > limit:
+        raise ValidationError(f"That is too long for an address: please use at most {limit} "
+                              "characters.")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in field.data):
+        raise ValidationError("That address has characters we can't read. Please type it again.")
+    if not any(c.isalnum() for c in field.data):
+        raise ValidationError("Please type a street address, a city or a ZIP code.")
+
+
+class AddressForm(FlaskForm):
+    """Where the voter lives: the only thing we ask, and never keep."""
+
+    address = StringField(
+        "Your home address",
+        description="Street, city and ZIP code, e.g. 2000 University Blvd, Tuscaloosa, AL 35401. "
+        "We use it only to find your district and do not keep it.",
+        filters=[_squeeze],
+        validators=[InputRequired(message="Please type your address."), check_address],
+        render_kw={"autocomplete": "street-address", "spellcheck": "false"},
+    )

@@ -1,0 +1,119 @@
+"""Public pages: the address form, the picker, districts, candidates and explainers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from .. import queries
+from ..geo.districts import Reason
+from ..geo.geocoding import AddressNotFound, GeocoderUnavailable
+from . import services
+from .forms import AddressForm
+
+blueprint = Blueprint("guide", __name__)
+
+#: The most districts a picker link may name; more is not a real choice.
+MAX_CHOICES = 12
+
+
+@blueprint.get("/")
+def home():
+    """The address form."""
+    return render_template("guide/home.html", form=AddressForm())
+
+
+@blueprint.post("/")
+def look_up():
+    """Find the voter's district; redirect to it or to a picker. The address is not kept."""
+    form = AddressForm()
+    if not form.validate_on_submit():
+        return render_template("guide/home.html", form=form), 422
+    try:
+        result = services.look_up(form.address.data)
+    except AddressNotFound:
+        return _form_problem(form, "We couldn't find that place. Please check the spelling, "
+                             "or try your ZIP code or your city and state.", 422)
+    except GeocoderUnavailable:
+        return _form_problem(form, "Our address service is not answering right now. Please try "
+                             "again in a minute, or find your county in the list of districts.",
+                             503)
+    if not result.districts:
+        return _form_problem(form, "That place is outside the area this guide covers. "
+                             "This guide covers district attorney races in "
+                             f"{_covered_states()}.", 422, outside=True)
+    if not result.match.ambiguous:
+        return redirect(url_for(".district", slug=result.districts[0].slug), 303)
+    return redirect(url_for(".choose", district=[d.slug for d in result.districts],
+                            why=result.match.reason.value), 303)
+
+
+def _form_problem(form: AddressForm, message: str, status: int, outside: bool = False):
+    """Re-show the form with a message about the lookup (not about the field)."""
+    return render_template("guide/home.html", form=form, problem=message,
+                           outside=outside), status
+
+
+def _covered_states() -> str:
+    """The covered states' names, joined for a sentence."""
+    names = [s.name for s in queries.states()]
+    return " and ".join(names) if names else "no state yet"
+
+
+@blueprint.get("/choose")
+def choose():
+    """The picker: a few possible districts and one sentence on why we ask."""
+    slugs = request.args.getlist("district")
+    if not slugs or len(slugs) > MAX_CHOICES:
+        abort(404)
+    districts = [d for d in (queries.district_by_slug_or_id(s) for s in dict.fromkeys(slugs)) if d]
+    if not districts:
+        abort(404)
+    if len(districts) == 1:
+        return redirect(url_for(".district", slug=districts[0].slug), 303)
+    try:
+        why = services.WHY_ASKED[Reason(request.args.get("why", ""))]
+    except (ValueError, KeyError):
+        why = services.GENERIC_WHY
+    return render_template("guide/choose.html", districts=districts, why=why)
+
+
+@blueprint.get("/districts/")
+def districts():
+    """Every district, by county, for voters who know their county."""
+    states = [(state, [(county, queries.districts_of_county(county))
+                       for county in queries.counties_with_districts(state)])
+              for state in queries.states()]
+    return render_template("guide/districts.html", states=states)
+
+
+@blueprint.get("/districts/<slug>")
+def district(slug: str):
+    """A district's races, candidates and their answers side by side."""
+    found = queries.district_by_slug_or_id(slug)
+    if found is None:
+        abort(404)
+    if found.slug != slug:
+        return redirect(url_for(".district", slug=found.slug), 301)
+    return render_template("guide/district.html", page=services.district_page(found))
+
+
+@blueprint.get("/candidates/<slug>")
+def candidate(slug: str):
+    """One candidate: details and every answer in full."""
+    found = queries.candidate_by_slug(slug)
+    if found is None:
+        abort(404)
+    return render_template("guide/candidate.html", candidate=found,
+                           race=services.race_view(found.race))
+
+
+@blueprint.get("/about")
+def about():
+    """How the guide works: where answers come from, what "did not respond" means."""
+    return render_template("guide/about.html")
+
+
+@blueprint.get("/what-a-district-attorney-does")
+def explainer():
+    """What a district attorney decides and why the race matters."""
+    return render_template("guide/explainer.html")

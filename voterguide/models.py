@@ -1,0 +1,236 @@
+"""The data model: places (states, counties, districts) and elections (races, candidates,
+questionnaires, questions, answers). Rules that must always hold live in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    """A database enum stored by value, with a CHECK constraint on every backend."""
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True, create_constraint=True)
+
+
+class BoundaryKind(enum.Enum):
+    """How a district's area is known."""
+
+    COUNTIES = "counties"  # exactly the union of its counties
+    POLYGON = "polygon"  # an explicit polygon
+    UNMAPPED = "unmapped"  # somewhere inside its counties; no public boundary exists
+
+
+class QuestionKind(enum.Enum):
+    """What sort of answer a question takes."""
+
+    YES_NO = "yes_no"
+    SCALE = "scale"
+    TEXT = "text"
+
+
+class ResponseStatus(enum.Enum):
+    """Whether a candidate answered the questionnaire."""
+
+    RESPONDED = "responded"
+    NO_RESPONSE = "no_response"
+    DECLINED = "declined"
+
+
+class State(db.Model):
+    """A state the guide covers, with links to its official voter tools."""
+
+    __tablename__ = "states"
+    __table_args__ = (CheckConstraint("length(code) = 2", name="state_code_length"),)
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    fips: Mapped[str] = mapped_column(String(2), unique=True)
+    # A list of {"label", "url"} objects, in the order they are shown.
+    voter_tools: Mapped[list] = mapped_column(db.JSON, default=list)
+
+
+class County(db.Model):
+    """A county, with its boundary as WKB (longitude/latitude)."""
+
+    __tablename__ = "counties"
+    __table_args__ = (CheckConstraint("length(fips) = 5", name="county_fips_length"),)
+
+    fips: Mapped[str] = mapped_column(String(5), primary_key=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("states.code"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    boundary: Mapped[bytes] = mapped_column(LargeBinary)
+
+    state: Mapped[State] = relationship()
+
+
+class DistrictCounty(db.Model):
+    """A county that a district covers (or, for an unmapped district, lies within)."""
+
+    __tablename__ = "district_counties"
+
+    district_id: Mapped[str] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    county_fips: Mapped[str] = mapped_column(ForeignKey("counties.fips"), primary_key=True)
+
+
+class District(db.Model):
+    """A prosecutor's office's area, identified by an Open Civic Data style division id."""
+
+    __tablename__ = "districts"
+    __table_args__ = (
+        CheckConstraint("id LIKE 'ocd-division/%'", name="district_id_is_ocd"),
+        CheckConstraint("boundary_kind != 'polygon' OR polygon IS NOT NULL",
+                        name="district_polygon_present"),
+    )
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("states.code"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    office: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    boundary_kind: Mapped[BoundaryKind] = mapped_column(_enum(BoundaryKind, "boundary_kind"))
+    polygon: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    state: Mapped[State] = relationship()
+    counties: Mapped[list[County]] = relationship(secondary="district_counties",
+                                                  order_by="County.name")
+    races: Mapped[list[Race]] = relationship(back_populates="district")
+
+
+class Election(db.Model):
+    """An election day in one state."""
+
+    __tablename__ = "elections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    date: Mapped[dt.date] = mapped_column(Date)
+    state_code: Mapped[str] = mapped_column(ForeignKey("states.code"))
+    # Fictional demo content: every page that shows it says "Sample data".
+    is_sample: Mapped[bool] = mapped_column(default=False)
+
+    state: Mapped[State] = relationship()
+    races: Mapped[list[Race]] = relationship(back_populates="election")
+
+
+class Questionnaire(db.Model):
+    """The questions sent to the candidates of one or more races."""
+
+    __tablename__ = "questionnaires"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sent_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    questions: Mapped[list[Question]] = relationship(back_populates="questionnaire",
+                                                     order_by="Question.position")
+
+
+class Question(db.Model):
+    """One question of a questionnaire, in its place."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        UniqueConstraint("questionnaire_id", "position"),
+        CheckConstraint("position >= 1", name="question_position_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id",
+                                                             ondelete="CASCADE"))
+    position: Mapped[int]
+    topic: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind, "question_kind"))
+    scale_low: Mapped[str | None] = mapped_column(String(100))
+    scale_high: Mapped[str | None] = mapped_column(String(100))
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="questions")
+
+
+class Race(db.Model):
+    """An office on the ballot in one district at one election."""
+
+    __tablename__ = "races"
+    __table_args__ = (UniqueConstraint("election_id", "district_id", "office"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id", ondelete="CASCADE"))
+    district_id: Mapped[str] = mapped_column(ForeignKey("districts.id"), index=True)
+    office: Mapped[str] = mapped_column(String(100))
+    questionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaires.id"))
+
+    election: Mapped[Election] = relationship(back_populates="races")
+    district: Mapped[District] = relationship(back_populates="races")
+    questionnaire: Mapped[Questionnaire | None] = relationship()
+    candidates: Mapped[list[Candidate]] = relationship(back_populates="race",
+                                                       order_by="Candidate.name")
+
+
+class Candidate(db.Model):
+    """A person running in a race."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (
+        UniqueConstraint("race_id", "name"),
+        CheckConstraint("length(name) > 0", name="candidate_name_present"),
+        CheckConstraint("website IS NULL OR website LIKE 'http%'", name="candidate_website_url"),
+        CheckConstraint("photo_url IS NULL OR photo_url LIKE 'http%' OR photo_url LIKE '/%'",
+                        name="candidate_photo_url"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    race_id: Mapped[int] = mapped_column(ForeignKey("races.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(150), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    party: Mapped[str | None] = mapped_column(String(100))
+    incumbent: Mapped[bool] = mapped_column(default=False)
+    website: Mapped[str | None] = mapped_column(String(500))
+    photo_url: Mapped[str | None] = mapped_column(String(500))
+    bio: Mapped[str] = mapped_column(Text, default="")
+    response_status: Mapped[ResponseStatus] = mapped_column(
+        _enum(ResponseStatus, "response_status"), default=ResponseStatus.NO_RESPONSE)
+
+    race: Mapped[Race] = relationship(back_populates="candidates")
+    answers: Mapped[list[Answer]] = relationship(back_populates="candidate",
+                                                 cascade="all, delete-orphan")
+
+
+class Answer(db.Model):
+    """A candidate's answer to one question, with where and when it came from."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "question_id"),
+        CheckConstraint("choice IS NOT NULL OR length(explanation) > 0",
+                        name="answer_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    choice: Mapped[str | None] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    received_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()

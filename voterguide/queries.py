@@ -1,0 +1,57 @@
+"""Named read queries, kept together so pages and the API ask the same questions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .extensions import db
+from .models import Candidate, County, District, Election, Race, State
+
+
+def district_by_slug_or_id(key: str) -> District | None:
+    """A district by its URL slug or its full division id."""
+    return db.session.scalar(select(District).where((District.slug == key) | (District.id == key)))
+
+
+def districts_by_ids(ids: list[str]) -> list[District]:
+    """The districts with these ids, in the order given; unknown ids are dropped."""
+    found = {d.id: d for d in db.session.scalars(select(District).where(District.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def races_for_district(district: District) -> list[Race]:
+    """The district's races, soonest election first, with candidates and answers loaded."""
+    return list(db.session.scalars(
+        select(Race)
+        .join(Race.election)
+        .where(Race.district_id == district.id)
+        .order_by(Election.date, Race.office)
+        .options(
+            selectinload(Race.election),
+            selectinload(Race.candidates).selectinload(Candidate.answers),
+            selectinload(Race.questionnaire),
+        )
+    ))
+
+
+def candidate_by_slug(slug: str) -> Candidate | None:
+    """A candidate by URL slug."""
+    return db.session.scalar(select(Candidate).where(Candidate.slug == slug))
+
+
+def states() -> list[State]:
+    """The states the guide covers, by name."""
+    return list(db.session.scalars(select(State).order_by(State.name)))
+
+
+def counties_with_districts(state: State) -> list[County]:
+    """A state's counties by name; each county's districts come through district_counties."""
+    return list(db.session.scalars(select(County).where(County.state_code == state.code)
+                                   .order_by(County.name)))
+
+
+def districts_of_county(county: County) -> list[District]:
+    """The districts that cover (or lie within) a county, mapped offices first."""
+    districts = db.session.scalars(select(District).where(District.counties.contains(county)))
+    return sorted(districts, key=lambda d: (d.boundary_kind.value == "unmapped", d.name))

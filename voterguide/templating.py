@@ -1,0 +1,46 @@
+"""Template filters and globals shared by every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+#: Explanations longer than this many words are folded on the district page.
+LONG_ANSWER_WORDS = 120
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Verbatim text as escaped paragraphs, split on blank lines; markup is shown as text."""
+    blocks = [b.strip() for b in (text or "").replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("".join(f"<p>{escape(b)}</p>".replace("\n", "<br>") for b in blocks))
+
+
+def long_date(value: dt.date | None) -> str:
+    """A date as voters read it: Tuesday, November 7, 2028."""
+    if value is None:
+        return ""
+    return f"{value:%A, %B} {value.day}, {value.year}"
+
+
+def short_date(value: dt.date | None) -> str:
+    """A date in brief: Jul 15, 2028."""
+    if value is None:
+        return ""
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def word_count(text: str | None) -> int:
+    """How many words a text has."""
+    return len((text or "").split())
+
+
+def register(app: Flask) -> None:
+    """Install the filters and globals."""
+    app.add_template_filter(paragraphs)
+    app.add_template_filter(long_date)
+    app.add_template_filter(short_date)
+    app.add_template_filter(word_count)
+    app.add_template_global(LONG_ANSWER_WORDS, "LONG_ANSWER_WORDS")
+    app.add_template_global(dt.date.today, "today")

@@ -1,0 +1,3 @@
+from voterguide import create_app
+
+app = create_app()
