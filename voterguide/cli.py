@@ -67,14 +67,14 @@ def load_demo_command(state: str) -> None:
 @click.command("setup")
 @click.option("--demo/--no-demo", default=False, help="Also load the sample election.")
 @click.pass_context
+@with_appcontext
 def setup(ctx: click.Context, demo: bool) -> None:
     """Create the database and load every covered state (and the demo): safe to re-run."""
     ctx.invoke(init_db)
-    with current_app.app_context():
-        for state in _covered_states():
-            ctx.invoke(load_state_command, state=state)
-            if demo:
-                ctx.invoke(load_demo_command, state=state)
+    for state in _covered_states():
+        ctx.invoke(load_state_command, state=state)
+        if demo:
+            ctx.invoke(load_demo_command, state=state)
 
 
 COMMANDS = [init_db, load_state_command, load_demo_command, setup]

@@ -9,6 +9,7 @@ Census boundaries by ``scripts/build_geodata.py``).
 from __future__ import annotations
 
 import csv
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,4 +187,10 @@ def _read_counties(path: Path) -> dict[tuple[str, str], CountyPlace]:
 def build_offline(settings: dict) -> OfflineGeocoder:
     """The embedded geocoder, preferring the deployment's own states for bare city names."""
     states = tuple(s.strip().upper() for s in str(settings["STATES"]).split(",") if s.strip())
-    return OfflineGeocoder(Gazetteer(Path(str(settings["DATA_DIR"]))), preferred_states=states)
+    return OfflineGeocoder(load_gazetteer(str(settings["DATA_DIR"])), preferred_states=states)
+
+
+@functools.lru_cache(maxsize=4)
+def load_gazetteer(data_dir: str) -> Gazetteer:
+    """The gazetteer of a data folder, read once per process (it is never changed)."""
+    return Gazetteer(Path(data_dir))

@@ -1,0 +1,104 @@
+"""Shared fixtures: an app on a real SQLite file with Alabama and the demo election loaded,
+its test client and CLI runner, and a fake geocoder that tests program per case."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from geopy import exc as geopy_exc
+from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.location import Location as GeopyLocation
+
+from voterguide import create_app
+from voterguide.extensions import db as _db
+from voterguide.geo.geocoding import Locator
+
+REPO = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO / "data"
+
+
+def settings(database: Path, **overrides) -> dict:
+    """Test settings: a SQLite file, the embedded data, CSRF off unless a test wants it."""
+    return {"DATABASE_URL": f"sqlite:///{database}", "DATA_DIR": str(DATA_DIR),
+            "STATES": "al", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
+            "TESTING": True, **overrides}
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory) -> Path:
+    """A database with Alabama's districts and the demo election, built once per run."""
+    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
+    app = create_app(settings(path))
+    result = app.test_cli_runner().invoke(args=["setup", "--demo"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def database_path(seeded_database, tmp_path) -> Path:
+    """This test's own copy of the seeded database."""
+    path = tmp_path / "voterguide.sqlite3"
+    shutil.copy(seeded_database, path)
+    return path
+
+
+@pytest.fixture
+def app(database_path):
+    """The app on this test's database."""
+    app = create_app(settings(database_path))
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for flask commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """The database session of this test's app."""
+    return _db
+
+
+class FakeGeocoder(Geocoder):
+    """A geopy geocoder that answers from a table, or fails as told: no network."""
+
+    def __init__(self):
+        super().__init__()
+        self.answers: dict[str, GeopyLocation | None] = {}
+        self.error: Exception | None = None
+        self.queries: list[str] = []
+
+    def geocode(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL):
+        """Record the query; raise the programmed error or return the programmed answer."""
+        self.queries.append(query)
+        if self.error:
+            raise self.error
+        return self.answers.get(query)
+
+    def answer(self, query: str, lat: float, lon: float, **voterguide) -> None:
+        """Program a match for a query (precision details go in raw["voterguide"])."""
+        raw = {"voterguide": voterguide} if voterguide else {}
+        self.answers[query] = GeopyLocation(query, (lat, lon), raw)
+
+    def fail(self, error: Exception | None = None) -> None:
+        """Make every later call fail like an unreachable service."""
+        self.error = error or geopy_exc.GeocoderUnavailable("down")
+
+
+@pytest.fixture
+def fake_geocoder(app) -> FakeGeocoder:
+    """Replace the app's geocoder with a programmable fake."""
+    geocoder = FakeGeocoder()
+    app.extensions["voterguide.locator"] = Locator(geocoder, "fake")
+    return geocoder
