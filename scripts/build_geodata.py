@@ -6,7 +6,7 @@ a reference table of the state's prosecutorial districts. Outputs (see docs/data
 
     data/gazetteer/us-states.csv        data/<state>/counties.geojson
     data/gazetteer/us-counties.csv      data/<state>/districts.json
-    data/gazetteer/zip-radius.csv       data/<state>/state.json
+    data/gazetteer/zip-areas.csv        data/<state>/state.json
 
 Re-running with the same inputs rewrites byte-identical files.
 """
@@ -302,8 +302,8 @@ def farthest_vertex_m(geometries: np.ndarray, lon: np.ndarray, lat: np.ndarray) 
     return farthest
 
 
-def zip_radius_rows(zips: list[dict], outlines: dict[str, object]) -> list[list]:
-    """zip-radius.csv rows: each ZIP's Voronoi reach within its state, plus a margin."""
+def zip_cells(zips: list[dict], outlines: dict[str, object]) -> np.ndarray:
+    """Each ZIP's Voronoi cell among all standard ZIP centroids, clipped to its state."""
     lon = np.array([float(z["long"]) for z in zips])
     lat = np.array([float(z["lat"]) for z in zips])
     cells = voronoi_cells(np.column_stack([lon, lat]))
@@ -314,10 +314,52 @@ def zip_radius_rows(zips: list[dict], outlines: dict[str, object]) -> list[list]
     clipped[inside] = shapely.intersection(cells[inside], states[inside])
     unclipped = ~inside | shapely.is_empty(clipped)
     clipped[unclipped] = cells[unclipped]
-    radius = np.ceil(farthest_vertex_m(clipped, lon, lat) + ZIP_MARGIN_M)
-    radius[unclipped] = np.minimum(radius[unclipped], ZIP_UNCLIPPED_CAP_M)
+    return clipped
+
+
+def zip_area_rows(zips: list[dict], outlines: dict[str, object], counties: dict,
+                  codes: dict[str, str]) -> list[list]:
+    """zip-areas.csv rows: each ZIP's reach from its centroid and the counties it may touch.
+
+    The area is the ZIP's Voronoi cell within its state, grown by a margin; a ZIP touches
+    the counties that area meets, and always the county the ZIP table names for it.
+    """
+    lon = np.array([float(z["long"]) for z in zips])
+    lat = np.array([float(z["lat"]) for z in zips])
+    cells = zip_cells(zips, outlines)
+    inside = shapely.contains_xy(np.array([outlines.get(z["state"]) for z in zips],
+                                          dtype=object), lon, lat)
+    radius = np.ceil(farthest_vertex_m(cells, lon, lat) + ZIP_MARGIN_M)
+    radius[~inside] = np.minimum(radius[~inside], ZIP_UNCLIPPED_CAP_M)
     radius = np.minimum(radius, ZIP_CAP_M).astype(int)
-    return [[z["zip_code"], int(r)] for z, r in zip(zips, radius, strict=True)]
+    # Grow each cell by the margin, in degrees of longitude (the shorter degree) so the
+    # margin is at least ZIP_MARGIN_M in every direction.
+    margin = ZIP_MARGIN_M / (111_320 * np.cos(np.radians(lat)))
+    areas = shapely.buffer(cells, margin, quad_segs=4)
+    fips = sorted(counties)
+    tree = shapely.STRtree([counties[f][1] for f in fips])
+    zip_index, county_index = tree.query(areas, predicate="intersects")
+    touched: dict[int, set[str]] = {}
+    for z, c in zip(zip_index, county_index, strict=True):
+        # A ZIP belongs to its own state: the margin may cross a state line, the ZIP does not.
+        if codes[fips[c][:2]] == zips[z]["state"]:
+            touched.setdefault(int(z), set()).add(fips[c])
+    by_name = {(codes[f[:2]], counties[f][0]["name"].lower()): f for f in fips}
+    rows = []
+    for i, z in enumerate(zips):
+        named = by_name.get((z["state"], county_name(z.get("county") or "")))
+        found = touched.get(i, set()) | ({named} if named else set())
+        rows.append([z["zip_code"], int(radius[i]), " ".join(sorted(found))])
+    return rows
+
+
+def county_name(written: str) -> str:
+    """A county name as the ZIP table writes it ("Tuscaloosa County"), in us-atlas form."""
+    lowered = written.lower().strip()
+    for suffix in (" county", " parish", " borough", " census area", " municipality",
+                   " city and borough"):
+        lowered = lowered.removesuffix(suffix)
+    return lowered.replace("saint ", "st. ")
 
 
 def state_counties(counties: dict, fips: str) -> dict[str, tuple[dict, object]]:
@@ -477,8 +519,8 @@ def build(args: argparse.Namespace, atlas_dir: Path) -> None:
     write_csv(REPO / "data/gazetteer/us-counties.csv", ["fips", "state", "name", "lat", "lon"],
               gazetteer)
     zips = standard_zips()
-    write_csv(REPO / "data/gazetteer/zip-radius.csv", ["zip", "radius_m"],
-              zip_radius_rows(zips, outlines))
+    write_csv(REPO / "data/gazetteer/zip-areas.csv", ["zip", "radius_m", "counties"],
+              zip_area_rows(zips, outlines, counties, codes))
 
     local = state_counties(counties, fips)
     rows = read_circuits(args.circuits)

@@ -177,14 +177,30 @@ def test_county_points_are_inside(counties):
             assert counties[row["fips"]][1].distance(point) < 1e-4, row["fips"]
 
 
-def test_zip_radius_csv():
-    rows = read_csv(DATA / "gazetteer" / "zip-radius.csv")
+def test_zip_areas_csv():
+    rows = read_csv(DATA / "gazetteer" / "zip-areas.csv")
     assert len(rows) > 25000
     assert all(re.fullmatch(r"\d{5}", row["zip"]) for row in rows)
     assert [row["zip"] for row in rows] == sorted({row["zip"] for row in rows})
     radius = {row["zip"]: int(row["radius_m"]) for row in rows}
     assert all(1500 < r <= 40000 for r in radius.values())
     assert radius["35401"] < 15000
+    touched = {row["zip"]: row["counties"].split() for row in rows}
+    assert touched["35401"] == ["01125"]  # central Tuscaloosa: one county
+    assert all(re.fullmatch(r"\d{5}", f) for fips in touched.values() for f in fips)
+
+
+def test_alabama_zips_touch_the_county_the_zip_table_names(counties):
+    """Every Alabama ZIP's listed counties include the one PyPI zipcodes gives for it."""
+    import zipcodes
+
+    names = {props["name"] + " County": fips for fips, (props, _) in counties.items()}
+    touched = {row["zip"]: row["counties"].split()
+               for row in read_csv(DATA / "gazetteer" / "zip-areas.csv")}
+    for z in zipcodes.filter_by(state="AL", zip_code_type="STANDARD"):
+        if z["county"] in names and z["zip_code"] in touched:
+            assert names[z["county"]] in touched[z["zip_code"]], z["zip_code"]
+            assert all(f.startswith("01") for f in touched[z["zip_code"]]), z["zip_code"]
 
 
 def test_decode_tiny_topology():

@@ -28,6 +28,8 @@ class AddressParts:
     city: str | None = None
     state: str | None = None  # as written: a postal code or a name
     county: str | None = None
+    # Other readings of the city, tried in turn when the first names no known place.
+    other_cities: tuple[str, ...] = ()
 
 
 def normalise(text: str) -> str:
@@ -59,9 +61,12 @@ def parse(text: str) -> AddressParts:
     state = _clean(labels.get("StateName"))
     city = _clean(labels.get("PlaceName"))
     county = _county(text)
+    comma_city, comma_state = _city_state_by_commas(text, zip_code)
     if not (city or state):
-        city, state = _city_state_by_commas(text, zip_code)
-    return AddressParts(zip_code=zip_code, city=city, state=state, county=county)
+        city, state = comma_city, comma_state
+    others = tuple(c for c in (comma_city,) if c and c != city)
+    return AddressParts(zip_code=zip_code, city=city, state=state, county=county,
+                        other_cities=others)
 
 
 def _usaddress_labels(text: str) -> dict[str, str]:
@@ -107,7 +112,7 @@ def _county(text: str) -> str | None:
 
 
 def _city_state_by_commas(text: str, zip_code: str | None) -> tuple[str | None, str | None]:
-    """Guess "City, ST" from comma-separated parts when usaddress labelled nothing useful."""
+    """Read "..., City, ST" by its commas: a fallback when usaddress mislabels the place."""
     without_zip = ZIP_PATTERN.sub("", text) if zip_code else text
     parts = [p.strip() for p in without_zip.split(",") if p.strip()]
     if len(parts) >= 2:

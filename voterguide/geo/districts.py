@@ -104,6 +104,11 @@ class DistrictIndex:
                 [d.geometry for d in self.mapped if d.state == state])
         return self._state_areas[state]
 
+    def _distance(self, point, district_id: str) -> float:
+        """Degrees from a point to a mapped district (0 inside); unmapped ones count as 0."""
+        geometry = self.shapes[district_id].geometry
+        return 0.0 if geometry is None else shapely.distance(point, geometry)
+
     def districts_at(self, lat: float, lon: float) -> list[str]:
         """The mapped districts whose area covers the point exactly (no tolerance)."""
         hits = self.tree.query(shapely.points(lon, lat), predicate="within")
@@ -117,9 +122,9 @@ class DistrictIndex:
         """The districts a location may be in, and why there is a choice."""
         if location.state and location.state not in self.states:
             return Match((), Reason.OUTSIDE)
-        if location.county_fips:
-            return self._by_county(location)
         point = shapely.points(location.lon, location.lat)
+        if location.counties:
+            return self._by_counties(location.counties, point)
         distance: dict[str, float] = {}
         counties: set[str] = set()
         for spot in location.areas():
@@ -143,14 +148,14 @@ class DistrictIndex:
         coarse = location.precision in (Precision.ZIP, Precision.CITY, Precision.COUNTY)
         return Match(tuple(ids), Reason.COARSE if coarse else Reason.BORDER)
 
-    def _by_county(self, location: Location) -> Match:
-        """Districts of a known county: exact for county-based districts."""
-        ids = self.by_county.get(location.county_fips, [])
+    def _by_counties(self, counties: tuple[str, ...], point) -> Match:
+        """Districts of the counties a place lies in: exact for county-based districts."""
+        ids = list(dict.fromkeys(d for fips in counties for d in self.by_county.get(fips, [])))
         if not ids:
             return Match((), Reason.OUTSIDE)
-        # Offices with a boundary of their own come first; unmapped ones are offered after.
-        unmapped = set(self.unmapped_by_county.get(location.county_fips, []))
-        ids = sorted(ids, key=lambda d: (d in unmapped, d))
+        # Nearest mapped office first; unmapped offices are offered after the mapped ones.
+        unmapped = {d for fips in counties for d in self.unmapped_by_county.get(fips, [])}
+        ids.sort(key=lambda d: (d in unmapped, self._distance(point, d)))
         if len(ids) == 1:
             return Match(tuple(ids), Reason.CERTAIN)
         if len(ids) - len(unmapped) <= 1:

@@ -41,9 +41,10 @@ class Location:
     lat: float
     lon: float
     precision: Precision
-    # Circles that together hold the place (a city is several ZIP areas); empty = the point.
+    # Circles that together hold the place; empty means the point itself.
     spots: tuple[Spot, ...] = field(default=())
-    county_fips: str | None = None
+    # Counties the place lies in one of (FIPS); when given, they decide the districts.
+    counties: tuple[str, ...] = field(default=())
     state: str | None = None  # two-letter postal code, when known
 
     def areas(self) -> tuple[Spot, ...]:
@@ -90,7 +91,8 @@ def to_location(found) -> Location:
     """Convert a geopy Location to ours.
 
     A provider may describe its precision in ``raw["voterguide"]``: ``precision`` (a
-    Precision value), ``spots`` ([[lat, lon, radius_m], ...]), ``county_fips`` and ``state``.
+    Precision value), ``spots`` ([[lat, lon, radius_m], ...]), ``counties`` (FIPS codes the
+    place lies in one of) and ``state``.
     Without it, a match is taken to be a street address.
     """
     raw = found.raw if isinstance(found.raw, dict) else {}
@@ -100,7 +102,7 @@ def to_location(found) -> Location:
         lon=found.longitude,
         precision=Precision(extra.get("precision", Precision.ADDRESS.value)),
         spots=tuple(Spot(*spot) for spot in extra.get("spots", ())),
-        county_fips=extra.get("county_fips"),
+        counties=tuple(extra.get("counties", ())),
         state=extra.get("state"),
     )
 

@@ -35,7 +35,7 @@ class ZipPlace:
     city: str
     state: str
     radius_m: float
-    standard: bool  # a delivery area, not a PO box or a single organisation's ZIP
+    counties: tuple[str, ...]  # the counties its area touches; () when not known
 
 
 @dataclass(frozen=True)
@@ -55,22 +55,21 @@ class Gazetteer:
     def __init__(self, data_dir: Path):
         gazetteer = Path(data_dir) / "gazetteer"
         self.states = _read_states(gazetteer / "us-states.csv")
-        radii = _read_radii(gazetteer / "zip-radius.csv")
+        areas = _read_areas(gazetteer / "zip-areas.csv")
         self.zips: dict[str, ZipPlace] = {}
         cities: dict[tuple[str, str], list[ZipPlace]] = defaultdict(list)
         for row in zipcodes.list_all():
             if not row.get("lat") or not row.get("long") or row["country"] != "US":
                 continue
+            radius, counties = areas.get(row["zip_code"], (DEFAULT_ZIP_RADIUS_M, ()))
             place = ZipPlace(row["zip_code"], float(row["lat"]), float(row["long"]),
-                             row["city"], row["state"],
-                             radii.get(row["zip_code"], DEFAULT_ZIP_RADIUS_M),
-                             standard=row["zip_code_type"] == "STANDARD")
+                             row["city"], row["state"], radius, counties)
             self.zips[place.zip_code] = place
             for name in {row["city"], *row.get("acceptable_cities", [])}:
                 cities[(row["state"], address.normalise(name))].append(place)
         # A city is the ZIP areas people live in; PO boxes sit at the post office and only
         # stand in for a city that has nothing else.
-        self.cities = {key: [p for p in places if p.standard] or places
+        self.cities = {key: [p for p in places if p.counties] or places
                        for key, places in cities.items()}
         self.counties = _read_counties(gazetteer / "us-counties.csv")
 
@@ -113,15 +112,17 @@ class OfflineGeocoder(Geocoder):
                 return county
         if parts.zip_code in self.gazetteer.zips:
             return self._zip(self.gazetteer.zips[parts.zip_code])
-        if parts.city:
-            return self._city(parts.city, states)
+        for city in (parts.city, *parts.other_cities):
+            found = self._city(city, states) if city else None
+            if found:
+                return found
         return None
 
     def _zip(self, place: ZipPlace) -> GeopyLocation:
-        """A ZIP code's centroid and reach."""
+        """A ZIP code's centroid and the counties its area touches."""
         return _location(f"{place.city}, {place.state} {place.zip_code}",
-                         (place.lat, place.lon), Precision.ZIP,
-                         spots=[[place.lat, place.lon, place.radius_m]], state=place.state)
+                         (place.lat, place.lon), Precision.ZIP, state=place.state,
+                         **_area_of([place]))
 
     def _city(self, city: str, states: tuple[str, ...]) -> GeopyLocation | None:
         """Every ZIP area of the named city in the given states."""
@@ -133,8 +134,7 @@ class OfflineGeocoder(Geocoder):
         lat = sum(p.lat for p in places) / len(places)
         lon = sum(p.lon for p in places) / len(places)
         return _location(f"{places[0].city}, {', '.join(found_states)}", (lat, lon),
-                         Precision.CITY,
-                         spots=[[p.lat, p.lon, p.radius_m] for p in places],
+                         Precision.CITY, **_area_of(places),
                          state=found_states[0] if len(found_states) == 1 else None)
 
     def _county(self, name: str, states: tuple[str, ...]) -> GeopyLocation | None:
@@ -146,7 +146,7 @@ class OfflineGeocoder(Geocoder):
             return None
         county = matches[0]
         return _location(f"{county.name} County, {county.state}", (county.lat, county.lon),
-                         Precision.COUNTY, county_fips=county.fips, state=county.state)
+                         Precision.COUNTY, counties=[county.fips], state=county.state)
 
 
 def _location(label: str, point: tuple[float, float], precision: Precision,
@@ -166,10 +166,18 @@ def _read_states(path: Path) -> dict[str, str]:
     return states
 
 
-def _read_radii(path: Path) -> dict[str, float]:
-    """How far each ZIP code's area reaches, in metres."""
+def _area_of(places: list[ZipPlace]) -> dict:
+    """Where ZIP areas lie: their counties when all are known, else circles around them."""
+    if all(p.counties for p in places):
+        return {"counties": sorted({f for p in places for f in p.counties})}
+    return {"spots": [[p.lat, p.lon, p.radius_m] for p in places]}
+
+
+def _read_areas(path: Path) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """Each ZIP code's reach in metres and the counties its area touches."""
     with open(path, newline="", encoding="utf-8") as file:
-        return {row["zip"]: float(row["radius_m"]) for row in csv.DictReader(file)}
+        return {row["zip"]: (float(row["radius_m"]), tuple(row["counties"].split()))
+                for row in csv.DictReader(file)}
 
 
 def _read_counties(path: Path) -> dict[tuple[str, str], CountyPlace]:
