@@ -13,7 +13,7 @@ BIN = $(VENV)/bin
 serve: install
 	$(BIN)/flask --app voterguide setup --demo
 	@echo "voterguide: serving at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --log-level warning 'voterguide:create_app()'
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'voterguide:create_app()'
 
 test: install-test browser
 	$(BIN)/ruff check .

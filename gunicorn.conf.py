@@ -1,0 +1,14 @@
+"""Production server settings: `gunicorn -c gunicorn.conf.py 'voterguide:create_app()'`.
+
+The access log keeps the method, the path WITHOUT its query string, the status and the time
+taken: never a query string (an API caller may put an address there) and never the
+visitor's IP address.
+"""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+accesslog = os.environ.get("ACCESS_LOG", "-")
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+loglevel = "warning"
