@@ -1,0 +1,283 @@
+"""Browser tests: headless Chromium drives the guide served by gunicorn, as a voter would."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, Response, expect, sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO / "data"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+HOST = "127.0.0.1"
+DISTRICTS = json.loads((DATA_DIR / "al" / "districts.json").read_text(encoding="utf-8"))
+ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
+ADDRESS_LABEL = "Your home address"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 320, "height": 640}
+TIMEOUT_MS = 10_000
+
+#: Pages by name; "picker" and "home-error" are reached through the form, not a fixed path.
+PAGES = {
+    "home": "/",
+    "district": "/districts/al-circuit-6",
+    "district-bessemer": "/districts/al-circuit-10-bessemer",
+    "candidate": "/candidates/al-circuit-6-kendall-lassiter",
+    "districts": "/districts/",
+    "about": "/about",
+    "explainer": "/what-a-district-attorney-does",
+    "not-found": "/no-such-page",
+}
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    """Poll the server until it answers; fail with its log if it dies or never answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"gunicorn did not answer within {timeout} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def server(seeded_database, tmp_path_factory) -> str:
+    """The app in gunicorn on a copy of the seeded database, CSRF on; yields its base URL."""
+    workdir = tmp_path_factory.mktemp("browser")
+    database = workdir / "voterguide.sqlite3"
+    shutil.copy(seeded_database, database)
+    port = free_port()
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("VOTERGUIDE_") and name != "SECRET_KEY"}
+    env.update(VOTERGUIDE_DATABASE_URL=f"sqlite:///{database}", VOTERGUIDE_DATA_DIR=str(DATA_DIR),
+               VOTERGUIDE_STATES="al", VOTERGUIDE_GEOCODER="offline",
+               VOTERGUIDE_SECRET_KEY=secrets.token_hex(32))
+    log = workdir / "gunicorn.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", "1",
+             "voterguide:create_app()"],
+            cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    base_url = f"http://{HOST}:{port}"
+    try:
+        wait_until_up(base_url + "/", process, log)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, server):
+    """Open a page in a fresh browser context (options as for browser.new_context)."""
+    contexts = []
+
+    def open_page(**options) -> Page:
+        options = {"viewport": DESKTOP, **options}
+        context = browser.new_context(base_url=server, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    """A page in a fresh context at a desktop viewport."""
+    return new_page()
+
+
+@pytest.fixture(scope="session")
+def picker_path(browser, server) -> str:
+    """The picker's path and query, as the form reaches it for a county with two offices."""
+    context = browser.new_context(base_url=server)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        look_up(page, "Jefferson County, Alabama")
+        parts = urlsplit(page.url)
+        assert parts.path == "/choose", page.url
+        return f"{parts.path}?{parts.query}"
+    finally:
+        context.close()
+
+
+def race_of(slug: str) -> dict:
+    """The demo election's race in the district with this slug."""
+    [district_id] = [d["id"] for d in DISTRICTS["districts"] if d["slug"] == slug]
+    [race] = [r for r in ELECTION["races"] if r["district"] == district_id]
+    return race
+
+
+def look_up(page: Page, address: str) -> Response:
+    """Type an address on the home page and submit it; return the navigation's response."""
+    page.goto("/")
+    page.get_by_label(ADDRESS_LABEL).fill(address)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Find my race").click()
+    return navigation.value
+
+
+def open_named(page: Page, name: str, picker_path: str) -> None:
+    """Go to a page of the PAGES table, the picker, or the home page after a failed submit."""
+    if name == "home-error":
+        look_up(page, "")
+    elif name == "picker":
+        page.goto(picker_path)
+    else:
+        page.goto(PAGES[name])
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_voter_flow(new_page, javascript):
+    """An address leads to its district's race, candidates and answers, and not into the URL."""
+    page = new_page(java_script_enabled=javascript)
+    response = look_up(page, "Tuscaloosa, AL 35401")
+    assert response.status == 200
+    assert urlsplit(page.url).path == "/districts/al-circuit-6"
+    assert "35401" not in page.url and "tuscaloosa" not in page.url.lower()
+    main = page.get_by_role("main")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("6th Judicial Circuit")
+    expect(main).to_contain_text("Sample data")
+    race = race_of("al-circuit-6")
+    for candidate in race["candidates"]:
+        expect(main.get_by_role("link", name=candidate["name"], exact=True)).to_be_visible()
+    silent = [c for c in race["candidates"] if c["questionnaire_status"] == "no_response"]
+    assert silent, "the demo race should have a candidate who did not respond"
+    for candidate in silent:
+        card = page.locator(".candidates li", has_text=candidate["name"])
+        expect(card).to_contain_text("Did not respond")
+    explanation = next(a["explanation"] for c in race["candidates"] for a in c["answers"]
+                       if a.get("explanation") and "\n" not in a["explanation"]
+                       and len(a["explanation"].split()) <= 120)
+    expect(main.get_by_text(explanation, exact=True)).to_be_visible()
+
+
+def test_picker_leads_to_each_district(page):
+    """A county with two offices shows a picker; choosing Bessemer opens its district page."""
+    response = look_up(page, "Jefferson County, Alabama")
+    assert response.status == 200
+    assert urlsplit(page.url).path == "/choose"
+    assert "jefferson" not in page.url.lower()
+    for division in ("Birmingham Division", "Bessemer Division"):
+        expect(page.get_by_role("heading", level=2, name=division)).to_be_visible()
+    page.get_by_role("link", name="10th Judicial Circuit (Bessemer Division)").click()
+    expect(page).to_have_url(re.compile(r"/districts/al-circuit-10-bessemer$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bessemer Division")
+
+
+@pytest.mark.parametrize(("address", "message"), [
+    ("", "Please type your address."),
+    (("2000 University Blvd, Tuscaloosa, AL 35401. " * 12)[:500], "That is too long"),
+], ids=["empty", "500-characters"])
+def test_bad_input_keeps_the_form(page, address, message):
+    """Bad input answers 4xx with a clear message tied to the field, and the form stays."""
+    response = look_up(page, address)
+    assert 400 <= response.status < 500
+    expect(page.locator("#address-error")).to_contain_text(message)
+    field = page.get_by_label(ADDRESS_LABEL)
+    expect(field).to_be_visible()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile(re.escape(message)))
+    expect(page.get_by_role("button", name="Find my race")).to_be_visible()
+    expect(page).to_have_title(re.compile("^Please check your address"))
+
+
+@pytest.mark.parametrize("candidate", race_of("al-circuit-6")["candidates"],
+                         ids=lambda candidate: candidate["slug"])
+def test_candidate_page_shows_every_answer(page, candidate):
+    """A candidate's page has one section per question, with the answer or why there is none."""
+    questions = ELECTION["questionnaire"]["questions"]
+    page.goto(f"/candidates/{candidate['slug']}")
+    main = page.get_by_role("main")
+    expect(main.locator("section.question")).to_have_count(len(questions))
+    for answer in candidate["answers"]:
+        if answer.get("explanation"):
+            expect(main).to_contain_text(answer["explanation"].splitlines()[0])
+    if candidate["questionnaire_status"] == "no_response":
+        expect(main.get_by_text("Did not respond to the questionnaire.")).to_have_count(
+            len(questions))
+
+
+@pytest.mark.parametrize("name", ["home", "district", "candidate", "picker", "districts"])
+def test_fits_a_320_pixel_screen(new_page, picker_path, name):
+    """No page scrolls sideways on a 320-pixel-wide phone."""
+    page = new_page(viewport=PHONE)
+    open_named(page, name, picker_path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} is {width} px wide at 320 px"
+
+
+AUDITS = [pytest.param(name, DESKTOP, id=f"{name}-desktop") for name in
+          ["home", "home-error", "district", "district-bessemer", "candidate", "picker",
+           "districts", "about", "explainer", "not-found"]]
+AUDITS += [pytest.param(name, PHONE, id=f"{name}-320px") for name in
+           ["home", "home-error", "district"]]
+
+
+@pytest.mark.parametrize(("name", "viewport"), AUDITS)
+def test_axe_finds_no_violations(new_page, picker_path, name, viewport):
+    """axe-core reports no accessibility violation on the page."""
+    page = new_page(viewport=viewport)
+    open_named(page, name, picker_path)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_no_third_party_requests(new_page):
+    """Every request of the voter flow, up to a candidate's page, goes to our own server."""
+    page = new_page()
+    requests: list[str] = []
+    page.context.on("request", lambda request: requests.append(request.url))
+    look_up(page, "Tuscaloosa, AL 35401")
+    assert urlsplit(page.url).path == "/districts/al-circuit-6"
+    page.get_by_role("main").locator(".candidates a").first.click()
+    expect(page).to_have_url(re.compile(r"/candidates/al-circuit-6-"))
+    page.wait_for_load_state("load")
+    assert requests, "no request was recorded"
+    foreign = [url for url in requests if urlsplit(url).hostname != HOST]
+    assert not foreign, f"requests left {HOST}: {foreign}"
