@@ -63,10 +63,16 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Friendly pages for 4xx and 5xx errors."""
+    from flask import request
     from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import HTTPException
 
+    from .api.views import blueprint as api
+    from .api.views import http_error as api_http_error
+
     def render_error(error: HTTPException):
+        if request.path.startswith(api.url_prefix + "/"):
+            return api_http_error(error)  # URLs no API route matched still answer JSON
         template = "404.html" if error.code == 404 else "error.html"
         return render_template(template, error=error), error.code
 

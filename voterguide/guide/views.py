@@ -104,7 +104,7 @@ def candidate(slug: str):
     if found is None:
         abort(404)
     return render_template("guide/candidate.html", candidate=found,
-                           race=services.race_view(found.race))
+                           view=services.race_view(found.race))
 
 
 @blueprint.get("/about")

@@ -1,0 +1,127 @@
+"""The JSON API: lookups by address and by point, district details, and JSON errors."""
+
+from __future__ import annotations
+
+import pytest
+
+BESSEMER = "ocd-division/country:us/state:al/circuit:10/division:bessemer"
+
+
+def test_lookup_by_address(client):
+    body = client.get("/api/v1/lookup", query_string={"address": "Tuscaloosa, AL 35401"}).json
+    assert body["ambiguous"] is False
+    assert body["location"]["precision"] == "zip"
+    assert [d["id"] for d in body["districts"]] == ["ocd-division/country:us/state:al/circuit:6"]
+    assert body["districts"][0]["url"] == "http://localhost/districts/al-circuit-6"
+
+
+def test_lookup_by_address_in_a_json_body_keeps_it_out_of_the_url(client):
+    response = client.post("/api/v1/lookup", json={"address": "Tuscaloosa, AL 35401"})
+    assert response.status_code == 200
+    assert response.json["districts"][0]["name"] == "6th Judicial Circuit"
+
+
+def test_lookup_by_point(client):
+    body = client.get("/api/v1/lookup?lat=32.3668&lon=-86.3").json
+    assert body == {
+        "location": {"lat": 32.3668, "lon": -86.3, "precision": "point"},
+        "districts": [{"id": "ocd-division/country:us/state:al/circuit:15",
+                       "name": "15th Judicial Circuit",
+                       "url": "http://localhost/districts/al-circuit-15"}],
+        "ambiguous": False,
+        "reason": "certain",
+    }
+
+
+def test_lookup_in_jefferson_county_is_ambiguous_with_a_reason(client):
+    body = client.get("/api/v1/lookup?lat=33.5186&lon=-86.8104").json
+    assert body["ambiguous"] is True and body["reason"] == "shared_county"
+    assert [d["id"] for d in body["districts"]][1] == BESSEMER
+    assert "more than one district attorney" in body["message"]
+
+
+def test_a_point_outside_every_district_is_an_empty_list_and_a_message(client):
+    body = client.get("/api/v1/lookup?lat=40.7128&lon=-74.006").json
+    assert body["districts"] == [] and body["ambiguous"] is False
+    assert "outside" in body["message"]
+
+
+def test_an_address_in_another_state_is_outside(client):
+    body = client.get("/api/v1/lookup", query_string={"address": "Atlanta, GA 30303"}).json
+    assert body["districts"] == [] and body["reason"] == "outside"
+
+
+@pytest.mark.parametrize(("query", "status", "code"), [
+    ("", 400, "missing_parameters"),
+    ("lat=33", 400, "missing_parameters"),
+    ("lat=999&lon=1", 400, "invalid_lat"),
+    ("lat=33&lon=-999", 400, "invalid_lon"),
+    ("lat=nan&lon=1", 400, "invalid_lat"),
+    ("lat=inf&lon=1", 400, "invalid_lat"),
+    ("lat=abc&lon=1", 400, "invalid_lat"),
+    ("lat=1e400&lon=1", 400, "invalid_lat"),
+    ("address=35401&lat=1&lon=1", 400, "conflicting_parameters"),
+    ("address=", 400, "invalid_address"),
+    ("address=%20%20%20", 400, "invalid_address"),
+    ("address=" + "a" * 300, 400, "invalid_address"),
+    ("address=%00%01", 400, "invalid_address"),
+    ("address=asdfghjkl", 422, "address_not_found"),
+    ("address=%3Cscript%3E", 422, "address_not_found"),
+])
+def test_lookup_errors_are_json_4xx(client, query, status, code):
+    response = client.get("/api/v1/lookup?" + query)
+    assert response.status_code == status
+    assert response.json["error"]["code"] == code
+    assert response.json["error"]["message"]
+
+
+@pytest.mark.parametrize("body", [None, "not json", "[1, 2]", '"text"', "{bad json"])
+def test_a_bad_json_body_is_a_400(client, body):
+    response = client.post("/api/v1/lookup", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("body", [{"address": 35401}, {"address": None}, {"address": ["a"]},
+                                  {"lat": True, "lon": 1}, {"lat": "x", "lon": 1}])
+def test_wrong_types_in_a_json_body_are_a_400(client, body):
+    assert client.post("/api/v1/lookup", json=body).status_code == 400
+
+
+def test_an_outage_is_a_503_not_a_not_found(client, fake_geocoder):
+    fake_geocoder.fail()
+    response = client.get("/api/v1/lookup?address=35401")
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "geocoder_unavailable"
+
+
+def test_a_district_with_its_races_candidates_and_answers(client):
+    body = client.get("/api/v1/districts/ocd-division/country:us/state:al/circuit:6").json
+    assert body["name"] == "6th Judicial Circuit"
+    assert body["counties"] == [{"fips": "01125", "name": "Tuscaloosa"}]
+    assert body["sample_data"] is True
+    race = body["races"][0]
+    assert race["election"] == {"name": "2028 General Election (sample)",
+                                "date": "2028-11-07", "sample_data": True}
+    assert len(race["questions"]) == 10
+    statuses = {c["response_status"] for c in race["candidates"]}
+    assert "responded" in statuses and len(race["candidates"]) >= 2
+    responder = next(c for c in race["candidates"] if c["response_status"] == "responded")
+    assert responder["answers"] and all({"question", "choice", "explanation", "received_on"}
+                                        <= set(a) for a in responder["answers"])
+
+
+def test_a_district_by_slug_too(client):
+    assert client.get("/api/v1/districts/al-circuit-10-bessemer").json["id"] == BESSEMER
+
+
+def test_an_unknown_district_is_a_json_404(client):
+    response = client.get("/api/v1/districts/ocd-division/country:us/state:zz/nope")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "unknown_district"
+
+
+def test_other_api_errors_are_json_too(client):
+    assert client.get("/api/v1/nope").json["error"]["code"] == "not_found"
+    response = client.delete("/api/v1/lookup")
+    assert response.status_code == 405 and response.json["error"]["code"] == "method_not_allowed"

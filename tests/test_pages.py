@@ -1,0 +1,202 @@
+"""The public pages through the Flask test client, on the seeded SQLite database."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from voterguide import create_app
+
+from .conftest import DATA_DIR, settings
+
+DEMO = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
+
+
+def race_spec(slug: str) -> dict:
+    """The demo race of a district, by district slug."""
+    district_id = "ocd-division/country:us/state:al/" + slug.removeprefix("al-").replace(
+        "circuit-10-bessemer", "circuit:10/division:bessemer").replace("circuit-", "circuit:")
+    return next(r for r in DEMO["races"] if r["district"] == district_id)
+
+
+def text_of(response) -> str:
+    """A page's HTML as text."""
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/districts/", "/districts/al-circuit-6", "/districts/al-circuit-10-bessemer",
+    "/about", "/what-a-district-attorney-does",
+    "/choose?district=al-circuit-10&district=al-circuit-10-bessemer&why=shared_county",
+])
+def test_public_pages_render(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert "<main" in text_of(response)
+
+
+def test_home_has_a_labelled_address_form_with_csrf(database_path):
+    app = create_app(settings(database_path, WTF_CSRF_ENABLED=True))
+    page = text_of(app.test_client().get("/"))
+    assert re.search(r'<label for="address">Your home address</label>', page)
+    assert 'name="csrf_token"' in page
+    assert 'method="post"' in page
+
+
+def test_a_form_without_its_csrf_token_is_refused_politely(database_path):
+    app = create_app(settings(database_path, WTF_CSRF_ENABLED=True))
+    response = app.test_client().post("/", data={"address": "35401"})
+    assert response.status_code == 400
+    assert "expired" in text_of(response)
+
+
+def test_the_district_page_shows_the_race_side_by_side(client):
+    spec = race_spec("al-circuit-6")
+    page = text_of(client.get("/districts/al-circuit-6"))
+    assert "Sample data" in page
+    assert "6th Judicial Circuit" in page
+    assert "Tuesday, November 7, 2028" in page
+    for candidate in spec["candidates"]:
+        assert candidate["name"] in page
+    questions = DEMO["questionnaire"]["questions"]
+    assert page.count('class="question"') == len(questions)
+    # Every cell is there: an answer, or a plain reason why there is none.
+    cells = page.count('<p class="who">')
+    assert cells == len(questions) * len(spec["candidates"])
+    assert "Did not respond to the questionnaire." in page
+    assert "Did not answer this question." in page
+    assert 'viewBox="0 0 300' in page  # the inline map
+
+
+def test_answers_show_their_source_and_escape_markup(client):
+    spec = race_spec("al-circuit-6")
+    page = text_of(client.get("/districts/al-circuit-6"))
+    answered = next(c for c in spec["candidates"] if c["answers"])
+    assert "received" in page and DEMO["questionnaire"]["title"] in page
+    with_lt = [a["explanation"] for r in DEMO["races"] for c in r["candidates"]
+               for a in c["answers"] if "<" in a["explanation"]]
+    assert with_lt, "the demo data should exercise escaping"
+    assert answered["answers"][0]["explanation"].split()[0] in page
+
+
+def test_markup_in_an_answer_is_shown_as_text(client, db):
+    from voterguide.models import Answer
+
+    answer = db.session.query(Answer).first()
+    answer.explanation = '<script>alert("x")</script> & <b>bold</b>'
+    db.session.commit()
+    page = text_of(client.get(f"/candidates/{answer.candidate.slug}"))
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_nobody_responded_is_said_plainly(client):
+    spec = race_spec("al-circuit-2")
+    assert all(c["questionnaire_status"] != "responded" for c in spec["candidates"])
+    page = text_of(client.get("/districts/al-circuit-2"))
+    assert f"0 of {len(spec['candidates'])} candidates returned" in page
+
+
+def test_a_declined_candidate_says_so(client):
+    declined = next(c for r in DEMO["races"] for c in r["candidates"]
+                    if c["questionnaire_status"] == "declined")
+    page = text_of(client.get(f"/candidates/{declined['slug']}"))
+    assert "Declined to respond" in page
+
+
+def test_the_candidate_page_shows_every_answer_in_full(client):
+    longest = max(((c, a) for r in DEMO["races"] for c in r["candidates"] for a in c["answers"]),
+                  key=lambda pair: len(pair[1]["explanation"]))
+    candidate, answer = longest
+    page = text_of(client.get(f"/candidates/{candidate['slug']}"))
+    assert candidate["name"] in page and "Sample data" in page
+    last_paragraph = answer["explanation"].split("\n\n")[-1].strip()
+    assert last_paragraph.split()[-1].replace('"', "&#34;") in page
+    assert "<details" not in page  # folded on the district page only
+
+
+def test_the_bessemer_division_is_explained_not_drawn(client):
+    page = text_of(client.get("/districts/al-circuit-10-bessemer"))
+    assert "Bessemer" in page
+    assert "exact boundary is not published" in page
+
+
+def test_every_county_is_listed_with_its_district(client):
+    page = text_of(client.get("/districts/"))
+    assert page.count('<th scope="row">') == 67
+    assert "Jefferson County" in page and "Bessemer Division" in page
+
+
+@pytest.mark.parametrize("path", ["/districts/nope", "/candidates/nope", "/nope",
+                                  "/choose", "/choose?district=nope"])
+def test_unknown_pages_are_a_friendly_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "couldn't find that page" in text_of(response)
+
+
+def test_a_district_id_redirects_to_its_canonical_page(client):
+    response = client.get("/districts/ocd-division/country:us/state:al/circuit:6")
+    assert response.status_code == 404  # slashes are not a slug...
+    response = client.get("/districts/al-circuit-6")
+    assert response.status_code == 200
+
+
+def test_the_picker_with_one_known_district_goes_straight_there(client):
+    response = client.get("/choose?district=al-circuit-6&district=nope")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/districts/al-circuit-6")
+
+
+def test_the_picker_explains_why_it_asks(client):
+    page = text_of(client.get("/choose?district=al-circuit-10&district=al-circuit-10-bessemer"
+                              "&why=shared_county"))
+    assert "more than one district attorney" in page
+    assert "Birmingham Division" in page and "Bessemer Division" in page
+    assert "myinfo.alabamavotes.gov" in page  # the state's own tools to check
+
+
+@pytest.mark.parametrize(("address", "target"), [
+    ("Tuscaloosa, AL 35401", "/districts/al-circuit-6"),
+    ("2000 University Blvd, Tuscaloosa, AL 35401", "/districts/al-circuit-6"),
+    ("33.2098, -87.5692", "/districts/al-circuit-6"),
+    ("Montgomery County, AL", "/districts/al-circuit-15"),
+])
+def test_an_address_redirects_to_its_district(client, address, target):
+    response = client.post("/", data={"address": address})
+    assert response.status_code == 303
+    assert response.headers["Location"] == target
+
+
+def test_an_uncertain_address_redirects_to_a_picker_without_the_address(client):
+    response = client.post("/", data={"address": "Jefferson County, Alabama"})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.startswith("/choose?")
+    assert "Jefferson" not in location
+    page = text_of(client.get(location))
+    assert "Bessemer Division" in page
+
+
+def test_another_state_is_outside_this_guide(client):
+    response = client.post("/", data={"address": "123 Peachtree St, Atlanta, GA 30303"})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "outside the area this guide covers" in page and "Alabama" in page
+
+
+def test_an_outage_says_so_and_is_not_not_found(client, fake_geocoder):
+    fake_geocoder.fail()
+    response = client.post("/", data={"address": "35401"})
+    assert response.status_code == 503
+    assert "not answering" in text_of(response)
+    assert "couldn't find" not in text_of(response)
+
+
+def test_the_form_keeps_what_was_typed_after_an_error(client):
+    response = client.post("/", data={"address": "Qwertyuiop Zxcv"})
+    assert response.status_code == 422
+    assert 'value="Qwertyuiop Zxcv"' in text_of(response)
