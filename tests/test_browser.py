@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Response, expect, sync_playwright
 
-REPO = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO / "data"
+from .servers import DATA_DIR, HOST, gunicorn
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-HOST = "127.0.0.1"
 DISTRICTS = json.loads((DATA_DIR / "al" / "districts.json").read_text(encoding="utf-8"))
 ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
 ADDRESS_LABEL = "Your home address"
@@ -45,57 +36,14 @@ PAGES = {
 }
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
-    """Poll the server until it answers; fail with its log if it dies or never answers."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"gunicorn did not answer within {timeout} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def server(seeded_database, tmp_path_factory) -> str:
     """The app in gunicorn on a copy of the seeded database, CSRF on; yields its base URL."""
     workdir = tmp_path_factory.mktemp("browser")
     database = workdir / "voterguide.sqlite3"
     shutil.copy(seeded_database, database)
-    port = free_port()
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith("VOTERGUIDE_") and name != "SECRET_KEY"}
-    env.update(VOTERGUIDE_DATABASE_URL=f"sqlite:///{database}", VOTERGUIDE_DATA_DIR=str(DATA_DIR),
-               VOTERGUIDE_STATES="al", VOTERGUIDE_GEOCODER="offline",
-               VOTERGUIDE_SECRET_KEY=secrets.token_hex(32))
-    log = workdir / "gunicorn.log"
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", "1",
-             "voterguide:create_app()"],
-            cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    base_url = f"http://{HOST}:{port}"
-    try:
-        wait_until_up(base_url + "/", process, log)
+    with gunicorn(database, workdir) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="session")
