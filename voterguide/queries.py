@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .extensions import db
-from .models import Candidate, County, District, Election, Race, State
+from .models import Candidate, County, District, Election, Questionnaire, Race, State
 
 
 def district_by_slug_or_id(key: str) -> District | None:
-    """A district by its URL slug or its full division id."""
-    return db.session.scalar(select(District).where((District.slug == key) | (District.id == key)))
+    """A district by its URL slug or its full division id, with its state (the district and
+    picker pages name it) loaded in the same query."""
+    return db.session.scalar(select(District).where((District.slug == key) | (District.id == key))
+                             .options(joinedload(District.state)))
 
 
 def districts_by_ids(ids: list[str]) -> list[District]:
@@ -21,16 +23,20 @@ def districts_by_ids(ids: list[str]) -> list[District]:
 
 
 def races_for_district(district: District) -> list[Race]:
-    """The district's races, soonest election first, with candidates and answers loaded."""
+    """The district's races, soonest election first, with candidates and answers loaded.
+
+    The election (joined anyway, for the order) and the questionnaire come in the races' own
+    rows, and the questions with them: four queries in all, whatever the number of races.
+    """
     return list(db.session.scalars(
         select(Race)
         .join(Race.election)
         .where(Race.district_id == district.id)
         .order_by(Election.date, Race.office)
         .options(
-            selectinload(Race.election),
+            contains_eager(Race.election),
+            joinedload(Race.questionnaire).selectinload(Questionnaire.questions),
             selectinload(Race.candidates).selectinload(Candidate.answers),
-            selectinload(Race.questionnaire),
         )
     ))
 
