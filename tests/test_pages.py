@@ -200,3 +200,16 @@ def test_the_form_keeps_what_was_typed_after_an_error(client):
     response = client.post("/", data={"address": "Qwertyuiop Zxcv"})
     assert response.status_code == 422
     assert 'value="Qwertyuiop Zxcv"' in text_of(response)
+
+
+def test_a_server_error_is_a_friendly_500(database_path):
+    app = create_app(settings(database_path, PROPAGATE_EXCEPTIONS=False, TESTING=False))
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in text_of(response)
+    assert "RuntimeError" not in text_of(response)

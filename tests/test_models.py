@@ -1,0 +1,105 @@
+"""Rules that live in the database, and the settings the app refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from voterguide import config, create_app
+from voterguide.models import Answer, Candidate, District, Question, Race
+
+from .conftest import settings
+
+
+def test_production_refuses_the_development_secret_key(database_path):
+    with pytest.raises(config.ConfigurationError, match="SECRET_KEY"):
+        create_app(settings(database_path, ENV="production"))
+    app = create_app(settings(database_path, ENV="production", SECRET_KEY="x" * 64))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_settings_come_from_voterguide_environment_variables():
+    got = config.from_environment({"VOTERGUIDE_STATES": "al,ga", "VOTERGUIDE_ADDRESS_MAX_LENGTH":
+                                   "120", "SECRET_KEY": "s3cret"})
+    assert (got["STATES"], got["ADDRESS_MAX_LENGTH"], got["SECRET_KEY"]) == ("al,ga", 120,
+                                                                             "s3cret")
+    assert config.from_environment({})["GEOCODER"] == "offline"
+
+
+def test_an_unknown_environment_is_refused(database_path):
+    with pytest.raises(config.ConfigurationError):
+        create_app(settings(database_path, ENV="staging"))
+
+
+def test_a_candidate_answers_a_question_once(db):
+    answer = db.session.query(Answer).first()
+    db.session.add(Answer(candidate=answer.candidate, question=answer.question, choice="Yes"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_an_answer_is_never_empty(db):
+    candidate = db.session.query(Candidate).filter(~Candidate.answers.any()).first()
+    question = db.session.query(Question).first()
+    db.session.add(Answer(candidate=candidate, question=question, choice=None, explanation=""))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_race_is_unique_per_election_district_and_office(db):
+    race = db.session.query(Race).first()
+    db.session.add(Race(election=race.election, district=race.district, office=race.office))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE candidates SET response_status = 'maybe' WHERE id = 1",
+    "UPDATE questions SET kind = 'essay' WHERE id = 1",
+    "UPDATE questions SET position = 0 WHERE id = 1",
+    "UPDATE candidates SET website = 'javascript:alert(1)' WHERE id = 1",
+    "UPDATE districts SET boundary_kind = 'polygon' WHERE slug = 'al-circuit-6'",
+    "UPDATE counties SET fips = '123' WHERE fips = '01125'",
+])
+def test_the_database_refuses_broken_rows(db, sql):
+    with pytest.raises(IntegrityError):
+        db.session.execute(text(sql))
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_enum_values_are_checked_before_they_reach_the_database(db):
+    with pytest.raises(StatementError):
+        db.session.execute(text("SELECT 1"))  # a clean session first
+        db.session.get(District, "ocd-division/country:us/state:al/circuit:6").boundary_kind = "x"
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_loading_the_demo_twice_changes_nothing(runner, db):
+    def snapshot():
+        return [(a.id, a.candidate_id, a.question_id, a.choice, a.explanation, a.received_on)
+                for a in db.session.query(Answer).order_by(Answer.id)]
+
+    before = snapshot()
+    result = runner.invoke(args=["setup", "--demo"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert snapshot() == before
+    assert db.session.query(Race).count() == 42
+
+
+def test_an_unknown_state_folder_is_a_clear_error(runner):
+    result = runner.invoke(args=["load-state", "zz"])
+    assert result.exit_code != 0 and "No data folder" in result.output
+
+
+def test_the_sample_election_is_marked_as_sample(db):
+    race = db.session.query(Race).first()
+    assert race.election.is_sample and race.election.date == dt.date(2028, 11, 7)
