@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from flask import template_rendered
 
 from voterguide import create_app
 
@@ -138,11 +139,20 @@ def test_unknown_pages_are_a_friendly_404(client, path):
     assert "couldn't find that page" in text_of(response)
 
 
-def test_a_district_id_redirects_to_its_canonical_page(client):
-    response = client.get("/districts/ocd-division/country:us/state:al/circuit:6")
-    assert response.status_code == 404  # slashes are not a slug...
-    response = client.get("/districts/al-circuit-6")
-    assert response.status_code == 200
+def test_pages_are_rendered_once_per_few_seconds_and_loading_data_shows_at_once(
+        database_path):
+    app = create_app(settings(database_path, PAGE_CACHE_SECONDS=60))
+    client = app.test_client()
+    rendered = []
+    template_rendered.connect(lambda sender, template, context, **kw:
+                              rendered.append(template.name), app, weak=False)
+    first = text_of(client.get("/districts/al-circuit-6"))
+    assert text_of(client.get("/districts/al-circuit-6")) == first
+    client.get("/districts/al-circuit-7")
+    assert rendered == ["guide/district.html", "guide/district.html"]
+    assert app.test_cli_runner().invoke(args=["load-demo", "al"]).exit_code == 0
+    client.get("/districts/al-circuit-6")
+    assert rendered.count("guide/district.html") == 3
 
 
 def test_the_picker_with_one_known_district_goes_straight_there(client):

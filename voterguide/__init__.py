@@ -7,6 +7,7 @@ import logging
 from flask import Flask, render_template
 
 from . import config
+from .caching import PageCache
 from .extensions import csrf, db
 
 
@@ -43,6 +44,7 @@ def register_extensions(app: Flask) -> None:
             parents=True, exist_ok=True)
     db.init_app(app)
     csrf.init_app(app)
+    app.extensions["voterguide.page_cache"] = PageCache(float(app.config["PAGE_CACHE_SECONDS"]))
 
 
 def register_geocoder(app: Flask) -> None:

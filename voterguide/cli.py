@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .caching import page_cache
 from .demo import load_demo_election
 from .extensions import db
 from .geo.boundaries import BoundaryDataError, forget_index, load_state
@@ -46,6 +47,7 @@ def load_state_command(state: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     forget_index()
+    page_cache().clear()
     click.echo(f"{report.state}: {report.counties} counties, {report.districts} districts loaded.")
 
 
@@ -61,6 +63,7 @@ def load_demo_command(state: str) -> None:
         db.session.rollback()
         raise click.ClickException(f"Cannot load {path}: {error}") from error
     db.session.commit()
+    page_cache().clear()
     click.echo(f"Sample election loaded: {election.name} ({len(election.races)} races).")
 
 

@@ -29,8 +29,8 @@ DEFAULTS: dict[str, object] = {
     "STATES": "al",
     # Longest address the form accepts, in characters.
     "ADDRESS_MAX_LENGTH": 200,
-    # The public address of the site, used in absolute links; empty means "from the request".
-    "SITE_URL": "",
+    # How long a rendered district or candidate page is reused, in seconds (0: never).
+    "PAGE_CACHE_SECONDS": 5,
     # The organisation that runs this guide, shown in the footer and the about page.
     "ORGANISATION": "voterguide",
 }

@@ -16,12 +16,6 @@ def district_by_slug_or_id(key: str) -> District | None:
                              .options(joinedload(District.state)))
 
 
-def districts_by_ids(ids: list[str]) -> list[District]:
-    """The districts with these ids, in the order given; unknown ids are dropped."""
-    found = {d.id: d for d in db.session.scalars(select(District).where(District.id.in_(ids)))}
-    return [found[i] for i in ids if i in found]
-
-
 def races_for_district(district: District) -> list[Race]:
     """The district's races, soonest election first, with candidates and answers loaded.
 

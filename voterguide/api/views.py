@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from .. import queries
+from ..geo.districts import DistrictShape
 from ..geo.geocoding import AddressNotFound, GeocoderUnavailable, Location, Precision
 from ..guide import services
 from ..guide.forms import AddressForm
@@ -112,7 +113,7 @@ def _coordinate(params: dict, name: str, limit: float) -> float:
     return value
 
 
-def _district_summary(district: District) -> dict[str, str]:
+def _district_summary(district: District | DistrictShape) -> dict[str, str]:
     """A district's id, name and page address."""
     return {"id": district.id, "name": district.name,
             "url": url_for("guide.district", slug=district.slug, _external=True)}

@@ -108,7 +108,8 @@ def build_index(session: Session, accuracy_m: float) -> DistrictIndex:
             geometry = shapely.from_wkb(district.polygon)
         else:
             geometry = None
-        shapes.append(DistrictShape(district.id, district.state_code, fips, geometry))
+        shapes.append(DistrictShape(district.id, district.state_code, fips, geometry,
+                                    name=district.name, slug=district.slug))
     states = set(session.scalars(select(District.state_code).distinct()))
     return DistrictIndex(shapes, counties, states, accuracy_m)
 

@@ -41,6 +41,8 @@ class DistrictShape:
     state: str
     counties: frozenset[str]
     geometry: BaseGeometry | None  # None: the district is unmapped inside its counties
+    name: str = ""
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,10 @@ class DistrictIndex:
         for district in districts:
             for fips in sorted(district.counties):
                 self.by_county.setdefault(fips, []).append(district.id)
+
+    def shapes_of(self, match: Match) -> list[DistrictShape]:
+        """The districts of a match, in its order: names and slugs without a database trip."""
+        return [self.shapes[d] for d in match.district_ids]
 
     def area_of(self, district_id: str) -> BaseGeometry | None:
         """A district's area; for an unmapped district, the counties it lies within."""

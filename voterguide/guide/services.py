@@ -8,7 +8,7 @@ from flask import current_app
 
 from .. import queries
 from ..geo.boundaries import district_index
-from ..geo.districts import Match, Reason
+from ..geo.districts import DistrictShape, Match, Reason
 from ..geo.geocoding import Location, Locator
 from ..geo.svgmap import SvgMap, draw
 from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
@@ -36,7 +36,7 @@ class LookupResult:
 
     location: Location
     match: Match
-    districts: list[District]
+    districts: list[DistrictShape]
 
 
 def look_up(address: str) -> LookupResult:
@@ -47,8 +47,9 @@ def look_up(address: str) -> LookupResult:
 
 def place(location: Location) -> LookupResult:
     """Match a location to districts."""
-    match = district_index().lookup(location)
-    return LookupResult(location, match, queries.districts_by_ids(list(match.district_ids)))
+    index = district_index()
+    match = index.lookup(location)
+    return LookupResult(location, match, index.shapes_of(match))
 
 
 @dataclass(frozen=True)

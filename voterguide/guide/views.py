@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from .. import queries
+from ..caching import page_cache
 from ..geo.districts import Reason
 from ..geo.geocoding import AddressNotFound, GeocoderUnavailable
 from . import services
@@ -89,17 +90,25 @@ def districts():
 @blueprint.get("/districts/<slug>")
 def district(slug: str):
     """A district's races, candidates and their answers side by side."""
+    return page_cache().get_or_render(("district", slug), lambda: _district_html(slug))
+
+
+def _district_html(slug: str) -> str:
+    """Render a district page, or 404."""
     found = queries.district_by_slug_or_id(slug)
     if found is None:
         abort(404)
-    if found.slug != slug:
-        return redirect(url_for(".district", slug=found.slug), 301)
     return render_template("guide/district.html", page=services.district_page(found))
 
 
 @blueprint.get("/candidates/<slug>")
 def candidate(slug: str):
     """One candidate: details and every answer in full."""
+    return page_cache().get_or_render(("candidate", slug), lambda: _candidate_html(slug))
+
+
+def _candidate_html(slug: str) -> str:
+    """Render a candidate page, or 404."""
     found = queries.candidate_by_slug(slug)
     if found is None:
         abort(404)
