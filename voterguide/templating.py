@@ -43,4 +43,3 @@ def register(app: Flask) -> None:
     app.add_template_filter(short_date)
     app.add_template_filter(word_count)
     app.add_template_global(LONG_ANSWER_WORDS, "LONG_ANSWER_WORDS")
-    app.add_template_global(dt.date.today, "today")
