@@ -23,7 +23,8 @@ def settings(database: Path, **overrides) -> dict:
     """Test settings: a SQLite file, the embedded data, CSRF off unless a test wants it."""
     return {"DATABASE_URL": f"sqlite:///{database}", "DATA_DIR": str(DATA_DIR),
             "STATES": "al", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
-            "TESTING": True, "PAGE_CACHE_SECONDS": 0, **overrides}
+            "TESTING": True, "PAGE_CACHE_SECONDS": 0,
+            "GEOCODING_STATE_DIR": str(Path(database).parent / "geocoders"), **overrides}
 
 
 @pytest.fixture(scope="session")

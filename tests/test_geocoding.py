@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 from geopy import exc as geopy_exc
 
+from voterguide import config
 from voterguide.geo import address
 from voterguide.geo.geocoding import (
     AddressNotFound,
     GeocoderUnavailable,
     Locator,
     Precision,
-    build_locator,
 )
 from voterguide.geo.offline import OfflineGeocoder, load_gazetteer
+from voterguide.geo.providers import build_locator
 
 from .conftest import DATA_DIR, FakeGeocoder
 
@@ -171,4 +172,4 @@ def test_a_plain_geopy_match_is_taken_as_a_street_address():
 
 def test_unknown_geocoder_names_are_refused():
     with pytest.raises(ValueError, match="Unknown geocoder 'nope'"):
-        build_locator({"GEOCODER": "nope", "DATA_DIR": str(DATA_DIR), "STATES": "al"})
+        build_locator({**config.DEFAULTS, "GEOCODER": "nope", "DATA_DIR": str(DATA_DIR)})

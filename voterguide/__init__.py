@@ -49,8 +49,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_geocoder(app: Flask) -> None:
     """Build the configured geocoder once; tests replace app.extensions entry directly."""
-    from .geo.geocoding import build_locator
+    from .geo.providers import build_locator
 
+    # geopy and urllib3 log request URLs at DEBUG level, and a URL may hold an address.
+    for name in ("geopy", "urllib3"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     app.extensions["voterguide.locator"] = build_locator(app.config)
 
 

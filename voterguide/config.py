@@ -21,8 +21,25 @@ DEFAULTS: dict[str, object] = {
     "SECRET_KEY": DEVELOPMENT_SECRET_KEY,
     # Any SQLAlchemy URL: sqlite:///path/to/file.sqlite3 or postgresql+psycopg://...
     "DATABASE_URL": f"sqlite:///{PROJECT_ROOT / 'instance' / 'voterguide.sqlite3'}",
-    # Which geocoder turns an address into a place: "offline" (embedded, ZIP and city level).
+    # Geocoders in order of preference, e.g. "census,nominatim,offline": the guide's own
+    # ("offline": embedded, ZIP and town level; "census") or any geopy geocoder by name.
+    # Each takes options from VOTERGUIDE_GEOCODER_<NAME>_<OPTION> (see geo/providers.py).
     "GEOCODER": "offline",
+    # Seconds one geocoder may take, and a whole lookup across the chain.
+    "GEOCODING_TIMEOUT": 3.0,
+    "GEOCODING_BUDGET": 6.0,
+    # Failures in a row after which a geocoder rests, and for how many seconds.
+    "GEOCODING_FAILURES": 3,
+    "GEOCODING_COOLDOWN": 60.0,
+    # Who we are to online geocoders (Nominatim requires it).
+    "GEOCODING_USER_AGENT": "voterguide (https://github.com/voterguide)",
+    # Where the workers share each geocoder's rate limit and failure state.
+    "GEOCODING_STATE_DIR": str(PROJECT_ROOT / "instance" / "geocoders"),
+    # Days a cached online geocoding result is kept (0: no cache), and how many at most.
+    "GEOCODE_CACHE_DAYS": 30.0,
+    "GEOCODE_CACHE_SIZE": 200_000,
+    # Key for hashing addresses in the cache; empty: derived from SECRET_KEY.
+    "GEOCODE_CACHE_KEY": "",
     # Where the state folders and the national gazetteer live.
     "DATA_DIR": str(PROJECT_ROOT / "data"),
     # The states this deployment covers, as folders of DATA_DIR, comma-separated.
@@ -44,10 +61,23 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         value = environ.get(f"VOTERGUIDE_{name}")
         if value is None:
             continue
-        settings[name] = int(value) if isinstance(default, int) else value
+        settings[name] = type(default)(value) if isinstance(default, int | float) else value
+    settings["GEOCODER_OPTIONS"] = geocoder_options(environ)
     if environ.get("SECRET_KEY") and "VOTERGUIDE_SECRET_KEY" not in environ:
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
     return settings
+
+
+def geocoder_options(environ) -> dict[str, dict[str, str]]:
+    """Per-geocoder options from VOTERGUIDE_GEOCODER_<NAME>_<OPTION> variables."""
+    options: dict[str, dict[str, str]] = {}
+    prefix = "VOTERGUIDE_GEOCODER_"
+    for key, value in environ.items():
+        if key.startswith(prefix):
+            name, _, option = key[len(prefix):].partition("_")
+            if name and option:
+                options.setdefault(name.lower(), {})[option.lower()] = value
+    return options
 
 
 class ConfigurationError(RuntimeError):

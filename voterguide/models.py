@@ -234,3 +234,28 @@ class Answer(db.Model):
 
     candidate: Mapped[Candidate] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+
+
+class GeocodeCacheEntry(db.Model):
+    """A geocoding result, keyed by a keyed hash of the normalised address: the address
+    itself is never stored, and coordinates are rounded to about 100 metres."""
+
+    __tablename__ = "geocode_cache"
+    __table_args__ = (CheckConstraint("length(key) = 64", name="geocode_cache_key_is_hash"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(50))
+    # lat, lon (rounded), precision, counties, state: what the lookup needs, nothing more.
+    location: Mapped[dict] = mapped_column(db.JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class GeocodeCacheDay(db.Model):
+    """How often the geocoding cache answered, per day: counts only."""
+
+    __tablename__ = "geocode_cache_days"
+    __table_args__ = (CheckConstraint("hits >= 0 AND misses >= 0", name="cache_counts_positive"),)
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    hits: Mapped[int] = mapped_column(default=0)
+    misses: Mapped[int] = mapped_column(default=0)

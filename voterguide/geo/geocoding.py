@@ -8,11 +8,17 @@ real providers slot in by configuration.
 from __future__ import annotations
 
 import enum
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from geopy import exc as geopy_exc
 from geopy.geocoders.base import Geocoder
+
+from .resilience import ProviderSkipped, ProviderState
+
+log = logging.getLogger(__name__)
 
 
 class Precision(enum.Enum):
@@ -64,27 +70,99 @@ class GeocoderUnavailable(GeocodingError):
     """The geocoder could not be asked: down, slow, refusing or misconfigured."""
 
 
-class Locator:
-    """Turns an address into a Location through one geopy geocoder."""
+@dataclass
+class Provider:
+    """One geocoder in the chain, with how long it may take and its shared state."""
 
-    def __init__(self, geocoder: Geocoder, name: str):
-        self.geocoder = geocoder
-        self.name = name
+    name: str
+    geocoder: Geocoder
+    timeout: float | None = None
+    online: bool = True  # online results are worth caching; the embedded one is not
+    state: ProviderState | None = None
+
+
+class _ProviderFailed(Exception):
+    """A provider could not answer: try the next one."""
+
+
+class Locator:
+    """Turns an address into a Location: a cache, then providers in order of preference.
+
+    A provider that times out, fails, answers nonsense or rate-limits us is skipped and the
+    next one asked; the whole lookup keeps within ``budget`` seconds. Only when every
+    provider answered and none found the place is it "not found".
+    """
+
+    def __init__(self, providers: Geocoder | list[Provider], name: str = "", *,
+                 cache=None, budget: float = 6.0):
+        if isinstance(providers, Geocoder):
+            providers = [Provider(name, providers, online=False)]
+        self.providers = providers
+        self.name = name or ",".join(p.name for p in providers)
+        self.cache = cache
+        self.budget = budget
 
     def locate(self, address: str) -> Location:
         """Geocode an address; raise AddressNotFound or GeocoderUnavailable."""
-        try:
-            found = self.geocoder.geocode(address, exactly_one=True)
-        except geopy_exc.GeocoderQueryError as error:
-            raise AddressNotFound("We could not read that address.") from error
-        except geopy_exc.GeopyError as error:
+        if self.cache is not None:
+            cached = self.cache.get(address)
+            if cached is not None:
+                return cached
+        deadline = time.monotonic() + self.budget
+        failed = False
+        for provider in self.providers:
+            try:
+                found = self._ask(provider, address, deadline)
+            except _ProviderFailed:
+                failed = True
+                continue
+            if found is None:
+                continue
+            location = to_location(found)
+            if self.cache is not None and provider.online:
+                self.cache.put(address, location, provider.name)
+            return location
+        if failed:
             # Never let an outage look like "address not found".
             raise GeocoderUnavailable(
-                "The address service is not answering right now. Please try again shortly."
-            ) from error
-        if found is None:
-            raise AddressNotFound("We could not find that address.")
-        return to_location(found)
+                "The address service is not answering right now. Please try again shortly.")
+        raise AddressNotFound("We could not find that address.")
+
+    def _ask(self, provider: Provider, address: str, deadline: float):
+        """One provider's answer (None for no match), within the time left."""
+        state = provider.state
+        wait = 0.0
+        if state is not None:
+            try:
+                wait = state.reserve()
+            except ProviderSkipped as skipped:
+                log.info("Geocoder %s skipped: %s", provider.name, skipped)
+                raise _ProviderFailed from skipped
+        left = deadline - time.monotonic() - wait
+        if left <= 0.05:
+            raise _ProviderFailed
+        time.sleep(wait)
+        timeout = min(provider.timeout or left, left)
+        try:
+            found = provider.geocoder.geocode(address, exactly_one=True, timeout=timeout)
+        except geopy_exc.GeocoderQueryError:
+            found = None  # the provider read the query and refused it: no such place
+        except geopy_exc.GeocoderRateLimited as error:
+            self._failed(provider, error, retry_after=error.retry_after or None)
+        except Exception as error:  # noqa: BLE001 - any provider fault means "ask the next"
+            self._failed(provider, error)
+        if state is not None:
+            state.succeeded()
+        return found
+
+    @staticmethod
+    def _failed(provider: Provider, error: Exception, retry_after: float | None = None):
+        """Record a provider's failure (never its message: it may hold the address)."""
+        log.warning("Geocoder %s failed (%s); asking the next one", provider.name,
+                    type(error).__name__)
+        if provider.state is not None:
+            provider.state.failed(retry_after=retry_after)
+        raise _ProviderFailed from error
 
 
 def to_location(found) -> Location:
@@ -107,26 +185,17 @@ def to_location(found) -> Location:
     )
 
 
-GeocoderFactory = Callable[[dict], Geocoder]
-PROVIDERS: dict[str, GeocoderFactory] = {}
+#: Builds a geopy geocoder from the app's settings and the provider's own options.
+GeocoderFactory = Callable[[dict, dict], Geocoder]
+#: Providers the guide adds to geopy's own, by name: (factory, online).
+PROVIDERS: dict[str, tuple[GeocoderFactory, bool]] = {}
 
 
-def provider(name: str) -> Callable[[GeocoderFactory], GeocoderFactory]:
-    """Register a factory that builds a geopy geocoder from the app's settings."""
+def provider(name: str, *, online: bool = True) -> Callable[[GeocoderFactory], GeocoderFactory]:
+    """Register a factory for a geocoder geopy lacks (geopy's own are found by name)."""
 
     def register(factory: GeocoderFactory) -> GeocoderFactory:
-        PROVIDERS[name] = factory
+        PROVIDERS[name] = (factory, online)
         return factory
 
     return register
-
-
-def build_locator(settings: dict) -> Locator:
-    """Build the configured locator; unknown names are a configuration error."""
-    from . import offline  # noqa: F401  (registers the embedded provider)
-
-    name = str(settings["GEOCODER"]).strip().lower()
-    if name not in PROVIDERS:
-        known = ", ".join(sorted(PROVIDERS))
-        raise ValueError(f"Unknown geocoder {name!r}; known geocoders: {known}.")
-    return Locator(PROVIDERS[name](settings), name)

@@ -192,8 +192,8 @@ def _read_counties(path: Path) -> dict[tuple[str, str], CountyPlace]:
     return counties
 
 
-@provider("offline")
-def build_offline(settings: dict) -> OfflineGeocoder:
+@provider("offline", online=False)
+def build_offline(settings: dict, options: dict) -> OfflineGeocoder:
     """The embedded geocoder, preferring the deployment's own states for bare city names."""
     states = tuple(s.strip().upper() for s in str(settings["STATES"]).split(",") if s.strip())
     return OfflineGeocoder(load_gazetteer(str(settings["DATA_DIR"])), preferred_states=states)
