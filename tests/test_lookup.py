@@ -191,3 +191,17 @@ def test_jefferson_county_offers_both_offices(alabama):
     match = alabama.lookup(point(33.5186, -86.8104))  # downtown Birmingham
     assert match.district_ids == (circuit(10), BESSEMER)
     assert match.reason is Reason.SHARED_COUNTY
+
+
+def test_a_polygon_district_is_kept_for_a_county_match_only_when_the_point_is_near():
+    west_half = box(0, 0, 0.5, 1)
+    index = DistrictIndex(
+        [DistrictShape("P", "XX", frozenset({"1"}), west_half, from_counties=False),
+         DistrictShape("A", "XX", frozenset({"1"}), WEST)],
+        {"1": WEST}, states={"XX"}, accuracy_m=1000)
+    far = point(0.5, 0.9, precision=Precision.ADDRESS, counties=("1",))
+    assert index.lookup(far).district_ids == ("A",)
+    near = point(0.5, 0.2, precision=Precision.ADDRESS, counties=("1",))
+    assert set(index.lookup(near).district_ids) == {"A", "P"}
+    coarse = point(0.5, 0.9, precision=Precision.ZIP, counties=("1",))
+    assert set(index.lookup(coarse).district_ids) == {"A", "P"}

@@ -109,7 +109,9 @@ def build_index(session: Session, accuracy_m: float) -> DistrictIndex:
         else:
             geometry = None
         shapes.append(DistrictShape(district.id, district.state_code, fips, geometry,
-                                    name=district.name, slug=district.slug))
+                                    name=district.name, slug=district.slug,
+                                    from_counties=district.boundary_kind is not
+                                    BoundaryKind.POLYGON))
     states = set(session.scalars(select(District.state_code).distinct()))
     return DistrictIndex(shapes, counties, states, accuracy_m)
 

@@ -43,6 +43,7 @@ class DistrictShape:
     geometry: BaseGeometry | None  # None: the district is unmapped inside its counties
     name: str = ""
     slug: str = ""
+    from_counties: bool = True  # the area is exactly its counties (else a polygon of its own)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class DistrictIndex:
             return Match((), Reason.OUTSIDE)
         point = shapely.points(location.lon, location.lat)
         if location.counties:
-            return self._by_counties(location.counties, point)
+            return self._by_counties(location, point)
         distance: dict[str, float] = {}
         counties: set[str] = set()
         for spot in location.areas():
@@ -154,9 +155,15 @@ class DistrictIndex:
         coarse = location.precision in (Precision.ZIP, Precision.CITY, Precision.COUNTY)
         return Match(tuple(ids), Reason.COARSE if coarse else Reason.BORDER)
 
-    def _by_counties(self, counties: tuple[str, ...], point) -> Match:
-        """Districts of the counties a place lies in: exact for county-based districts."""
+    def _by_counties(self, location: Location, point) -> Match:
+        """Districts of the counties a place lies in: exact for county-based districts; a
+        district with a polygon of its own is kept only if a precise point is near it."""
+        counties = location.counties
         ids = list(dict.fromkeys(d for fips in counties for d in self.by_county.get(fips, [])))
+        if location.precision in (Precision.POINT, Precision.ADDRESS):
+            reach = degrees(self.accuracy_m, location.lat)
+            ids = [d for d in ids if self.shapes[d].from_counties
+                   or self.shapes[d].geometry is None or self._distance(point, d) <= reach]
         if not ids:
             return Match((), Reason.OUTSIDE)
         # Nearest mapped office first; unmapped offices are offered after the mapped ones.

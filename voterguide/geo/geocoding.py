@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -151,6 +152,8 @@ class Locator:
             self._failed(provider, error, retry_after=error.retry_after or None)
         except Exception as error:  # noqa: BLE001 - any provider fault means "ask the next"
             self._failed(provider, error)
+        if found is not None and not _has_coordinates(found):
+            self._failed(provider, ValueError("a match without coordinates"))
         if state is not None:
             state.succeeded()
         return found
@@ -175,17 +178,65 @@ def to_location(found) -> Location:
     """
     raw = found.raw if isinstance(found.raw, dict) else {}
     extra = raw.get("voterguide") or {}
+    spots = tuple(Spot(*spot) for spot in extra.get("spots", ()))
+    precision = extra.get("precision")
+    if precision is None:
+        # A provider's match may be a whole town: its bounding box says how uncertain it is.
+        reach = _bounding_radius_m(raw)
+        precision = (Precision.ADDRESS if reach <= STREET_LEVEL_M else Precision.CITY).value
+        if reach and not spots:
+            spots = (Spot(found.latitude, found.longitude, reach),)
     return Location(
         lat=found.latitude,
         lon=found.longitude,
-        precision=Precision(extra.get("precision", Precision.ADDRESS.value)),
-        spots=tuple(Spot(*spot) for spot in extra.get("spots", ())),
+        precision=Precision(precision),
+        spots=spots,
         counties=tuple(extra.get("counties", ())),
         state=extra.get("state"),
     )
 
 
 #: Builds a geopy geocoder from the app's settings and the provider's own options.
+def _has_coordinates(found) -> bool:
+    """True when a match has a real latitude and longitude. geopy turns missing coordinates
+    into (0, 0), a point in the Gulf of Guinea that no address of ours is at."""
+    try:
+        lat, lon = float(found.latitude), float(found.longitude)
+    except (TypeError, ValueError):
+        return False
+    if lat == 0 and lon == 0:
+        return False
+    return math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180
+
+
+#: A match whose bounding box reaches no further than this is taken as a street address.
+STREET_LEVEL_M = 250.0
+
+
+def _bounding_radius_m(raw: dict) -> float:
+    """Half the diagonal of a match's bounding box in metres (Nominatim, Pelias, Photon,
+    ArcGIS), or 0 when the provider gives none."""
+    try:
+        if "boundingbox" in raw:  # Nominatim: [south, north, west, east] as strings
+            south, north, west, east = (float(v) for v in raw["boundingbox"])
+        elif "bbox" in raw:  # Pelias feature: [west, south, east, north]
+            west, south, east, north = (float(v) for v in raw["bbox"])
+        elif "extent" in raw.get("properties", {}):  # Photon: [west, north, east, south]
+            west, north, east, south = (float(v) for v in raw["properties"]["extent"])
+        elif isinstance(raw.get("extent"), dict):  # ArcGIS: xmin, ymin, xmax, ymax
+            extent = raw["extent"]
+            west, south, east, north = (float(extent[k]) for k in ("xmin", "ymin", "xmax",
+                                                                    "ymax"))
+        else:
+            return 0.0
+    except (TypeError, ValueError, KeyError):
+        return 0.0
+    mid_lat = math.radians((north + south) / 2)
+    dx = (east - west) * 111_320 * math.cos(mid_lat)
+    dy = (north - south) * 111_320
+    return math.hypot(dx, dy) / 2
+
+
 GeocoderFactory = Callable[[dict, dict], Geocoder]
 #: Providers the guide adds to geopy's own, by name: (factory, online).
 PROVIDERS: dict[str, tuple[GeocoderFactory, bool]] = {}

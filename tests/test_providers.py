@@ -1,0 +1,224 @@
+"""Online geocoders through real HTTP on loopback: the Census, Nominatim and Pelias formats,
+and every way a provider fails, one case at a time. The guide must answer correctly in each."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+
+from voterguide import config, create_app
+from voterguide.geo.geocoding import (
+    AddressNotFound,
+    GeocoderUnavailable,
+    Precision,
+)
+from voterguide.geo.providers import build_locator
+
+from . import standins
+from .conftest import settings
+
+ADDRESS = "2000 University Blvd, Tuscaloosa, AL 35401"
+BIRMINGHAM = "710 20th St N, Birmingham, AL 35203"
+CIRCUIT_6 = "/districts/al-circuit-6"
+
+
+@pytest.fixture(scope="module")
+def standin():
+    """One stand-in server for the module; each test sets its mode."""
+    server = standins.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def reset(standin):
+    """Every test starts with a healthy, fast stand-in and no recorded requests."""
+    standin.mode, standin.delay = "ok", 0.0
+    standin.requests.clear()
+
+
+def chain_settings(database_path, standin, chain="census,offline", **overrides) -> dict:
+    """Settings for a chain of stand-in providers ahead of the offline one."""
+    options = {name: {"domain": standin.domain, "scheme": "http"}
+               for name in ("census", "nominatim", "pelias")}
+    defaults = {"GEOCODING_TIMEOUT": 0.5, "GEOCODING_BUDGET": 2.0, "GEOCODING_COOLDOWN": 60.0,
+                "SECRET_KEY": "test-key"}
+    return settings(database_path, GEOCODER=chain, GEOCODER_OPTIONS=options,
+                    **{**defaults, **overrides})
+
+
+@pytest.fixture
+def chain_app(database_path, standin):
+    """The app with census then offline."""
+    app = create_app(chain_settings(database_path, standin))
+    with app.app_context():
+        yield app
+
+
+def locate(app, address=ADDRESS):
+    """Geocode through the app's locator."""
+    return app.extensions["voterguide.locator"].locate(address)
+
+
+def test_the_census_places_an_address_by_its_county(chain_app, standin):
+    location = locate(chain_app)
+    assert location.precision is Precision.ADDRESS
+    assert location.counties == ("01125",) and location.state == "AL"
+    assert standin.requests == ["/geocoder/geographies/onelineaddress"]
+    response = chain_app.test_client().post("/", data={"address": ADDRESS})
+    assert response.headers["Location"] == CIRCUIT_6
+
+
+def test_a_census_match_in_jefferson_county_offers_both_offices(chain_app):
+    response = chain_app.test_client().post("/", data={"address": BIRMINGHAM})
+    assert "district=al-circuit-10&district=al-circuit-10-bessemer" in response.headers[
+        "Location"]
+
+
+@pytest.mark.parametrize(("mode", "delay"), [
+    ("500", 0), ("503", 0), ("429", 0), ("badjson", 0), ("missing", 0), ("ok", 1.5),
+])
+def test_a_failing_census_falls_back_to_the_offline_geocoder(chain_app, standin, mode, delay):
+    standin.mode, standin.delay = mode, delay
+    started = time.monotonic()
+    location = locate(chain_app)
+    assert time.monotonic() - started < 2.5  # the timeout and the budget bound it
+    assert location.precision is Precision.ZIP  # the offline geocoder answered
+    assert location.counties == ("01125",)
+    response = chain_app.test_client().post("/", data={"address": ADDRESS})
+    assert response.headers["Location"] == CIRCUIT_6
+
+
+def test_no_match_online_is_looked_up_offline_then_not_found(chain_app, standin):
+    standin.mode = "empty"
+    assert locate(chain_app).precision is Precision.ZIP
+    with pytest.raises(AddressNotFound):
+        locate(chain_app, "1 Nowhere Rd, Qqqqq, ZZ")
+
+
+def test_an_outage_with_no_offline_answer_is_unavailable_not_not_found(chain_app, standin):
+    standin.mode = "503"
+    with pytest.raises(GeocoderUnavailable):
+        locate(chain_app, "1 Nowhere Rd, Qqqqq, ZZ")
+    response = chain_app.test_client().post("/", data={"address": "1 Nowhere Rd, Qqqqq, ZZ"})
+    assert response.status_code == 503
+    api = chain_app.test_client().get("/api/v1/lookup?address=1+Nowhere+Rd")
+    assert api.status_code == 503 and api.json["error"]["code"] == "geocoder_unavailable"
+
+
+def test_a_429_rests_the_provider_for_its_retry_after(chain_app, standin):
+    standin.mode = "429"
+    locate(chain_app)
+    assert standin.requests == ["/geocoder/geographies/onelineaddress"]
+    standin.mode = "ok"
+    locate(chain_app, "Dothan, AL")
+    assert len(standin.requests) == 1  # still resting: asked the offline geocoder only
+
+
+def test_repeated_failures_rest_the_provider_then_it_is_tried_again(database_path, standin):
+    app = create_app(chain_settings(database_path, standin, GEOCODING_FAILURES=2,
+                                    GEOCODING_COOLDOWN=0.5, GEOCODE_CACHE_DAYS=0))
+    with app.app_context():
+        standin.mode = "500"
+        locate(app)
+        locate(app)
+        assert len(standin.requests) == 2
+        locate(app)
+        assert len(standin.requests) == 2  # resting
+        time.sleep(0.6)
+        standin.mode = "ok"
+        assert locate(app).precision is Precision.ADDRESS
+        assert len(standin.requests) == 3
+
+
+def test_the_rate_limit_holds_across_workers(database_path, standin):
+    """Two locators stand for two worker processes sharing the state directory."""
+    overrides = chain_settings(database_path, standin, GEOCODE_CACHE_DAYS=0)
+    overrides["GEOCODER_OPTIONS"]["census"].update(rate="1", max_wait="0.1")
+    everything = {**config.DEFAULTS, **overrides}
+    first, second = build_locator(everything), build_locator(everything)
+    assert first.locate(ADDRESS).precision is Precision.ADDRESS
+    assert second.locate(ADDRESS).precision is Precision.ZIP  # no slot: the offline answered
+    assert len(standin.requests) == 1
+    time.sleep(1.0)
+    assert second.locate(ADDRESS).precision is Precision.ADDRESS
+
+
+@pytest.mark.parametrize("chain", ["nominatim,offline", "pelias,offline"])
+def test_geopy_providers_by_name(database_path, standin, chain):
+    app = create_app(chain_settings(database_path, standin, chain=chain))
+    with app.app_context():
+        location = locate(app)
+        assert location.precision is Precision.ADDRESS
+        assert (round(location.lat, 4), round(location.lon, 4)) == (33.2098, -87.5692)
+        assert app.test_client().post("/", data={"address": ADDRESS}).headers[
+            "Location"] == CIRCUIT_6
+
+
+@pytest.mark.parametrize("mode", ["500", "badjson", "missing", "429"])
+@pytest.mark.parametrize("chain", ["nominatim,offline", "pelias,offline"])
+def test_geopy_providers_fail_over_too(database_path, standin, chain, mode):
+    standin.mode = mode
+    app = create_app(chain_settings(database_path, standin, chain=chain))
+    with app.app_context():
+        assert locate(app).precision is Precision.ZIP
+
+
+def test_the_cache_answers_the_second_time_and_holds_no_address(chain_app, standin,
+                                                                 database_path):
+    locate(chain_app)
+    locate(chain_app, ADDRESS.upper() + "  ")  # the same address, written differently
+    assert len(standin.requests) == 1
+    with sqlite3.connect(database_path) as connection:
+        rows = connection.execute("SELECT key, provider, location FROM geocode_cache").fetchall()
+    assert len(rows) == 1 and len(rows[0][0]) == 64 and rows[0][1] == "census"
+    dump = "\n".join(str(r) for r in rows).lower()
+    assert "university" not in dump and "35401" not in dump and "tuscaloosa" not in dump
+    assert "33.21" in dump  # rounded to about 100 m
+    assert b"University" not in database_path.read_bytes()
+    stats = chain_app.extensions["voterguide.locator"].cache.stats()
+    assert (stats[0]["hits"], stats[0]["misses"], stats[0]["hit_rate"]) == (1, 1, 0.5)
+
+
+def test_the_cache_expires_and_is_bounded(database_path, standin):
+    app = create_app(chain_settings(database_path, standin, GEOCODE_CACHE_DAYS=1 / 86400,
+                                    GEOCODE_CACHE_SIZE=1))
+    with app.app_context():
+        locate(app)
+        time.sleep(1.1)
+        locate(app)
+        assert len(standin.requests) == 2  # expired
+        locate(app, BIRMINGHAM)
+        with sqlite3.connect(database_path) as connection:
+            assert connection.execute("SELECT count(*) FROM geocode_cache").fetchone()[0] == 1
+
+
+def test_an_offline_only_chain_has_no_cache(app):
+    assert app.extensions["voterguide.locator"].cache is None
+
+
+def test_options_come_from_the_environment():
+    settings_ = config.from_environment({
+        "VOTERGUIDE_GEOCODER": "nominatim,offline",
+        "VOTERGUIDE_GEOCODER_NOMINATIM_DOMAIN": "nominatim.example.org",
+        "VOTERGUIDE_GEOCODER_NOMINATIM_USER_AGENT": "our-guide",
+        "VOTERGUIDE_GEOCODER_NOMINATIM_RATE": "2",
+        "VOTERGUIDE_GEOCODING_TIMEOUT": "1.5",
+    })
+    assert settings_["GEOCODER_OPTIONS"] == {"nominatim": {
+        "domain": "nominatim.example.org", "user_agent": "our-guide", "rate": "2"}}
+    assert settings_["GEOCODING_TIMEOUT"] == 1.5
+
+
+@pytest.mark.parametrize(("chain", "options", "message"), [
+    ("nope", {}, "Unknown geocoder 'nope'"),
+    ("pelias", {"pelias": {"colour": "red"}}, "cannot be built"),
+    ("", {}, "names no geocoder"),
+])
+def test_configuration_errors_are_clear(chain, options, message, tmp_path):
+    with pytest.raises(ValueError, match=message):
+        build_locator({**config.DEFAULTS, "GEOCODER": chain, "GEOCODER_OPTIONS": options,
+                       "GEOCODING_STATE_DIR": str(tmp_path)})
