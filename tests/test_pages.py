@@ -223,3 +223,27 @@ def test_a_server_error_is_a_friendly_500(database_path):
     assert response.status_code == 500
     assert "Something went wrong on our side" in text_of(response)
     assert "RuntimeError" not in text_of(response)
+
+
+@pytest.mark.parametrize(("form", "status", "target"), [
+    ({"lat": "33.2098", "lon": "-87.5692", "accuracy": "30"}, 303, "/districts/al-circuit-6"),
+    ({"lat": "33.5186", "lon": "-86.8104"}, 303, "/choose?"),
+    ({"lat": "33.2098", "lon": "-87.5692", "accuracy": "60000"}, 303, "/choose?"),
+    ({"lat": "40.7", "lon": "-74.0"}, 422, None),
+    ({"lat": "nan", "lon": "1"}, 422, None),
+    ({"lat": "999", "lon": "1"}, 422, None),
+    ({"lat": "", "lon": ""}, 422, None),
+    ({"lat": "<b>", "lon": "x"}, 422, None),
+])
+def test_use_my_location(client, form, status, target):
+    response = client.post("/locate", data=form)
+    assert response.status_code == status
+    if target:
+        assert response.headers["Location"].startswith(target)
+        assert form["lat"] not in response.headers["Location"]
+
+
+def test_the_location_button_is_hidden_until_script_offers_it(client):
+    page = text_of(client.get("/"))
+    assert re.search(r'<form [^>]*id="use-location" hidden>', page)
+    assert '<script src="/static/locate.js" defer></script>' in page

@@ -1,13 +1,15 @@
-"""The address form."""
+"""The address form, and the position form of the "use my location" button."""
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import StringField, ValidationError
-from wtforms.validators import InputRequired
+from wtforms import FloatField, StringField, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 
 def _squeeze(value: str | None) -> str | None:
@@ -38,3 +40,21 @@ class AddressForm(FlaskForm):
         validators=[InputRequired(message="Please type your address."), check_address],
         render_kw={"autocomplete": "street-address", "spellcheck": "false"},
     )
+
+
+def finite(form: FlaskForm, field: FloatField) -> None:
+    """Refuse NaN and infinities, which pass range checks."""
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError("Not a number.")
+
+
+class PositionForm(FlaskForm):
+    """The browser's own position, sent by the "use my location" button; never kept."""
+
+    lat = FloatField(validators=[InputRequired(), finite, NumberRange(-90, 90)],
+                     widget=HiddenInput())
+    lon = FloatField(validators=[InputRequired(), finite, NumberRange(-180, 180)],
+                     widget=HiddenInput())
+    # How far the browser says the position may be off, in metres.
+    accuracy = FloatField(validators=[Optional(), finite, NumberRange(0, 1_000_000)],
+                          widget=HiddenInput())

@@ -7,9 +7,15 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from .. import queries
 from ..caching import page_cache
 from ..geo.districts import Reason
-from ..geo.geocoding import AddressNotFound, GeocoderUnavailable
+from ..geo.geocoding import (
+    AddressNotFound,
+    GeocoderUnavailable,
+    Location,
+    Precision,
+    Spot,
+)
 from . import services
-from .forms import AddressForm
+from .forms import AddressForm, PositionForm
 
 blueprint = Blueprint("guide", __name__)
 
@@ -20,7 +26,7 @@ MAX_CHOICES = 12
 @blueprint.get("/")
 def home():
     """The address form."""
-    return render_template("guide/home.html", form=AddressForm())
+    return render_template("guide/home.html", form=AddressForm(), position=PositionForm())
 
 
 @blueprint.post("/")
@@ -28,7 +34,7 @@ def look_up():
     """Find the voter's district; redirect to it or to a picker. The address is not kept."""
     form = AddressForm()
     if not form.validate_on_submit():
-        return render_template("guide/home.html", form=form), 422
+        return render_template("guide/home.html", form=form, position=PositionForm()), 422
     try:
         result = services.look_up(form.address.data)
     except AddressNotFound:
@@ -38,6 +44,23 @@ def look_up():
         return _form_problem(form, "Our address service is not answering right now. Please try "
                              "again in a minute, or find your county in the list of districts.",
                              503)
+    return _go_to_districts(form, result)
+
+
+@blueprint.post("/locate")
+def locate():
+    """Find the district of the browser's own position ("use my location")."""
+    form = PositionForm()
+    if not form.validate_on_submit():
+        return _form_problem(AddressForm(formdata=None), "We couldn't read your location. "
+                             "Please type your address instead.", 422)
+    spot = Spot(form.lat.data, form.lon.data, min(form.accuracy.data or 0.0, 50_000.0))
+    location = Location(spot.lat, spot.lon, Precision.POINT, spots=(spot,))
+    return _go_to_districts(AddressForm(formdata=None), services.place(location))
+
+
+def _go_to_districts(form: AddressForm, result: services.LookupResult):
+    """Redirect to the district, to a picker, or explain that the place is not covered."""
     if not result.districts:
         return _form_problem(form, "That place is outside the area this guide covers. "
                              "This guide covers district attorney races in "
@@ -50,8 +73,8 @@ def look_up():
 
 def _form_problem(form: AddressForm, message: str, status: int, outside: bool = False):
     """Re-show the form with a message about the lookup (not about the field)."""
-    return render_template("guide/home.html", form=form, problem=message,
-                           outside=outside), status
+    return render_template("guide/home.html", form=form, position=PositionForm(),
+                           problem=message, outside=outside), status
 
 
 def _covered_states() -> str:
