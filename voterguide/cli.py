@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -11,7 +13,9 @@ from flask.cli import with_appcontext
 from .caching import page_cache
 from .demo import load_demo_election
 from .extensions import db
-from .geo.boundaries import BoundaryDataError, forget_index, load_state
+from .geo.boundaries import BoundaryDataError, district_index, forget_index, load_state
+from .geo.census import BATCH_LIMIT
+from .geo.lists import OUTPUT_COLUMNS, place_rows
 
 
 def _state_dir(state: str) -> Path:
@@ -80,4 +84,51 @@ def setup(ctx: click.Context, demo: bool) -> None:
             ctx.invoke(load_demo_command, state=state)
 
 
-COMMANDS = [init_db, load_state_command, load_demo_command, setup]
+@click.command("geocode-list")
+@click.argument("source", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("target", type=click.File("w", encoding="utf-8"))
+@click.option("--column", default="address", show_default=True,
+              help="The column that holds the addresses.")
+@click.option("--chunk-size", default=1000, show_default=True,
+              type=click.IntRange(1, BATCH_LIMIT), help="Rows read and geocoded at a time.")
+@with_appcontext
+def geocode_list(source, target, column: str, chunk_size: int) -> None:
+    """Add each address's district id and name, precision and status to a CSV ("-" for
+    standard input or output). Rows that cannot be placed are marked, not dropped."""
+    reader = csv.DictReader(source)
+    if reader.fieldnames is None or column not in reader.fieldnames:
+        raise click.ClickException(f"The file has no column named {column!r}; "
+                                   f"its columns are {reader.fieldnames or []}.")
+    writer = csv.DictWriter(target, [*reader.fieldnames, *OUTPUT_COLUMNS], extrasaction="ignore")
+    writer.writeheader()
+    counts: Counter[str] = Counter()
+    locator = current_app.extensions["voterguide.locator"]
+    rows = place_rows(reader, column, locator, district_index(), chunk_size,
+                      progress=lambda done: click.echo(f"{done:,} rows done", err=True))
+    for row in rows:
+        writer.writerow(row)
+        counts[row["status"]] += 1
+    summary = ", ".join(f"{n:,} {status}" for status, n in sorted(counts.items()))
+    click.echo(f"Done: {summary or 'no rows'}.", err=True)
+
+
+@click.command("geocode-cache-stats")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660))
+@with_appcontext
+def geocode_cache_stats(days: int) -> None:
+    """Print the geocoding cache's hits, misses and hit rate per day."""
+    cache = current_app.extensions["voterguide.locator"].cache
+    if cache is None:
+        click.echo("No cache: every configured geocoder is offline.")
+        return
+    rows = cache.stats(days)
+    click.echo(f"{'day':<12}{'hits':>10}{'misses':>10}{'hit rate':>10}")
+    for row in rows:
+        click.echo(f"{row['day'].isoformat():<12}{row['hits']:>10,}{row['misses']:>10,}"
+                   f"{row['hit_rate']:>10.0%}")
+    if rows:
+        click.echo(f"{rows[0]['entries']:,} addresses cached (as keyed hashes).")
+
+
+COMMANDS = [init_db, load_state_command, load_demo_command, setup, geocode_list,
+            geocode_cache_stats]
