@@ -70,7 +70,7 @@ def test_a_list_through_the_census_batch(database_path, standin, tmp_path):
         "15th Judicial Circuit", "county")
     assert [by_id[n]["status"] for n in "4567"] == ["outside", "not_found", "empty", "not_found"]
     assert standin.requests.count("/geocoder/geographies/addressbatch") == 3  # 7 rows, 3 a chunk
-    assert "7 rows done" in output and "2 placed, " in output
+    assert "7 rows done" in output and "2 placed." in output
 
 
 def test_a_failing_batch_falls_back_row_by_row(database_path, standin, tmp_path):
