@@ -9,6 +9,8 @@ import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads let a worker wait on an online geocoder while its other threads answer.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 accesslog = os.environ.get("ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 loglevel = "warning"

@@ -115,13 +115,14 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorn(app_spec: str, ready_path: str, env: dict, workdir: Path) -> Iterator[int]:
+def gunicorn(app_spec: str, ready_path: str, env: dict, workdir: Path,
+             extra_args: tuple[str, ...] = ()) -> Iterator[int]:
     """Serve ``app_spec`` on a free 127.0.0.1 port for the block; yields the port."""
     port = free_port()
     log = workdir / f"gunicorn-{port}.log"
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}",
                "--workers", "2", "--worker-class", "sync", "--log-level", "warning",
-               "--pythonpath", f"{REPO},{BENCHMARKS}", app_spec]
+               "--pythonpath", f"{REPO},{BENCHMARKS}", *extra_args, app_spec]
     with open(log, "w") as output:
         # cwd is the temporary directory, so no ./gunicorn.conf.py changes the settings.
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=output,
