@@ -229,3 +229,22 @@ def test_no_third_party_requests(new_page):
     assert requests, "no request was recorded"
     foreign = [url for url in requests if urlsplit(url).hostname != HOST]
     assert not foreign, f"requests left {HOST}: {foreign}"
+
+
+def test_use_my_location(new_page):
+    """The browser's position (granted) leads to its district; no address, no coordinates in
+    the URL."""
+    page = new_page(geolocation={"latitude": 33.2098, "longitude": -87.5692, "accuracy": 25},
+                    permissions=["geolocation"])
+    page.goto("/")
+    page.get_by_role("button", name="Use my location instead").click()
+    page.wait_for_url(re.compile(r".*/districts/al-circuit-6$"))
+    assert "33.2" not in page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text("6th Judicial Circuit")
+
+
+def test_use_my_location_is_not_offered_without_javascript(new_page):
+    """Without JavaScript the button stays hidden; the address form is all there is."""
+    page = new_page(java_script_enabled=False)
+    page.goto("/")
+    expect(page.get_by_role("button", name="Use my location instead")).to_be_hidden()
