@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import segno
+from markupsafe import Markup, escape
 
 
 def qr_svg(url: str, title: str | None = None, scale: int = 4) -> bytes:
@@ -15,10 +16,11 @@ def qr_svg(url: str, title: str | None = None, scale: int = 4) -> bytes:
     return out.getvalue()
 
 
-def qr_svg_inline(url: str, scale: int = 4) -> str:
-    """A QR code for url as an <svg> element to put in a page."""
-    return segno.make_qr(url, error="m").svg_inline(scale=scale, border=4, svgclass="qr",
-                                                    lineclass=None, omitsize=False)
+def qr_svg_inline(url: str, label: str, scale: int = 4) -> Markup:
+    """A QR code for url as a scalable <svg> image element, labelled, to put in a page."""
+    svg = segno.make_qr(url, error="m").svg_inline(scale=scale, border=4, svgclass="qr",
+                                                   lineclass=None, omitsize=True)
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
 def qr_png(url: str, scale: int = 8) -> bytes:

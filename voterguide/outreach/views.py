@@ -145,7 +145,7 @@ def flyer(slug: str):
     page_url = absolute_url(url_for("guide.district", slug=district.slug), ref)
     return render_template("outreach/flyer.html", page=page, size=size,
                            races=services.flyer_races(page), page_url=page_url,
-                           qr_svg=qr.qr_svg_inline(page_url, scale=3),
+                           qr_svg=qr.qr_svg_inline(page_url, f"QR code: {page_url}"),
                            home_url=absolute_url(url_for("guide.home")), ref=ref)
 
 
