@@ -13,10 +13,10 @@ import pytest
 import zxingcpp
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from .servers import HOST, gunicorn
-from .test_browser import ADDRESS_LABEL, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, TIMEOUT_MS
+from .test_browser import ADDRESS_LABEL, DESKTOP, PHONE, TIMEOUT_MS
 
 
 @pytest.fixture(scope="module")
@@ -58,16 +58,6 @@ def partner_site(server) -> str:
     yield f"http://{HOST}:{httpd.server_address[1]}/"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Debian Chromium for this module."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
