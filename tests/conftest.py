@@ -17,6 +17,9 @@ from voterguide.geo.geocoding import Locator
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def settings(database: Path, **overrides) -> dict:
@@ -103,3 +106,15 @@ def fake_geocoder(app) -> FakeGeocoder:
     geocoder = FakeGeocoder()
     app.extensions["voterguide.locator"] = Locator(geocoder, "fake")
     return geocoder
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run, shared by every browser test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        yield browser
+        browser.close()

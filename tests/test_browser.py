@@ -9,13 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, Response, expect, sync_playwright
+from playwright.sync_api import Page, Response, expect
 
+from .conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (the browser fixture is in conftest)
 from .servers import DATA_DIR, HOST, gunicorn
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 DISTRICTS = json.loads((DATA_DIR / "al" / "districts.json").read_text(encoding="utf-8"))
 ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
 ADDRESS_LABEL = "Your home address"
@@ -44,16 +42,6 @@ def server(seeded_database, tmp_path_factory) -> str:
     shutil.copy(seeded_database, database)
     with gunicorn(database, workdir) as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Debian Chromium for the whole run."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

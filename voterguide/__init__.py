@@ -58,11 +58,13 @@ def register_geocoder(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the public guide and the API."""
+    """Mount the public guide, the outreach tools and the API."""
     from .api import views as api
     from .guide import views as guide
+    from .outreach import views as outreach
 
     app.register_blueprint(guide.blueprint)
+    outreach.register(app)
     api.register(app)
 
 

@@ -16,6 +16,7 @@ from .extensions import db
 from .geo.boundaries import BoundaryDataError, district_index, forget_index, load_state
 from .geo.census import BATCH_LIMIT
 from .geo.lists import OUTPUT_COLUMNS, place_rows
+from .outreach import campaigns
 
 
 def _state_dir(state: str) -> Path:
@@ -130,5 +131,37 @@ def geocode_cache_stats(days: int) -> None:
         click.echo(f"{rows[0]['entries']:,} addresses cached (as keyed hashes).")
 
 
+
+
+@click.command("campaign-report")
+@click.option("--days", type=click.IntRange(1, 3660), default=30, show_default=True,
+              help="How many days back, today included.")
+@with_appcontext
+def campaign_report(days: int) -> None:
+    """Print visits and lookups per day, campaign code and district."""
+    rows = campaigns.report(db.session, days=days)
+    if not rows:
+        click.echo(f"No campaign visits in the last {days} days.")
+        return
+    header = ("day", "code", "district", "visits", "lookups")
+    table = [header] + [(str(r.day), r.code, r.district or "(none)", str(r.visits),
+                         str(r.lookups)) for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        click.echo("  ".join(cell.rjust(w) if i >= 3 else cell.ljust(w)
+                             for i, (cell, w) in enumerate(zip(line, widths, strict=True))))
+
+
+@click.command("prune-campaigns")
+@click.option("--days", type=click.IntRange(1, None), required=True,
+              help="Keep this many days of counts, today included; delete the rest.")
+@with_appcontext
+def prune_campaigns(days: int) -> None:
+    """Delete campaign counts older than --days days."""
+    removed = campaigns.prune(db.session, days)
+    db.session.commit()
+    click.echo(f"Removed {removed} campaign count rows older than {days} days.")
+
+
 COMMANDS = [init_db, load_state_command, load_demo_command, setup, geocode_list,
-            geocode_cache_stats]
+            geocode_cache_stats, campaign_report, prune_campaigns]

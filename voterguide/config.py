@@ -7,6 +7,7 @@ Every setting can be overridden by an environment variable of the same name pref
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,18 @@ DEFAULTS: dict[str, object] = {
     "PAGE_CACHE_SECONDS": 5,
     # The organisation that runs this guide, shown in the footer and the about page.
     "ORGANISATION": "voterguide",
+    # The public address of the guide, e.g. https://guide.example.org (no path), used for canonical
+    # links, link cards, QR codes, flyers and calendar files. Empty: taken from each request.
+    "SITE_URL": "",
+    # Which sites may show the embeddable lookup (/embed) in a frame: a space-separated
+    # list of origins (https://partner.example.org), or * for any site. Every other page
+    # may be framed by this site only.
+    "EMBED_ALLOWED_ORIGINS": "*",
+    # At most this many distinct campaign codes (?ref=) are counted per day; visits with
+    # further new codes that day count under "(other)", so a flood of codes stays small.
+    "CAMPAIGN_MAX_CODES_PER_DAY": 500,
+    # Share images (link-card pictures) kept in memory per process.
+    "SHARE_IMAGE_CACHE_SIZE": 128,
 }
 
 
@@ -66,6 +79,10 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
     if environ.get("SECRET_KEY") and "VOTERGUIDE_SECRET_KEY" not in environ:
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
     return settings
+
+#: One entry of EMBED_ALLOWED_ORIGINS: *, 'self', or a scheme://host[:port] origin, where the
+#: host may start with a *. wildcard (as Content-Security-Policy allows).
+EMBED_ORIGIN = re.compile(r"\*|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 def geocoder_options(environ) -> dict[str, dict[str, str]]:
@@ -92,3 +109,15 @@ def check(settings: dict[str, object]) -> None:
         raise ConfigurationError(
             "VOTERGUIDE_SECRET_KEY must be set to a long random value in production."
         )
+    site_url = str(settings.get("SITE_URL") or "")
+    if site_url and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?",
+                                     site_url):
+        raise ConfigurationError(
+            "VOTERGUIDE_SITE_URL must be an http(s) address such as https://guide.example.org."
+        )
+    for origin in str(settings.get("EMBED_ALLOWED_ORIGINS") or "").split():
+        if not EMBED_ORIGIN.fullmatch(origin):
+            raise ConfigurationError(
+                f"VOTERGUIDE_EMBED_ALLOWED_ORIGINS: {origin!r} is not * or an origin such as "
+                "https://partner.example.org."
+            )

@@ -259,3 +259,32 @@ class GeocodeCacheDay(db.Model):
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     hits: Mapped[int] = mapped_column(default=0)
     misses: Mapped[int] = mapped_column(default=0)
+
+
+class CampaignEvent(enum.Enum):
+    """What a campaign code brought: a page view, or an address lookup that resolved."""
+
+    VISIT = "visit"
+    LOOKUP = "lookup"
+
+
+class CampaignCount(db.Model):
+    """How many visits or lookups one campaign code brought on one day to one district.
+
+    Counts only: no IP address, cookie, address or user agent is kept. ``district`` is a
+    district slug, or "" when the page or lookup named no single district.
+    """
+
+    __tablename__ = "campaign_counts"
+    __table_args__ = (
+        UniqueConstraint("day", "code", "district", "kind", name="campaign_count_key"),
+        CheckConstraint("count >= 1", name="campaign_count_positive"),
+        CheckConstraint("length(code) BETWEEN 1 AND 32", name="campaign_code_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    district: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[CampaignEvent] = mapped_column(_enum(CampaignEvent, "campaign_event"))
+    count: Mapped[int] = mapped_column(default=1)

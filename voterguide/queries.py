@@ -16,16 +16,18 @@ def district_by_slug_or_id(key: str) -> District | None:
                              .options(joinedload(District.state)))
 
 
-def races_for_district(district: District) -> list[Race]:
-    """The district's races, soonest election first, with candidates and answers loaded.
+def races_for_district(district: District, election_slug: str | None = None) -> list[Race]:
+    """The district's races (at one election if a slug is given), soonest election first,
+    with candidates and answers loaded.
 
     The election (joined anyway, for the order) and the questionnaire come in the races' own
     rows, and the questions with them: four queries in all, whatever the number of races.
     """
+    query = select(Race).join(Race.election).where(Race.district_id == district.id)
+    if election_slug is not None:
+        query = query.where(Election.slug == election_slug)
     return list(db.session.scalars(
-        select(Race)
-        .join(Race.election)
-        .where(Race.district_id == district.id)
+        query
         .order_by(Election.date, Race.office)
         .options(
             contains_eager(Race.election),

@@ -114,9 +114,9 @@ class DistrictPage:
     is_sample: bool
 
 
-def district_page(district: District) -> DistrictPage:
-    """Build the district page's content."""
-    races = [race_view(r) for r in queries.races_for_district(district)]
+def district_page(district: District, election_slug: str | None = None) -> DistrictPage:
+    """Build the district page's content (for one election's races, if a slug is given)."""
+    races = [race_view(r) for r in queries.races_for_district(district, election_slug)]
     return DistrictPage(district, races, district_map(district),
                         any(r.race.election.is_sample for r in races))
 

@@ -14,6 +14,9 @@ from ..geo.geocoding import (
     Precision,
     Spot,
 )
+from ..outreach.campaigns import clean_code
+from ..outreach.links import site_url
+from ..outreach.views import count_lookup
 from . import services
 from .forms import AddressForm, PositionForm
 
@@ -26,15 +29,18 @@ MAX_CHOICES = 12
 @blueprint.get("/")
 def home():
     """The address form."""
-    return render_template("guide/home.html", form=AddressForm(), position=PositionForm())
+    return render_template("guide/home.html", form=AddressForm(), position=PositionForm(),
+                           ref=clean_code(request.args.get("ref")))
 
 
 @blueprint.post("/")
 def look_up():
     """Find the voter's district; redirect to it or to a picker. The address is not kept."""
     form = AddressForm()
+    ref = clean_code(request.form.get("ref"))  # a campaign code carried by the form, no cookie
     if not form.validate_on_submit():
-        return render_template("guide/home.html", form=form, position=PositionForm()), 422
+        return render_template("guide/home.html", form=form, position=PositionForm(),
+                               ref=ref), 422
     try:
         result = services.look_up(form.address.data)
     except AddressNotFound:
@@ -65,6 +71,7 @@ def _go_to_districts(form: AddressForm, result: services.LookupResult):
         return _form_problem(form, "That place is outside the area this guide covers. "
                              "This guide covers district attorney races in "
                              f"{_covered_states()}.", 422, outside=True)
+    count_lookup(clean_code(request.form.get("ref")), result)
     if not result.match.ambiguous:
         return redirect(url_for(".district", slug=result.districts[0].slug), 303)
     return redirect(url_for(".choose", district=[d.slug for d in result.districts],
@@ -74,7 +81,8 @@ def _go_to_districts(form: AddressForm, result: services.LookupResult):
 def _form_problem(form: AddressForm, message: str, status: int, outside: bool = False):
     """Re-show the form with a message about the lookup (not about the field)."""
     return render_template("guide/home.html", form=form, position=PositionForm(),
-                           problem=message, outside=outside), status
+                           problem=message, outside=outside,
+                           ref=clean_code(request.form.get("ref"))), status
 
 
 def _covered_states() -> str:
@@ -113,7 +121,8 @@ def districts():
 @blueprint.get("/districts/<slug>")
 def district(slug: str):
     """A district's races, candidates and their answers side by side."""
-    return page_cache().get_or_render(("district", slug), lambda: _district_html(slug))
+    return page_cache().get_or_render(("district", slug, site_url()),
+                                      lambda: _district_html(slug))
 
 
 def _district_html(slug: str) -> str:
@@ -124,10 +133,29 @@ def _district_html(slug: str) -> str:
     return render_template("guide/district.html", page=services.district_page(found))
 
 
+@blueprint.get("/districts/<slug>/<election>")
+def race(slug: str, election: str):
+    """A district's races at one election: the permanent page of a race."""
+    return page_cache().get_or_render(("race", slug, election, site_url()),
+                                      lambda: _race_html(slug, election))
+
+
+def _race_html(slug: str, election: str) -> str:
+    """Render a race page (the district page narrowed to one election), or 404."""
+    found = queries.district_by_slug_or_id(slug)
+    if found is None:
+        abort(404)
+    page = services.district_page(found, election)
+    if not page.races:
+        abort(404)
+    return render_template("guide/district.html", page=page, election_slug=election)
+
+
 @blueprint.get("/candidates/<slug>")
 def candidate(slug: str):
     """One candidate: details and every answer in full."""
-    return page_cache().get_or_render(("candidate", slug), lambda: _candidate_html(slug))
+    return page_cache().get_or_render(("candidate", slug, site_url()),
+                                      lambda: _candidate_html(slug))
 
 
 def _candidate_html(slug: str) -> str:

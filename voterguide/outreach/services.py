@@ -1,0 +1,174 @@
+"""What the outreach features show: link cards, share links, flyers and calendar events,
+built from the guide's own district and race views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from flask import current_app, url_for
+
+from ..guide.services import DistrictPage, RaceView, district_map
+from ..models import Candidate, QuestionKind, ResponseStatus
+from . import images
+from .calendar import CalendarEvent
+from .links import absolute_url, site_url
+
+
+def image_cache() -> images.ImageCache:
+    """The app's share-image cache, made on first use."""
+    cache = current_app.extensions.get("voterguide.share_images")
+    if cache is None:
+        cache = images.ImageCache(int(current_app.config["SHARE_IMAGE_CACHE_SIZE"]))
+        current_app.extensions["voterguide.share_images"] = cache
+    return cache
+
+
+def _host() -> str:
+    """The site's host name, as a card's footer shows it."""
+    return site_url().split("://", 1)[-1]
+
+
+def district_card(page: DistrictPage) -> images.Card:
+    """The share image of a district: its races, candidates and map."""
+    district = page.district
+    lines = []
+    for view in page.races[:2]:
+        election = view.race.election
+        lines.append(f"Election day {election.date:%B} {election.date.day}, {election.date.year}")
+        names = [c.name + (" (incumbent)" if c.incumbent else "") for c in view.candidates]
+        lines += names[:4] + ([f"and {len(names) - 4} more"] if len(names) > 4 else [])
+        if not names:
+            lines.append("No candidates yet")
+    if not lines:
+        lines.append("No races have been added yet")
+    return images.Card(kicker=f"{district.office} · {district.state.name}",
+                       title=district.name, lines=tuple(lines), map=page.map,
+                       unmapped=district.boundary_kind.value == "unmapped",
+                       sample=page.is_sample, footer=_host())
+
+
+def candidate_card(candidate: Candidate) -> images.Card:
+    """The share image of a candidate: name, race, party and whether they answered."""
+    race = candidate.race
+    district = race.district
+    status = {ResponseStatus.RESPONDED: "Answered our questionnaire",
+              ResponseStatus.DECLINED: "Declined our questionnaire",
+              ResponseStatus.NO_RESPONSE: "Did not respond to our questionnaire"}
+    party = candidate.party or "No party listed"
+    return images.Card(
+        kicker=f"Candidate for {race.office.lower()}",
+        title=candidate.name,
+        lines=(f"{district.name}, {district.state.name}",
+               party + (" · Incumbent" if candidate.incumbent else ""),
+               status[candidate.response_status],
+               f"Election day {race.election.date:%B} {race.election.date.day}, "
+               f"{race.election.date.year}"),
+        map=district_map(district), unmapped=district.boundary_kind.value == "unmapped",
+        sample=race.election.is_sample, footer=_host())
+
+
+def site_card() -> images.Card:
+    """The share image of the pages that are about no one district."""
+    return images.Card(kicker="Nonpartisan voter guide",
+                       title="Who is running for district attorney where you live?",
+                       lines=("Type your address: see the candidates on your ballot",
+                              "and what they told us they would do."),
+                       footer=_host())
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """A plain link that shares a page through one service."""
+
+    label: str
+    href: str
+
+
+def share_links(url: str, text: str) -> list[ShareLink]:
+    """Plain share links (no script, no third-party image) for a page address and a text."""
+    message = f"{text} {url}"
+    return [
+        ShareLink("Email", "mailto:?" + urlencode({"subject": text, "body": message},
+                                                  quote_via=quote)),
+        ShareLink("Text message", "sms:?&body=" + quote(message, safe="")),
+        ShareLink("WhatsApp", "https://wa.me/?" + urlencode({"text": message}, quote_via=quote)),
+        ShareLink("X (Twitter)", "https://twitter.com/intent/tweet?"
+                  + urlencode({"url": url, "text": text}, quote_via=quote)),
+        ShareLink("Facebook", "https://www.facebook.com/sharer/sharer.php?"
+                  + urlencode({"u": url}, quote_via=quote)),
+    ]
+
+
+@dataclass(frozen=True)
+class FlyerCandidate:
+    """A candidate on a flyer, with a one-line summary per question."""
+
+    name: str
+    party: str
+    incumbent: bool
+    summaries: list[str]
+
+
+@dataclass(frozen=True)
+class FlyerRace:
+    """A race on a flyer: the questions' topics and the candidates' summaries."""
+
+    office: str
+    election: str
+    date: dt.date
+    topics: list[str]
+    candidates: list[FlyerCandidate]
+
+
+def answer_summary(view: RaceView, candidate: Candidate, position: int) -> str:
+    """One line for a candidate's answer: the choice, "Answered in words", or why not."""
+    row = next(r for r in view.rows if r.question.position == position)
+    cell = next(c for c in row.cells if c.candidate.id == candidate.id)
+    if cell.answer is None:
+        if candidate.response_status is ResponseStatus.DECLINED:
+            return "Declined to respond"
+        if candidate.response_status is ResponseStatus.NO_RESPONSE:
+            return "Did not respond"
+        return "No answer"
+    if cell.answer.choice:
+        if row.question.kind is QuestionKind.SCALE:
+            return f"{cell.answer.choice} of 5"
+        return cell.answer.choice
+    return "Answered in words"
+
+
+def flyer_races(page: DistrictPage) -> list[FlyerRace]:
+    """The district's races as a flyer lays them out."""
+    races = []
+    for view in page.races:
+        positions = [row.question.position for row in view.rows]
+        candidates = [FlyerCandidate(c.name, c.party or "No party listed", c.incumbent,
+                                     [answer_summary(view, c, p) for p in positions])
+                      for c in view.candidates]
+        races.append(FlyerRace(view.race.office, view.race.election.name,
+                               view.race.election.date,
+                               [row.question.topic for row in view.rows], candidates))
+    return races
+
+
+def calendar_events(page: DistrictPage) -> list[CalendarEvent]:
+    """One all-day event per election of the district's races."""
+    district = page.district
+    url = absolute_url(url_for("guide.district", slug=district.slug))
+    seen, events = set(), []
+    for view in page.races:
+        election = view.race.election
+        if election.slug in seen:
+            continue
+        seen.add(election.slug)
+        offices = sorted({v.race.office for v in page.races if v.race.election is election})
+        events.append(CalendarEvent(
+            uid=f"{election.slug}.{district.slug}@{_host()}",
+            day=election.date,
+            summary=f"Election day: {election.name}",
+            description=f"{', '.join(offices)} on the ballot in the {district.name}, "
+                        f"{district.state.name}. Candidates and their answers: {url}",
+            url=url))
+    return events

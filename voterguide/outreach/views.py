@@ -1,0 +1,320 @@
+"""Outreach pages and files: short links, share images, QR codes, flyers, calendar files and
+the embeddable lookup; plus the response hooks that count campaign visits and set who may
+frame a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import queries
+from ..extensions import csrf, db
+from ..geo.geocoding import AddressNotFound, GeocoderUnavailable
+from ..guide import services as guide
+from ..guide.forms import AddressForm
+from ..models import CampaignEvent
+from . import campaigns, qr, services
+from .calendar import calendar
+from .links import NotAPublicPage, absolute_url, public_page
+
+blueprint = Blueprint("outreach", __name__)
+
+#: Endpoints a partner site may show in a frame.
+EMBED_ENDPOINTS = frozenset({"outreach.embed", "outreach.embed_district", "outreach.embed_lookup"})
+#: How long browsers and link-card fetchers may keep share images and QR codes.
+IMAGE_MAX_AGE = 3600
+
+
+def _ref() -> str | None:
+    """The valid campaign code of this request's ?ref=, if any."""
+    return campaigns.clean_code(request.args.get("ref"))
+
+
+def _campaign_args() -> dict[str, str]:
+    """The valid ?ref= of this request, as url_for keyword arguments (or none)."""
+    code = campaigns.clean_code(request.args.get("ref"))
+    return {"ref": code} if code else {}
+
+
+@blueprint.get("/d/<slug>")
+def short_district(slug: str):
+    """A short link to a district page (keeps a campaign code)."""
+    district = queries.district_by_slug_or_id(slug) or abort(404)
+    return redirect(url_for("guide.district", slug=district.slug, **_campaign_args()), 301)
+
+
+@blueprint.get("/c/<slug>")
+def short_candidate(slug: str):
+    """A short link to a candidate page (keeps a campaign code)."""
+    candidate = queries.candidate_by_slug(slug) or abort(404)
+    return redirect(url_for("guide.candidate", slug=candidate.slug, **_campaign_args()), 301)
+
+
+def _image_response(body: bytes, mimetype: str, etag: str) -> Response:
+    """An image answer that browsers and link-card fetchers may keep for an hour."""
+    response = Response(body, mimetype=mimetype)
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = IMAGE_MAX_AGE
+    return response.make_conditional(request)
+
+
+def _card_response(card) -> Response:
+    """A share image answer."""
+    return _image_response(services.image_cache().get_or_render(card), "image/png", card.key)
+
+
+@blueprint.get("/share/districts/<slug>.png")
+def district_image(slug: str):
+    """A district's 1200×630 share image."""
+    district = queries.district_by_slug_or_id(slug) or abort(404)
+    return _card_response(services.district_card(guide.district_page(district)))
+
+
+@blueprint.get("/share/candidates/<slug>.png")
+def candidate_image(slug: str):
+    """A candidate's 1200×630 share image."""
+    candidate = queries.candidate_by_slug(slug) or abort(404)
+    return _card_response(services.candidate_card(candidate))
+
+
+@blueprint.get("/share/guide.png")
+def site_image():
+    """The share image of pages about no one district."""
+    return _card_response(services.site_card())
+
+
+def _qr_target() -> str:
+    """The absolute address a QR code request names, or a 400 that says what is wrong."""
+    try:
+        page = public_page(request.args.get("path", ""))
+    except NotAPublicPage as error:
+        abort(400, description=str(error))
+    return absolute_url(page.path, _ref())
+
+
+@blueprint.get("/qr.svg")
+def qr_code_svg():
+    """A QR code (SVG) for a page of this guide: ?path=/districts/<slug>[&ref=<code>]."""
+    url = _qr_target()
+    return _image_response(qr.qr_svg(url, title=f"QR code for {url}"), "image/svg+xml",
+                           hashlib.sha256(url.encode()).hexdigest()[:32])
+
+
+@blueprint.get("/qr.png")
+def qr_code_png():
+    """A QR code (PNG) for a page of this guide: ?path=/districts/<slug>[&ref=<code>]."""
+    url = _qr_target()
+    return _image_response(qr.qr_png(url), "image/png",
+                           hashlib.sha256(url.encode()).hexdigest()[:32])
+
+
+#: Paper sizes a flyer is laid out for.
+FLYER_SIZES = {"letter": "Letter", "a4": "A4"}
+
+
+def _flyer_size() -> str:
+    """The ?size= of a flyer: letter (the default) or a4; anything else is a 400."""
+    size = request.args.get("size", "letter").lower()
+    if size not in FLYER_SIZES:
+        abort(400, description="The flyer comes in two sizes: size=letter or size=a4.")
+    return size
+
+
+@blueprint.get("/districts/<slug>/flyer")
+def flyer(slug: str):
+    """A printable one-page flyer for a district: race, candidates, answers, QR code."""
+    size = _flyer_size()
+    district = queries.district_by_slug_or_id(slug) or abort(404)
+    page = guide.district_page(district)
+    ref = _ref()
+    page_url = absolute_url(url_for("guide.district", slug=district.slug), ref)
+    return render_template("outreach/flyer.html", page=page, size=size,
+                           races=services.flyer_races(page), page_url=page_url,
+                           qr_svg=qr.qr_svg_inline(page_url, f"QR code: {page_url}"),
+                           home_url=absolute_url(url_for("guide.home")), ref=ref)
+
+
+@blueprint.get("/districts/<slug>/flyer.pdf")
+def flyer_pdf(slug: str):
+    """The district's flyer as a one-page PDF download."""
+    from .flyer_pdf import flyer_pdf as make_pdf
+
+    size = _flyer_size()
+    district = queries.district_by_slug_or_id(slug) or abort(404)
+    page = guide.district_page(district)
+    page_url = absolute_url(url_for("guide.district", slug=district.slug),
+                            _ref())
+    pdf = make_pdf(page, services.flyer_races(page), page_url,
+                   absolute_url(url_for("guide.home")), FLYER_SIZES[size])
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{district.slug}-flyer-{size}.pdf"')
+    return response
+
+
+@blueprint.get("/districts/<slug>/election.ics")
+def election_calendar(slug: str):
+    """Election day for the district's races, as an iCalendar file."""
+    district = queries.district_by_slug_or_id(slug) or abort(404)
+    events = services.calendar_events(guide.district_page(district))
+    if not events:
+        abort(404, description="No election has been added for this district yet.")
+    body = calendar(events, current_app.config["ORGANISATION"], dt.datetime.now(dt.UTC))
+    response = Response(body, mimetype="text/calendar")
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{district.slug}-election.ics"'
+    return response
+
+
+def _embed_form() -> AddressForm:
+    """The embed's address form: without CSRF, see embed_lookup."""
+    return AddressForm(meta={"csrf": False})
+
+
+@blueprint.get("/embed")
+def embed():
+    """The embeddable lookup: an address form that answers inside the partner's frame."""
+    return render_template("outreach/embed.html", form=_embed_form(), ref=_ref())
+
+
+@blueprint.get("/embed/<slug>")
+def embed_district(slug: str):
+    """The embed set to one district: its races in brief, a link to the full page."""
+    district = queries.district_by_slug_or_id(slug)
+    if district is None:
+        return render_template("outreach/embed.html", form=_embed_form(), ref=_ref(),
+                               problem="We don't know that district. Type an address to find "
+                               "the right one."), 404
+    return render_template("outreach/embed.html", form=_embed_form(), ref=_ref(),
+                           page=guide.district_page(district))
+
+
+@blueprint.post("/embed")
+@csrf.exempt
+def embed_lookup():
+    """Look up an address inside the embed.
+
+    Exempt from CSRF on purpose: a partner's page frames this form, and browsers do not send
+    our SameSite=Lax session cookie into a third-party frame, so a CSRF token could never be
+    checked. The request changes nothing a forger could want: it stores nothing but a
+    campaign count, and answers only to whoever sent it.
+    """
+    form = AddressForm(meta={"csrf": False})
+    ref = campaigns.clean_code(request.form.get("ref"))
+    context = {"form": form, "ref": ref}
+    if not form.validate():
+        return render_template("outreach/embed.html", **context), 422
+    try:
+        result = guide.look_up(form.address.data)
+    except AddressNotFound:
+        return render_template("outreach/embed.html", **context,
+                               problem="We couldn't find that place. Please check the "
+                               "spelling, or try your ZIP code or your city and state."), 422
+    except GeocoderUnavailable:
+        return render_template("outreach/embed.html", **context,
+                               problem="Our address service is not answering right now. "
+                               "Please try again in a minute."), 503
+    if not result.districts:
+        return render_template("outreach/embed.html", **context,
+                               problem="That place is outside the area this guide covers."), 422
+    count_lookup(ref, result)
+    if not result.match.ambiguous:
+        return redirect(url_for(".embed_district", slug=result.districts[0].slug), 303)
+    return render_template("outreach/embed.html", **context, choices=result.districts,
+                           why=guide.WHY_ASKED.get(result.match.reason, guide.GENERIC_WHY))
+
+
+def count_lookup(ref: str | None, result: guide.LookupResult) -> None:
+    """Count a resolved lookup for a campaign code: its district, or "" for a picker."""
+    if not ref:
+        return
+    district = result.districts[0].slug if not result.match.ambiguous else ""
+    try:
+        campaigns.count(db.session, ref, CampaignEvent.LOOKUP, district)
+    except SQLAlchemyError:  # counting must never cost a voter their answer
+        db.session.rollback()
+        logging.getLogger("voterguide").exception("Could not count a campaign lookup")
+
+
+#: Pages whose views count a campaign visit, and how to find the district they show.
+VISIT_ENDPOINTS = frozenset({
+    "guide.home", "guide.districts", "guide.district", "guide.race", "guide.candidate",
+    "guide.about", "guide.explainer", "outreach.embed", "outreach.embed_district",
+})
+
+
+def count_visit(response: Response) -> Response:
+    """After a public page with a valid ?ref=, count a visit (outside any page cache)."""
+    if (request.method != "GET" or response.status_code != 200
+            or request.endpoint not in VISIT_ENDPOINTS):
+        return response
+    code = campaigns.clean_code(request.args.get("ref"))
+    if code is None:
+        return response
+    try:
+        campaigns.count(db.session, code, CampaignEvent.VISIT, _visited_district())
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        logging.getLogger("voterguide").exception("Could not count a campaign visit")
+    return response
+
+
+def _visited_district() -> str:
+    """The slug of the district the requested page shows, or ""."""
+    slug = (request.view_args or {}).get("slug", "")
+    if request.endpoint == "guide.candidate":
+        candidate = queries.candidate_by_slug(slug)
+        return candidate.race.district.slug if candidate else ""
+    if slug:
+        district = queries.district_by_slug_or_id(slug)
+        return district.slug if district else ""
+    return ""
+
+
+def frame_policy(response: Response) -> Response:
+    """Let partner sites frame the embed only; every other page only by this site."""
+    if request.endpoint in EMBED_ENDPOINTS:
+        origins = current_app.config["EMBED_ALLOWED_ORIGINS"].split() or ["'self'"]
+        response.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(origins)
+    else:
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def commit_lookup_counts(response: Response) -> Response:
+    """The request boundary: keep the lookup counts the form views flushed."""
+    if request.method == "POST" and request.endpoint in ("guide.look_up",
+                                                         "outreach.embed_lookup"):
+        try:
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            logging.getLogger("voterguide").exception("Could not keep a campaign count")
+    return response
+
+
+def register(app: Flask) -> None:
+    """Mount the outreach pages and the response hooks."""
+    app.register_blueprint(blueprint)
+    app.add_template_global(absolute_url)
+    app.add_template_global(services.share_links)
+    app.after_request(commit_lookup_counts)
+    app.after_request(count_visit)
+    app.after_request(frame_policy)
