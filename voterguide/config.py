@@ -33,6 +33,16 @@ DEFAULTS: dict[str, object] = {
     "PAGE_CACHE_SECONDS": 5,
     # The organisation that runs this guide, shown in the footer and the about page.
     "ORGANISATION": "voterguide",
+    # Staff sign-in: failed attempts before an account is locked, for how many minutes, and
+    # how many seconds each failed attempt waits before answering.
+    "LOGIN_LOCK_AFTER": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_FAILURE_DELAY": 1,
+    # Largest spreadsheet or photo staff may upload, in bytes (public forms stay at 64 KB).
+    "STAFF_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    # Largest candidate photo, in bytes, and its longest side once re-encoded, in pixels.
+    "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+    "PHOTO_MAX_SIDE": 800,
 }
 
 
