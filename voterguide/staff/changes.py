@@ -153,7 +153,9 @@ def _still_holds(current: dict | None, before: dict | None) -> bool:
     """Whether the live record still matches a change's ``before``."""
     if before is None:
         return current is None
-    return current is not None and all(current.get(k) == v for k, v in before.items())
+    # "race" only says where a new candidate runs; it is not a field of the candidate.
+    return current is not None and all(current.get(k) == v for k, v in before.items()
+                                       if k != "race")
 
 
 def _conflict_message(change: dict) -> str:

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Candidate, District, Election, QuestionKind, Race
 from . import services
 from .changes import answer_fields, candidate_fields
-from .forms import AnswerForm, CandidateForm, NewCandidateForm, PhotoForm
+from .forms import AnswerForm, CandidateForm, NewCandidateForm, PhotoForm, options
 from .views import blueprint
 
 CHOICES = {QuestionKind.YES_NO: [("", "No choice"), ("Yes", "Yes"), ("No", "No")],
@@ -82,7 +82,7 @@ def _answer_forms(candidate: Candidate, answers: dict[int, dict | None]) -> list
         values = answers.get(question.id) or {}
         form = AnswerForm(prefix=f"q{question.id}", data={
             "choice": values.get("choice") or "", "explanation": values.get("explanation", "")})
-        form.choice.choices = CHOICES[question.kind]
+        form.choice.choices = options(CHOICES[question.kind])
         forms.append((question, form, bool(answers.get(question.id))))
     return forms
 
@@ -95,7 +95,7 @@ def candidate_answer(slug: str, question_id: int):
     question = next((q for q in (questionnaire.questions if questionnaire else [])
                      if q.id == question_id), None) or abort(404)
     form = AnswerForm(prefix=f"q{question.id}")
-    form.choice.choices = CHOICES[question.kind]
+    form.choice.choices = options(CHOICES[question.kind])
     if not form.validate_on_submit():
         flash(f"Question {question.position}: " + "; ".join(
             e for errors in form.errors.values() for e in errors), "problem")
@@ -144,8 +144,8 @@ def new_candidate():
     form = NewCandidateForm()
     races = list(db.session.scalars(select(Race).join(Race.election).join(Race.district)
                                     .order_by(Election.date.desc(), District.name)))
-    form.race.choices = [(r.id, f"{r.district.name}: {r.office}, {r.election.name}")
-                         for r in races]
+    form.race.choices = options((r.id, f"{r.district.name}: {r.office}, {r.election.name}")
+                                for r in races)
     if form.validate_on_submit():
         from .importer import ImportContext
 

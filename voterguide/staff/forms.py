@@ -13,7 +13,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select or radio field from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class LoginForm(FlaskForm):
@@ -31,10 +37,10 @@ class UploadForm(FlaskForm):
     election = SelectField("Election", coerce=int, validators=[InputRequired()])
     spreadsheet = FileField("Spreadsheet (CSV or Excel .xlsx)",
                             validators=[FileRequired("Choose a file to upload.")])
-    shape = RadioField("Shape", default="auto", choices=[
+    shape = RadioField("Shape", default="auto", choices=options([
         ("auto", "Work it out from the headers"),
         ("wide", "Wide: one row per candidate, one column per question"),
-        ("long", "Long: one row per candidate and question")])
+        ("long", "Long: one row per candidate and question")]))
     delete_missing = BooleanField("Also delete published answers that this file leaves blank "
                                   "(for the candidates it lists)")
 
@@ -48,9 +54,9 @@ class CandidateForm(FlaskForm):
     website = StringField("Website", validators=[Optional(), URL(require_tld=True),
                                                  Length(max=500)])
     bio = TextAreaField("Biography", validators=[Optional(), Length(max=10_000)])
-    response_status = RadioField("Questionnaire", choices=[
+    response_status = RadioField("Questionnaire", choices=options([
         ("responded", "Answered the questionnaire"), ("no_response", "Did not respond"),
-        ("declined", "Declined to respond")])
+        ("declined", "Declined to respond")]))
     withdrawn = BooleanField("Withdrawn from the race (shown as withdrawn on the public page)")
 
 
@@ -84,6 +90,6 @@ class UserForm(FlaskForm):
     password = PasswordField("Password (at least 12 characters)",
                              validators=[InputRequired(), Length(min=12, max=500)],
                              render_kw={"autocomplete": "new-password"})
-    role = RadioField("Role", default="editor", choices=[
+    role = RadioField("Role", default="editor", choices=options([
         ("editor", "Editor: imports and edits"), ("admin", "Admin: also publishes and manages "
-                                                           "users")])
+                                                           "users")]))

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -23,7 +22,7 @@ from ..extensions import db
 from ..guide.views import candidate_html, district_html
 from ..models import ChangeSet, ChangeSetStatus, Election
 from . import accounts, services
-from .forms import LoginForm, UploadForm, UserForm
+from .forms import LoginForm, UploadForm, UserForm, options
 from .reading import FileRefused
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
@@ -112,7 +111,7 @@ def _elections() -> list[Election]:
 def new_import():
     """Upload a spreadsheet; it is checked and shown as a preview, nothing changes yet."""
     form = UploadForm()
-    form.election.choices = [(e.id, e.name) for e in _elections()]
+    form.election.choices = options((e.id, e.name) for e in _elections())
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("staff/import.html", form=form), status
@@ -228,7 +227,7 @@ def rollback(change_set_id: int):
 def _preview(change_set_id: int, render: Callable[[], str]):
     """A public page rendered with the change set applied, then rolled back."""
     found = _change_set(change_set_id)
-    g.draft_preview = found
+    request.environ["voterguide.draft_preview"] = found.id  # the banner, for this request only
     try:
         return services.with_draft_applied(db.session, found, render)
     except services.ChangeConflict as conflict:  # pragma: no cover - shown as text
