@@ -42,3 +42,4 @@ lint: install-test
 bench: install-test
 	$(BIN)/python benchmarks/lookup.py
 	$(BIN)/python benchmarks/serving.py
+	$(BIN)/python benchmarks/import.py
