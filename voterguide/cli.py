@@ -32,7 +32,19 @@ def _covered_states() -> list[str]:
 def init_db() -> None:
     """Create the database tables that do not exist yet (keeps existing data)."""
     db.create_all()
+    _add_missing_columns()
     click.echo("Database ready.")
+
+
+def _add_missing_columns() -> None:
+    """Add columns that newer versions added to existing tables (create_all never alters)."""
+    from sqlalchemy import inspect, text
+
+    columns = {c["name"] for c in inspect(db.engine).get_columns("candidates")}
+    if "withdrawn" not in columns:
+        with db.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE candidates ADD COLUMN withdrawn BOOLEAN "
+                                    "NOT NULL DEFAULT FALSE"))
 
 
 @click.command("load-state")
