@@ -43,3 +43,4 @@ bench: install-test
 	$(BIN)/python benchmarks/lookup.py
 	$(BIN)/python benchmarks/serving.py
 	$(BIN)/python benchmarks/geocoding.py
+	$(BIN)/python benchmarks/import.py

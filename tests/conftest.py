@@ -26,7 +26,7 @@ def settings(database: Path, **overrides) -> dict:
     """Test settings: a SQLite file, the embedded data, CSRF off unless a test wants it."""
     return {"DATABASE_URL": f"sqlite:///{database}", "DATA_DIR": str(DATA_DIR),
             "STATES": "al", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
-            "TESTING": True, "PAGE_CACHE_SECONDS": 0,
+            "TESTING": True, "PAGE_CACHE_SECONDS": 0, "LOGIN_FAILURE_DELAY": 0,
             "GEOCODING_STATE_DIR": str(Path(database).parent / "geocoders"), **overrides}
 
 
@@ -118,3 +118,40 @@ def browser():
                                              headless=True)
         yield browser
         browser.close()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a staff user: make_user(email, role)."""
+    from voterguide.staff.accounts import create_user
+
+    def make(email: str = "editor@example.org", role: str = "editor"):
+        user = create_user(_db.session, email, PASSWORD, role)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    """Sign a test client in as a staff user; return the response."""
+    return client.post("/staff/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def editor(client, make_user):
+    """The client, signed in as an editor."""
+    make_user("editor@example.org", "editor")
+    assert sign_in(client, "editor@example.org").status_code == 303
+    return client
+
+
+@pytest.fixture
+def admin(client, make_user):
+    """The client, signed in as an admin."""
+    make_user("admin@example.org", "admin")
+    assert sign_in(client, "admin@example.org").status_code == 303
+    return client

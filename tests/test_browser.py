@@ -236,3 +236,88 @@ def test_use_my_location_is_not_offered_without_javascript(new_page):
     page = new_page(java_script_enabled=False)
     page.goto("/")
     expect(page.get_by_role("button", name="Use my location instead")).to_be_hidden()
+
+
+# --- staff: upload -> preview -> apply -> publish, in the browser, CSRF on -----------------
+
+STAFF_EMAIL, STAFF_PASSWORD = "admin@example.org", "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def staff_server(seeded_database, tmp_path_factory) -> str:
+    """The app in gunicorn on its own database copy with an admin user; yields its base URL."""
+    from voterguide import create_app
+    from voterguide.extensions import db
+    from voterguide.staff.accounts import create_user
+
+    from .conftest import settings
+
+    workdir = tmp_path_factory.mktemp("staff-browser")
+    database = workdir / "voterguide.sqlite3"
+    shutil.copy(seeded_database, database)
+    app = create_app(settings(database))
+    with app.app_context():
+        create_user(db.session, STAFF_EMAIL, STAFF_PASSWORD, "admin")
+        db.session.commit()
+        db.engine.dispose()
+    with gunicorn(database, workdir) as base_url:
+        yield base_url
+
+
+def test_staff_import_flow(browser, staff_server, tmp_path):
+    """Sign in, upload a wide CSV, see the preview, apply, preview the draft, publish; axe
+    finds no violation on the staff pages on the way."""
+    question = ELECTION["questionnaire"]["questions"][0]
+    upload = tmp_path / "answers.csv"
+    upload.write_text(f'name,district,party,"{question["text"]}","{question["text"]} — '
+                      'explanation"\nBrowser Person,al-circuit-6,Independent,Yes,'
+                      '"Answered in <em>the</em> browser test."\n', encoding="utf-8")
+    context = browser.new_context(base_url=staff_server, viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto("/staff/")
+        expect(page).to_have_url(re.compile(r"/staff/login"))
+        audit(page)
+        page.get_by_label("Email").fill(STAFF_EMAIL)
+        page.get_by_label("Password").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        staff_nav(page).get_by_role("link", name="Import a spreadsheet").click()
+        audit(page)
+        page.get_by_label("Spreadsheet (CSV or Excel .xlsx)").set_input_files(str(upload))
+        page.get_by_role("button", name="Check the file").click()
+        expect(page.get_by_role("heading", name=re.compile("New candidates"))).to_be_visible()
+        expect(page.get_by_role("main")).to_contain_text("Browser Person (6th Judicial Circuit)")
+        audit(page)
+        page.get_by_role("button", name="Apply to the draft").click()
+        expect(page.get_by_role("status")).to_contain_text("Applied to the draft")
+        page.get_by_role("link", name="District page al-circuit-6").click()
+        expect(page.get_by_role("main")).to_contain_text("Browser Person")
+        expect(page.locator(".draft-banner")).to_contain_text("Draft preview")
+        audit(page)
+        public = context.new_page()
+        public.goto("/districts/al-circuit-6")
+        expect(public.get_by_role("main")).not_to_contain_text("Browser Person")
+        page.get_by_role("link", name="Back to the change set").click()
+        page.get_by_role("button", name="Publish").click()
+        expect(page.get_by_role("status")).to_contain_text("Published")
+        staff_nav(page).get_by_role("link", name="History").click()
+        audit(page)
+        public.goto("/districts/al-circuit-6")
+        expect(public.get_by_role("main")).to_contain_text("Answered in <em>the</em> browser test.")
+        staff_nav(page).get_by_role("link", name="Candidates").click()
+        page.get_by_role("link", name="Browser Person").click()
+        audit(page)
+    finally:
+        context.close()
+
+
+def audit(page: Page) -> None:
+    """axe-core finds no accessibility violation on the page, and it fits 320 px."""
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def staff_nav(page: Page):
+    """The staff navigation bar."""
+    return page.get_by_role("navigation", name="Staff")

@@ -8,7 +8,7 @@ from flask import Flask, render_template
 
 from . import config
 from .caching import PageCache
-from .extensions import csrf, db
+from .extensions import csrf, db, login_manager
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -43,8 +43,28 @@ def register_extensions(app: Flask) -> None:
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True)
     db.init_app(app)
+    app.before_request(allow_staff_uploads)  # before CSRF reads the form: it sets the limit
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_staff_user(user_id: str):
+        from .models import StaffUser
+
+        return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+
     app.extensions["voterguide.page_cache"] = PageCache(float(app.config["PAGE_CACHE_SECONDS"]))
+
+
+def allow_staff_uploads() -> None:
+    """Let staff upload endpoints take files up to STAFF_UPLOAD_MAX_BYTES (others: 64 KB)."""
+    from flask import current_app, request
+
+    from .staff.views import UPLOAD_ENDPOINTS
+
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        request.max_content_length = int(current_app.config["STAFF_UPLOAD_MAX_BYTES"])
 
 
 def register_geocoder(app: Flask) -> None:
@@ -58,13 +78,18 @@ def register_geocoder(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the public guide, the outreach tools and the API."""
+    """Mount the public guide, the outreach tools, the open data, the API and the staff pages."""
     from .api import views as api
     from .guide import views as guide
+    from .opendata import views as opendata
     from .outreach import views as outreach
+    from .staff import editing  # noqa: F401  (adds the editing views to the staff blueprint)
+    from .staff import views as staff
 
     app.register_blueprint(guide.blueprint)
     outreach.register(app)
+    app.register_blueprint(opendata.blueprint)
+    app.register_blueprint(staff.blueprint)
     api.register(app)
 
 
@@ -72,7 +97,7 @@ def register_errorhandlers(app: Flask) -> None:
     """Friendly pages for 4xx and 5xx errors."""
     from flask import request
     from flask_wtf.csrf import CSRFError
-    from werkzeug.exceptions import HTTPException
+    from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
     from .api.views import blueprint as api
     from .api.views import http_error as api_http_error
@@ -82,6 +107,14 @@ def register_errorhandlers(app: Flask) -> None:
             return api_http_error(error)  # URLs no API route matched still answer JSON
         template = "404.html" if error.code == 404 else "error.html"
         return render_template(template, error=error), error.code
+
+    def render_too_large(error: RequestEntityTooLarge):
+        if request.path.startswith(api.url_prefix + "/"):
+            return api_http_error(error)
+        limit = request.max_content_length or 0
+        return render_template("error.html", error=error, message=(
+            f"That file is too large: the limit is {limit // (1024 * 1024)} MB."
+            if limit >= 1024 * 1024 else "That was more than this form accepts.")), 413
 
     def render_csrf_error(error: CSRFError):
         return render_template("error.html", error=error,
@@ -93,6 +126,7 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("500.html"), 500
 
     app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(RequestEntityTooLarge, render_too_large)
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(500, render_server_error)
 

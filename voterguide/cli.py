@@ -37,7 +37,19 @@ def _covered_states() -> list[str]:
 def init_db() -> None:
     """Create the database tables that do not exist yet (keeps existing data)."""
     db.create_all()
+    _add_missing_columns()
     click.echo("Database ready.")
+
+
+def _add_missing_columns() -> None:
+    """Add columns that newer versions added to existing tables (create_all never alters)."""
+    from sqlalchemy import inspect, text
+
+    columns = {c["name"] for c in inspect(db.engine).get_columns("candidates")}
+    if "withdrawn" not in columns:
+        with db.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE candidates ADD COLUMN withdrawn BOOLEAN "
+                                    "NOT NULL DEFAULT FALSE"))
 
 
 @click.command("load-state")
@@ -163,5 +175,94 @@ def prune_campaigns(days: int) -> None:
     click.echo(f"Removed {removed} campaign count rows older than {days} days.")
 
 
-COMMANDS = [init_db, load_state_command, load_demo_command, setup, geocode_list,
-            geocode_cache_stats, campaign_report, prune_campaigns]
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor",
+              show_default=True, help="editor: import and edit; admin: also publish, users.")
+@click.password_option(envvar="VOTERGUIDE_NEW_USER_PASSWORD",
+                       help="Asked for if not given (or set VOTERGUIDE_NEW_USER_PASSWORD).")
+@with_appcontext
+def create_user_command(email: str, role: str, password: str) -> None:
+    """Create a staff user who can sign in at /staff/login."""
+    from .staff.accounts import AccountError, create_user
+
+    try:
+        user = create_user(db.session, email, password, role)
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@click.command("import-answers")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--election", "election_slug", required=True, help="The election's slug.")
+@click.option("--shape", type=click.Choice(["auto", "wide", "long"]), default="auto",
+              show_default=True)
+@click.option("--delete-missing", is_flag=True,
+              help="Also delete published answers the file leaves blank.")
+@click.option("--publish", "publish_now", is_flag=True,
+              help="Publish at once instead of leaving a draft for an admin.")
+@with_appcontext
+def import_answers_command(path: Path, election_slug: str, shape: str, delete_missing: bool,
+                           publish_now: bool) -> None:
+    """Check a CSV/XLSX of candidates and answers; keep it as a draft (or publish it)."""
+    from sqlalchemy import select
+
+    from .models import Election
+    from .staff import services
+
+    election = db.session.scalar(select(Election).where(Election.slug == election_slug))
+    if election is None:
+        raise click.ClickException(f"No election {election_slug!r}.")
+    limit = int(current_app.config["STAFF_UPLOAD_MAX_BYTES"])
+    try:
+        if path.stat().st_size > limit:
+            raise click.ClickException(f"{path} is larger than {limit // (1024 * 1024)} MB.")
+        content = path.read_bytes()
+        change_set = services.start_import(db.session, election, path.name, content, None,
+                                           None if shape == "auto" else shape, delete_missing)
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {path}: {error}") from error
+    except services.FileRefused as refusal:
+        db.session.rollback()
+        raise click.ClickException(str(refusal)) from refusal
+    for problem in change_set.problems:
+        where = ", ".join(x for x in (f"row {problem['row']}" if problem["row"] else "",
+                                      f"column {problem['column']}" if problem["column"] else "")
+                          if x) or "file"
+        kind = "error" if problem["blocking"] else "note"
+        click.echo(f"{kind}: {where}: {problem['message']}", err=True)
+    click.echo(f"{path.name} ({change_set.file_shape}): {change_set.summary}.")
+    if any(p["blocking"] for p in change_set.problems):
+        db.session.rollback()
+        raise click.ClickException("Nothing was imported: fix the errors above first.")
+    if not change_set.changes:
+        db.session.rollback()
+        click.echo("Nothing to change: the guide already says all of this.")
+        return
+    try:
+        services.queue(db.session, change_set)
+        if publish_now:
+            services.publish(db.session, change_set, None)
+    except services.StaffActionRefused as refusal:
+        db.session.rollback()
+        raise click.ClickException(str(refusal)) from refusal
+    db.session.commit()
+    click.echo(f"Change set #{change_set.id} " + ("published." if publish_now else
+                                                  "saved as a draft for an admin to publish."))
+
+
+COMMANDS = [
+    init_db,
+    load_state_command,
+    load_demo_command,
+    setup,
+    geocode_list,
+    geocode_cache_stats,
+    campaign_report,
+    prune_campaigns,
+    create_user_command,
+    import_answers_command,
+]

@@ -63,6 +63,16 @@ DEFAULTS: dict[str, object] = {
     "CAMPAIGN_MAX_CODES_PER_DAY": 500,
     # Share images (link-card pictures) kept in memory per process.
     "SHARE_IMAGE_CACHE_SIZE": 128,
+    # Staff sign-in: failed attempts before an account is locked, for how many minutes, and
+    # how many seconds each failed attempt waits before answering.
+    "LOGIN_LOCK_AFTER": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_FAILURE_DELAY": 1,
+    # Largest spreadsheet or photo staff may upload, in bytes (public forms stay at 64 KB).
+    "STAFF_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    # Largest candidate photo, in bytes, and its longest side once re-encoded, in pixels.
+    "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+    "PHOTO_MAX_SIDE": 800,
 }
 
 

@@ -1,5 +1,9 @@
-"""The data model: places (states, counties, districts) and elections (races, candidates,
-questionnaires, questions, answers). Rules that must always hold live in the database."""
+"""The data model: places (states, counties, districts), elections (races, candidates,
+questionnaires, questions, answers) and the staff side (users, change sets, column pairings,
+photos). Rules that must always hold live in the database.
+
+The live election rows are the published guide; drafts live only in change sets until an
+admin publishes them."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import enum
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    DateTime,
     Enum,
     ForeignKey,
     LargeBinary,
@@ -209,6 +214,8 @@ class Candidate(db.Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     response_status: Mapped[ResponseStatus] = mapped_column(
         _enum(ResponseStatus, "response_status"), default=ResponseStatus.NO_RESPONSE)
+    # Withdrawn candidates stay on the page, marked, so a voter holding an old flyer learns why.
+    withdrawn: Mapped[bool] = mapped_column(default=False)
 
     race: Mapped[Race] = relationship(back_populates="candidates")
     answers: Mapped[list[Answer]] = relationship(back_populates="candidate",
@@ -288,3 +295,116 @@ class CampaignCount(db.Model):
     district: Mapped[str] = mapped_column(String(100), default="")
     kind: Mapped[CampaignEvent] = mapped_column(_enum(CampaignEvent, "campaign_event"))
     count: Mapped[int] = mapped_column(default=1)
+
+
+class StaffRole(enum.Enum):
+    """What a staff member may do: editors import and edit; admins also publish and manage."""
+
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+class StaffUser(db.Model):
+    """A staff member who signs in to load and correct the guide."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint("email LIKE '%@%'", name="staff_email_has_at"),
+                      CheckConstraint("failed_logins >= 0", name="staff_failures_non_negative"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "staff_role"))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    # Flask-Login's user protocol.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session."""
+        return str(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether this user may publish and manage users."""
+        return self.role is StaffRole.ADMIN
+
+
+class ChangeSetKind(enum.Enum):
+    """Where a change set came from."""
+
+    IMPORT = "import"
+    EDIT = "edit"
+    ROLLBACK = "rollback"
+
+
+class ChangeSetStatus(enum.Enum):
+    """Where a change set is on its way to the public guide."""
+
+    PREVIEW = "preview"  # an import being checked; nothing is queued yet
+    DRAFT = "draft"  # queued for an admin to publish
+    PUBLISHED = "published"
+    DISCARDED = "discarded"
+
+
+class ChangeSet(db.Model):
+    """A set of changes to the guide (an import, browser edits or a rollback) and its history.
+
+    ``changes`` is a list of {"entity", "key", "before", "after"} objects (see
+    voterguide/staff/changes.py); publishing applies them only if every "before" still holds.
+    """
+
+    __tablename__ = "change_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ChangeSetKind] = mapped_column(_enum(ChangeSetKind, "change_set_kind"))
+    status: Mapped[ChangeSetStatus] = mapped_column(_enum(ChangeSetStatus, "change_set_status"),
+                                                    index=True)
+    election_id: Mapped[int | None] = mapped_column(ForeignKey("elections.id"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    changes: Mapped[list] = mapped_column(db.JSON, default=list)
+    problems: Mapped[list] = mapped_column(db.JSON, default=list)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_checksum: Mapped[str | None] = mapped_column(String(64))  # SHA-256, hex
+    file_shape: Mapped[str | None] = mapped_column(String(10))
+    source: Mapped[bytes | None] = mapped_column(LargeBinary)  # the uploaded file, for re-checks
+    delete_missing: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    rolls_back_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id"))
+
+    election: Mapped[Election | None] = relationship()
+    created_by: Mapped[StaffUser | None] = relationship(foreign_keys=[created_by_id])
+    published_by: Mapped[StaffUser | None] = relationship(foreign_keys=[published_by_id])
+    rolls_back: Mapped[ChangeSet | None] = relationship(remote_side=[id])
+
+
+class ColumnPairing(db.Model):
+    """A spreadsheet header that staff paired with a question once, remembered for next time."""
+
+    __tablename__ = "column_pairings"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "header"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id",
+                                                             ondelete="CASCADE"))
+    header: Mapped[str] = mapped_column(String(500))  # normalised header text
+    # None: staff chose to ignore this column.
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id",
+                                                               ondelete="CASCADE"))
+
+
+class Photo(db.Model):
+    """A candidate photo uploaded by staff, re-encoded, stored by the SHA-256 of its bytes."""
+
+    __tablename__ = "photos"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

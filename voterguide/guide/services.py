@@ -94,7 +94,7 @@ class RaceView:
 
 def race_view(race: Race) -> RaceView:
     """Lay out a race's answers as one row per question, one cell per candidate."""
-    candidates = sorted(race.candidates, key=lambda c: (not c.incumbent, c.name))
+    candidates = sorted(race.candidates, key=lambda c: (c.withdrawn, not c.incumbent, c.name))
     rows = []
     if race.questionnaire:
         for question in race.questionnaire.questions:

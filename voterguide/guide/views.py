@@ -122,10 +122,10 @@ def districts():
 def district(slug: str):
     """A district's races, candidates and their answers side by side."""
     return page_cache().get_or_render(("district", slug, site_url()),
-                                      lambda: _district_html(slug))
+                                      lambda: district_html(slug))
 
 
-def _district_html(slug: str) -> str:
+def district_html(slug: str) -> str:
     """Render a district page, or 404."""
     found = queries.district_by_slug_or_id(slug)
     if found is None:
@@ -155,16 +155,32 @@ def _race_html(slug: str, election: str) -> str:
 def candidate(slug: str):
     """One candidate: details and every answer in full."""
     return page_cache().get_or_render(("candidate", slug, site_url()),
-                                      lambda: _candidate_html(slug))
+                                      lambda: candidate_html(slug))
 
 
-def _candidate_html(slug: str) -> str:
+def candidate_html(slug: str) -> str:
     """Render a candidate page, or 404."""
     found = queries.candidate_by_slug(slug)
     if found is None:
         abort(404)
     return render_template("guide/candidate.html", candidate=found,
                            view=services.race_view(found.race))
+
+
+@blueprint.get("/photos/<digest>.<extension>")
+def photo(digest: str, extension: str):
+    """A candidate photo uploaded by staff (re-encoded when uploaded), by its checksum."""
+    from flask import Response
+
+    from ..extensions import db
+    from ..models import Photo
+
+    found = db.session.get(Photo, digest)
+    if found is None or extension != {"image/jpeg": "jpg", "image/png": "png"}[found.content_type]:
+        abort(404)
+    return Response(found.data, mimetype=found.content_type, headers={
+        "Cache-Control": "public, max-age=31536000, immutable",
+        "X-Content-Type-Options": "nosniff"})
 
 
 @blueprint.get("/about")

@@ -1,0 +1,1 @@
+"""Open data: the published guide as CSV and JSON."""

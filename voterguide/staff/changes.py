@@ -1,0 +1,255 @@
+"""Change sets: how imports and browser edits reach the published guide.
+
+A change is a plain dict, kept as JSON on a ChangeSet:
+
+    {"entity": "candidate", "key": "<slug>", "label": "...", "before": {...} | None,
+     "after": {...} | None}
+    {"entity": "answer", "key": ["<candidate slug>", <question id>], "label": "...",
+     "before": {...} | None, "after": {...} | None}
+
+``before`` None creates the record, ``after`` None deletes it; otherwise both hold only the
+fields that change. A change set is applied only if every ``before`` still matches the live
+rows, so a draft computed against an older guide is refused instead of overwriting newer work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Answer,
+    Candidate,
+    District,
+    Election,
+    Questionnaire,
+    Race,
+    ResponseStatus,
+)
+
+CANDIDATE_FIELDS = ("name", "party", "incumbent", "website", "photo_url", "bio",
+                    "response_status", "withdrawn")
+ANSWER_FIELDS = ("choice", "explanation", "received_on")
+
+
+class ChangeConflict(Exception):
+    """Some rows a change set touches changed since it was made; nothing was applied."""
+
+    def __init__(self, conflicts: list[str]):
+        super().__init__("; ".join(conflicts))
+        self.conflicts = conflicts
+
+
+def candidate_fields(candidate: Candidate) -> dict:
+    """A candidate's editable fields as JSON-ready values."""
+    return {"name": candidate.name, "party": candidate.party, "incumbent": candidate.incumbent,
+            "website": candidate.website, "photo_url": candidate.photo_url,
+            "bio": candidate.bio or "", "response_status": candidate.response_status.value,
+            "withdrawn": bool(candidate.withdrawn)}
+
+
+def answer_fields(answer: Answer) -> dict:
+    """An answer's fields as JSON-ready values."""
+    return {"choice": answer.choice, "explanation": answer.explanation or "",
+            "received_on": answer.received_on.isoformat() if answer.received_on else None}
+
+
+def field_diff(current: dict, wanted: dict) -> tuple[dict, dict]:
+    """The (before, after) of the fields in ``wanted`` that differ from ``current``."""
+    changed = [name for name, value in wanted.items() if current.get(name) != value]
+    return ({name: current.get(name) for name in changed},
+            {name: wanted[name] for name in changed})
+
+
+def inverse(changes: Iterable[dict]) -> list[dict]:
+    """The changes that undo ``changes``."""
+    return [{**change, "before": change["after"], "after": change["before"]}
+            for change in reversed(list(changes))]
+
+
+def merge(changes: list[dict], change: dict) -> list[dict]:
+    """Add a change to a draft, folding it into the draft's earlier change of the same record.
+
+    ``change`` must be computed against the draft (the live rows with the draft applied)."""
+    merged, found = [], False
+    for earlier in changes:
+        if earlier["entity"] != change["entity"] or earlier["key"] != change["key"]:
+            merged.append(earlier)
+            continue
+        found = True
+        if earlier["before"] is None:  # created in this draft
+            before = None
+            after = None if change["after"] is None else {**earlier["after"], **change["after"]}
+        else:
+            before = {**(change["before"] or {}), **earlier["before"]}
+            after = None if change["after"] is None else {**(earlier["after"] or {}),
+                                                          **change["after"]}
+        if before is None and after is None:
+            continue  # created and removed again in the same draft
+        if before is not None and after is not None:
+            same = [k for k, v in after.items() if before.get(k) == v]
+            if len(same) == len(after):
+                continue  # edited back to what is published
+            after = {k: v for k, v in after.items() if k not in same}
+            before = {k: v for k, v in before.items() if k in after}
+        merged.append({**earlier, "label": change.get("label") or earlier.get("label"),
+                       "before": before, "after": after})
+    if not found and change["before"] is not None and change["after"] is not None:
+        before, after = field_diff(change["before"], change["after"])
+        if after:
+            merged.append({**change, "before": before, "after": after})
+    elif not found and (change["before"] is not None or change["after"] is not None):
+        merged.append(change)
+    return merged
+
+
+class _Live:
+    """The live rows a list of changes touches, loaded in a few queries."""
+
+    def __init__(self, session: Session, changes: list[dict]):
+        self.session = session
+        slugs = {c["key"] for c in changes if c["entity"] == "candidate"}
+        slugs |= {c["key"][0] for c in changes if c["entity"] == "answer"}
+        self.candidates: dict[str, Candidate] = {}
+        slug_list = sorted(slugs)
+        for start in range(0, len(slug_list), 500):
+            for candidate in session.scalars(select(Candidate).where(
+                    Candidate.slug.in_(slug_list[start:start + 500]))):
+                self.candidates[candidate.slug] = candidate
+        ids = [c.id for c in self.candidates.values()]
+        self.answers: dict[tuple[str, int], Answer] = {}
+        by_id = {c.id: c.slug for c in self.candidates.values()}
+        for start in range(0, len(ids), 500):
+            for answer in session.scalars(select(Answer).where(
+                    Answer.candidate_id.in_(ids[start:start + 500]))):
+                self.answers[(by_id[answer.candidate_id], answer.question_id)] = answer
+
+    def current(self, change: dict) -> dict | None:
+        """The live fields of the record a change touches, or None if it does not exist."""
+        if change["entity"] == "candidate":
+            candidate = self.candidates.get(change["key"])
+            return candidate_fields(candidate) if candidate else None
+        answer = self.answers.get(_answer_key(change))
+        return answer_fields(answer) if answer else None
+
+
+def _answer_key(change: dict) -> tuple[str, int]:
+    """An answer change's key as a tuple."""
+    slug, question_id = change["key"]
+    return slug, int(question_id)
+
+
+def conflicts_of(session: Session, changes: list[dict]) -> list[str]:
+    """Plain sentences naming every change whose ``before`` no longer matches the live rows."""
+    live = _Live(session, changes)
+    return [_conflict_message(change) for change in changes
+            if not _still_holds(live.current(change), change["before"])]
+
+
+def _still_holds(current: dict | None, before: dict | None) -> bool:
+    """Whether the live record still matches a change's ``before``."""
+    if before is None:
+        return current is None
+    # "race" only says where a new candidate runs; it is not a field of the candidate.
+    return current is not None and all(current.get(k) == v for k, v in before.items()
+                                       if k != "race")
+
+
+def _conflict_message(change: dict) -> str:
+    """Why one change can no longer be applied."""
+    label = change.get("label") or change["key"]
+    if change["before"] is None:
+        return f"{label}: already exists now."
+    return f"{label}: changed since this draft was made."
+
+
+def apply_changes(session: Session, changes: list[dict]) -> None:
+    """Apply changes to the live rows (flushes); raises ChangeConflict and applies nothing."""
+    live = _Live(session, changes)
+    conflicts = [_conflict_message(c) for c in changes
+                 if not _still_holds(live.current(c), c["before"])]
+    if conflicts:
+        raise ChangeConflict(conflicts)
+    candidates = [c for c in changes if c["entity"] == "candidate"]
+    answers = [c for c in changes if c["entity"] == "answer"]
+    for change in candidates:
+        if change["after"] is not None:
+            _write_candidate(session, live, change)
+    session.flush()
+    new_answers = []
+    for change in answers:
+        existing = live.answers.get(_answer_key(change))
+        if change["after"] is None:
+            session.delete(existing)
+        elif existing is None:
+            candidate = live.candidates[change["key"][0]]
+            new_answers.append(Answer(candidate_id=candidate.id, question_id=int(change["key"][1]),
+                                      **_answer_values(change["after"])))
+        else:
+            for name, value in _answer_values(change["after"]).items():
+                setattr(existing, name, value)
+    session.add_all(new_answers)
+    for change in candidates:
+        if change["after"] is None:
+            session.delete(live.candidates[change["key"]])
+    session.flush()
+
+
+def _answer_values(fields: dict) -> dict:
+    """Answer fields as model values."""
+    values = dict(fields)
+    if "received_on" in values:
+        values["received_on"] = (dt.date.fromisoformat(values["received_on"])
+                                 if values["received_on"] else None)
+    return values
+
+
+def _write_candidate(session: Session, live: _Live, change: dict) -> None:
+    """Create or update one candidate."""
+    candidate = live.candidates.get(change["key"])
+    values = dict(change["after"])
+    race_spec = values.pop("race", None)
+    if candidate is None:
+        candidate = Candidate(slug=change["key"], race=_race(session, race_spec))
+        session.add(candidate)
+        live.candidates[candidate.slug] = candidate
+    for name, value in values.items():
+        if name == "response_status":
+            value = ResponseStatus(value)
+        setattr(candidate, name, value)
+
+
+def _race(session: Session, spec: dict) -> Race:
+    """The race a new candidate runs in, created if the election has none in that district."""
+    election = session.scalar(select(Election).where(Election.slug == spec["election"]))
+    race = session.scalar(select(Race).where(Race.election_id == election.id,
+                                             Race.district_id == spec["district"],
+                                             Race.office == spec["office"]))
+    if race is None:
+        questionnaire = session.scalar(select(Questionnaire).where(
+            Questionnaire.slug == spec.get("questionnaire")))
+        race = Race(election=election, district_id=spec["district"], office=spec["office"],
+                    questionnaire=questionnaire)
+        session.add(race)
+        session.flush()
+    return race
+
+
+def touched_pages(session: Session, changes: list[dict]) -> tuple[list[str], list[str]]:
+    """The district slugs and candidate slugs whose public pages a change set alters."""
+    slugs = sorted({c["key"] if c["entity"] == "candidate" else c["key"][0] for c in changes})
+    districts = set()
+    for change in changes:
+        race = (change["after"] or {}).get("race")
+        if race:
+            districts.add(race["district"])
+    for start in range(0, len(slugs), 500):
+        districts |= set(session.scalars(select(Race.district_id).join(Candidate).where(
+            Candidate.slug.in_(slugs[start:start + 500]))))
+    district_slugs = sorted(session.scalars(select(District.slug).where(
+        District.id.in_(sorted(districts))))) if districts else []
+    return district_slugs, slugs
+

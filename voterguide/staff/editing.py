@@ -1,0 +1,173 @@
+"""Correcting the guide in the browser: candidate details, answers, photos, new candidates,
+withdrawals. Every edit goes into the editor's own draft, published by an admin like an import."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Candidate, District, Election, QuestionKind, Race
+from . import services
+from .changes import answer_fields, candidate_fields
+from .forms import AnswerForm, CandidateForm, NewCandidateForm, PhotoForm, options
+from .views import blueprint
+
+CHOICES = {QuestionKind.YES_NO: [("", "No choice"), ("Yes", "Yes"), ("No", "No")],
+           QuestionKind.SCALE: [("", "No choice")] + [(str(n), f"{n} of 5") for n in range(1, 6)],
+           QuestionKind.TEXT: [("", "Not used for this question")]}
+
+
+def _candidate(slug: str) -> Candidate:
+    """A live candidate by slug, or 404."""
+    return db.session.scalar(select(Candidate).where(Candidate.slug == slug)) or abort(404)
+
+
+def _draft_values(candidate: Candidate) -> tuple[dict, dict[int, dict | None]]:
+    """The candidate's fields and answers as the user's edit draft leaves them."""
+    fields = candidate_fields(candidate)
+    answers: dict[int, dict | None] = {a.question_id: answer_fields(a) for a in candidate.answers}
+    draft = services.edit_draft(db.session, current_user)
+    for change in draft.changes:
+        if change["entity"] == "candidate" and change["key"] == candidate.slug:
+            fields.update(change["after"] or {})
+        elif change["entity"] == "answer" and change["key"][0] == candidate.slug:
+            question_id = int(change["key"][1])
+            answers[question_id] = None if change["after"] is None else \
+                {**(answers.get(question_id) or {}), **change["after"]}
+    return fields, answers
+
+
+@blueprint.get("/candidates")
+def candidates():
+    """Every candidate by election and race, with links to correct them."""
+    races = list(db.session.scalars(
+        select(Race).join(Race.election).join(Race.district)
+        .order_by(Election.date.desc(), District.name)
+        .options(selectinload(Race.candidates))))
+    return render_template("staff/candidates.html", races=races)
+
+
+@blueprint.route("/candidates/<slug>", methods=["GET", "POST"])
+def candidate(slug: str):
+    """Correct a candidate's details and answers (each save goes into your draft)."""
+    found = _candidate(slug)
+    fields, answers = _draft_values(found)
+    form = CandidateForm(data=fields)
+    if form.validate_on_submit():
+        wanted = {"name": form.name.data.strip(), "party": form.party.data.strip() or None,
+                  "incumbent": form.incumbent.data, "website": form.website.data.strip() or None,
+                  "bio": form.bio.data.replace("\r\n", "\n").strip(),
+                  "response_status": form.response_status.data, "withdrawn": form.withdrawn.data}
+        live = candidate_fields(found)
+        services.record_edit(db.session, current_user, {
+            "entity": "candidate", "key": slug, "label": f"{found.name} (details)",
+            "before": {k: live[k] for k in wanted}, "after": wanted})
+        db.session.commit()
+        flash("Saved to your draft. An admin publishes it.", "done")
+        return redirect(url_for("staff.candidate", slug=slug), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("staff/candidate.html", candidate=found, form=form,
+                           answer_forms=_answer_forms(found, answers), photo_form=PhotoForm(),
+                           draft=services.edit_draft(db.session, current_user)), status
+
+
+def _answer_forms(candidate: Candidate, answers: dict[int, dict | None]) -> list:
+    """One answer form per question of the candidate's questionnaire."""
+    forms = []
+    questionnaire = candidate.race.questionnaire
+    for question in questionnaire.questions if questionnaire else []:
+        values = answers.get(question.id) or {}
+        form = AnswerForm(prefix=f"q{question.id}", data={
+            "choice": values.get("choice") or "", "explanation": values.get("explanation", "")})
+        form.choice.choices = options(CHOICES[question.kind])
+        forms.append((question, form, bool(answers.get(question.id))))
+    return forms
+
+
+@blueprint.post("/candidates/<slug>/answers/<int:question_id>")
+def candidate_answer(slug: str, question_id: int):
+    """Correct (or remove) one answer; it goes into your draft."""
+    found = _candidate(slug)
+    questionnaire = found.race.questionnaire
+    question = next((q for q in (questionnaire.questions if questionnaire else [])
+                     if q.id == question_id), None) or abort(404)
+    form = AnswerForm(prefix=f"q{question.id}")
+    form.choice.choices = options(CHOICES[question.kind])
+    if not form.validate_on_submit():
+        flash(f"Question {question.position}: " + "; ".join(
+            e for errors in form.errors.values() for e in errors), "problem")
+        return redirect(url_for("staff.candidate", slug=slug), 303)
+    live = next((a for a in found.answers if a.question_id == question_id), None)
+    live_fields = answer_fields(live) if live else None
+    explanation = (form.explanation.data or "").replace("\r\n", "\n").strip()
+    choice = form.choice.data or None
+    wanted = None if choice is None and not explanation else {
+        "choice": choice, "explanation": explanation,
+        "received_on": live_fields["received_on"] if live_fields else None}
+    label = f"{found.name}: question {question.position} ({question.topic})"
+    change = {"entity": "answer", "key": [slug, question_id], "label": label,
+              "before": live_fields, "after": wanted}
+    services.record_edit(db.session, current_user, change)
+    db.session.commit()
+    flash(f"Question {question.position} saved to your draft.", "done")
+    return redirect(url_for("staff.candidate", slug=slug), 303)
+
+
+@blueprint.post("/candidates/<slug>/photo")
+def candidate_photo(slug: str):
+    """Upload a photo: checked, shrunk and re-encoded; the new photo goes into your draft."""
+    found = _candidate(slug)
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        flash("Choose an image to upload.", "problem")
+        return redirect(url_for("staff.candidate", slug=slug), 303)
+    try:
+        path = services.store_photo(db.session, form.photo.data.read())
+    except services.StaffActionRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "problem")
+        return redirect(url_for("staff.candidate", slug=slug), 303)
+    services.record_edit(db.session, current_user, {
+        "entity": "candidate", "key": slug, "label": f"{found.name} (photo)",
+        "before": {"photo_url": found.photo_url}, "after": {"photo_url": path}})
+    db.session.commit()
+    flash("Photo saved to your draft.", "done")
+    return redirect(url_for("staff.candidate", slug=slug), 303)
+
+
+@blueprint.route("/candidates/new", methods=["GET", "POST"])
+def new_candidate():
+    """Add a candidate to a race; it goes into your draft."""
+    form = NewCandidateForm()
+    races = list(db.session.scalars(select(Race).join(Race.election).join(Race.district)
+                                    .order_by(Election.date.desc(), District.name)))
+    form.race.choices = options((r.id, f"{r.district.name}: {r.office}, {r.election.name}")
+                                for r in races)
+    if form.validate_on_submit():
+        from .importer import ImportContext
+
+        race = db.session.get(Race, form.race.data) or abort(404)
+        name = " ".join(form.name.data.split())
+        if any(c.name.casefold() == name.casefold() for c in race.candidates):
+            flash(f"{name} is already a candidate in this race.", "problem")
+            return render_template("staff/new_candidate.html", form=form), 422
+        context = ImportContext(db.session, race.election)
+        slug = context.new_slug(race.district, name)
+        services.record_edit(db.session, current_user, {
+            "entity": "candidate", "key": slug, "label": f"{name} ({race.district.name})",
+            "before": None, "after": {
+                "name": name, "party": (form.party.data or "").strip() or None,
+                "incumbent": False, "website": None, "photo_url": None, "bio": "",
+                "response_status": "no_response", "withdrawn": False,
+                "race": {"election": race.election.slug, "district": race.district_id,
+                         "office": race.office,
+                         "questionnaire": race.questionnaire.slug if race.questionnaire
+                         else None}}})
+        db.session.commit()
+        flash(f"{name} added to your draft.", "done")
+        return redirect(url_for("staff.index"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("staff/new_candidate.html", form=form), status

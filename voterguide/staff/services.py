@@ -1,0 +1,243 @@
+"""The staff side's write services: imports, drafts, publishing, rollback, edits, photos.
+
+Every function here flushes; the request or the flask command commits (or rolls back), so
+an import or a publication is one transaction: all of it or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..caching import page_cache
+from ..models import (
+    ChangeSet,
+    ChangeSetKind,
+    ChangeSetStatus,
+    ColumnPairing,
+    Election,
+    Photo,
+    StaffUser,
+)
+from .accounts import now
+from .changes import ChangeConflict, apply_changes, inverse, merge
+from .importer import ImportResult, run_import
+from .reading import FileRefused, read_table
+
+
+class StaffActionRefused(ValueError):
+    """An action that cannot be done now; the message says why (nothing was changed)."""
+
+
+def start_import(session: Session, election: Election, file_name: str, content: bytes,
+                 user: StaffUser | None, shape: str | None = None,
+                 delete_missing: bool = False) -> ChangeSet:
+    """Check a spreadsheet and keep the result as a change set to preview (flushes).
+
+    A file that cannot be read at all raises FileRefused and nothing is kept.
+    """
+    table = read_table(file_name, content)
+    change_set = ChangeSet(kind=ChangeSetKind.IMPORT, status=ChangeSetStatus.PREVIEW,
+                           election=election, file_name=file_name[:255],
+                           file_checksum=hashlib.sha256(content).hexdigest(), source=content,
+                           delete_missing=delete_missing, created_by=user, created_at=now())
+    _fill(change_set, run_import(session, election, table, shape, delete_missing))
+    session.add(change_set)
+    session.flush()
+    return change_set
+
+
+def _fill(change_set: ChangeSet, result: ImportResult) -> None:
+    """Copy an import's result onto its change set."""
+    change_set.file_shape = result.shape
+    change_set.changes = result.changes
+    change_set.problems = [p.as_dict() for p in result.problems]
+    change_set.summary = result.summary()
+
+
+def recheck(session: Session, change_set: ChangeSet) -> ChangeSet:
+    """Check an import's file again against the guide as it is now (flushes)."""
+    if change_set.kind is not ChangeSetKind.IMPORT or change_set.source is None:
+        raise StaffActionRefused("Only an import can be checked again.")
+    if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
+        raise StaffActionRefused("This import is already published or discarded.")
+    table = read_table(change_set.file_name or "", change_set.source)
+    _fill(change_set, run_import(session, change_set.election, table, change_set.file_shape,
+                                 change_set.delete_missing))
+    change_set.status = ChangeSetStatus.PREVIEW
+    session.flush()
+    return change_set
+
+
+def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, int | None]) -> None:
+    """Remember which question each header means (None: ignore it) for this questionnaire."""
+    from .cleaners import normalise
+    from .importer import ImportContext
+
+    context = ImportContext(session, change_set.election)
+    if context.questionnaire is None:
+        raise StaffActionRefused("This election has no questionnaire.")
+    valid = {q.id for q in context.questions}
+    for header, question_id in pairs.items():
+        if question_id is not None and question_id not in valid:
+            raise StaffActionRefused("That question is not in this questionnaire.")
+        key = normalise(header)
+        pairing = session.scalar(select(ColumnPairing).where(
+            ColumnPairing.questionnaire_id == context.questionnaire.id,
+            ColumnPairing.header == key))
+        if pairing is None:
+            pairing = ColumnPairing(questionnaire_id=context.questionnaire.id, header=key)
+            session.add(pairing)
+        pairing.question_id = question_id
+    session.flush()
+
+
+def queue(session: Session, change_set: ChangeSet) -> None:
+    """Make a checked import a draft waiting to be published (flushes)."""
+    if change_set.status is not ChangeSetStatus.PREVIEW:
+        raise StaffActionRefused("Only an import being previewed can be applied to the draft.")
+    if any(p["blocking"] for p in change_set.problems):
+        raise StaffActionRefused("This file has problems to fix first; nothing was applied.")
+    if not change_set.changes:
+        raise StaffActionRefused("This file changes nothing in the guide: there is nothing "
+                                 "to apply.")
+    change_set.status = ChangeSetStatus.DRAFT
+    session.flush()
+
+
+def publish(session: Session, change_set: ChangeSet, user: StaffUser | None) -> None:
+    """Apply a draft to the public guide (flushes); refused, applying nothing, on a conflict."""
+    if change_set.status is not ChangeSetStatus.DRAFT:
+        raise StaffActionRefused("Only a draft can be published.")
+    try:
+        apply_changes(session, change_set.changes)
+    except ChangeConflict as conflict:
+        raise StaffActionRefused(_conflict_text(conflict)) from conflict
+    change_set.status = ChangeSetStatus.PUBLISHED
+    change_set.published_by, change_set.published_at = user, now()
+    session.flush()
+    page_cache().clear()
+
+
+def _conflict_text(conflict: ChangeConflict) -> str:
+    """A refusal naming what changed since the draft was made."""
+    shown = conflict.conflicts[:10]
+    more = len(conflict.conflicts) - len(shown)
+    return ("Nothing was published: since this draft was made, the guide changed where it "
+            "would write (another import or edit was published first). Check the file again "
+            "against the current guide, or discard this draft. " + " ".join(shown)
+            + (f" And {more} more." if more else ""))
+
+
+def rollback(session: Session, change_set: ChangeSet, user: StaffUser | None) -> ChangeSet:
+    """Undo a published change set by publishing its inverse, itself kept in history."""
+    if change_set.status is not ChangeSetStatus.PUBLISHED:
+        raise StaffActionRefused("Only published changes can be rolled back.")
+    if session.scalar(select(ChangeSet.id).where(ChangeSet.rolls_back_id == change_set.id,
+                                                 ChangeSet.status == ChangeSetStatus.PUBLISHED)):
+        raise StaffActionRefused("This change set has already been rolled back.")
+    undo = ChangeSet(kind=ChangeSetKind.ROLLBACK, status=ChangeSetStatus.DRAFT,
+                     election=change_set.election, changes=inverse(change_set.changes),
+                     problems=[], rolls_back=change_set, created_by=user, created_at=now(),
+                     summary=f"Rolls back #{change_set.id}: {change_set.summary}",
+                     file_checksum=change_set.file_checksum, file_name=change_set.file_name)
+    session.add(undo)
+    session.flush()
+    publish(session, undo, user)
+    return undo
+
+
+def discard(session: Session, change_set: ChangeSet) -> None:
+    """Drop a preview or a draft; it stays in history as discarded (flushes)."""
+    if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
+        raise StaffActionRefused("Only a preview or a draft can be discarded.")
+    change_set.status = ChangeSetStatus.DISCARDED
+    change_set.source = None
+    session.flush()
+
+
+def edit_draft(session: Session, user: StaffUser) -> ChangeSet:
+    """The user's open draft of browser edits, created when first needed (flushes)."""
+    draft = session.scalar(select(ChangeSet).where(
+        ChangeSet.kind == ChangeSetKind.EDIT, ChangeSet.status == ChangeSetStatus.DRAFT,
+        ChangeSet.created_by_id == user.id).order_by(ChangeSet.id.desc()))
+    if draft is None:
+        draft = ChangeSet(kind=ChangeSetKind.EDIT, status=ChangeSetStatus.DRAFT, changes=[],
+                          problems=[], created_by=user, created_at=now(), summary="")
+        session.add(draft)
+        session.flush()
+    return draft
+
+
+def record_edit(session: Session, user: StaffUser, change: dict) -> ChangeSet:
+    """Add one browser edit to the user's draft (flushes)."""
+    draft = edit_draft(session, user)
+    draft.changes = merge(list(draft.changes), change)
+    count = len(draft.changes)
+    draft.summary = f"{count} edit{'s' * (count != 1)} in the browser"
+    session.flush()
+    return draft
+
+
+def with_draft_applied(session: Session, change_set: ChangeSet, render: Callable[[], str]) -> str:
+    """Render a page as it will look once ``change_set`` is published, then undo everything.
+
+    The changes are applied inside the request's transaction, the page is rendered to a
+    string, and the transaction is rolled back: voters never see it.
+    """
+    try:
+        if change_set.status in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
+            apply_changes(session, change_set.changes)
+        return render()
+    finally:
+        session.rollback()
+
+
+def store_photo(session: Session, content: bytes) -> str:
+    """Validate, shrink and re-encode an uploaded photo; return its URL path (flushes)."""
+    from PIL import Image, UnidentifiedImageError
+
+    settings = current_app.config
+    if not content:
+        raise StaffActionRefused("The photo file is empty.")
+    if len(content) > int(settings["PHOTO_MAX_BYTES"]):
+        raise StaffActionRefused(f"The photo is larger than "
+                                 f"{int(settings['PHOTO_MAX_BYTES']) // (1024 * 1024)} MB.")
+    Image.MAX_IMAGE_PIXELS = 40_000_000
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format not in ("JPEG", "PNG", "GIF", "WEBP"):
+                raise StaffActionRefused("The photo must be a JPEG, PNG, GIF or WebP image.")
+            image.load()
+            side = int(settings["PHOTO_MAX_SIDE"])
+            image.thumbnail((side, side))
+            has_alpha = image.mode in ("RGBA", "LA", "P") and "transparency" in image.info \
+                or image.mode in ("RGBA", "LA")
+            output = io.BytesIO()
+            if has_alpha:
+                image.convert("RGBA").save(output, "PNG", optimize=True)
+                content_type, extension = "image/png", "png"
+            else:
+                image.convert("RGB").save(output, "JPEG", quality=85)
+                content_type, extension = "image/jpeg", "jpg"
+    except StaffActionRefused:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise StaffActionRefused("That file is not an image we can read (JPEG, PNG, GIF or "
+                                 "WebP).") from error
+    data = output.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    if session.get(Photo, digest) is None:
+        session.add(Photo(digest=digest, content_type=content_type, data=data))
+        session.flush()
+    return f"/photos/{digest}.{extension}"
+
+
+__all__ = ["FileRefused", "StaffActionRefused", "start_import", "recheck", "pair_columns",
+           "queue", "publish", "rollback", "discard", "record_edit", "edit_draft",
+           "with_draft_applied", "store_photo"]

@@ -1,0 +1,276 @@
+"""Staff pages: sign in, import a spreadsheet, preview and publish drafts, correct candidates
+and answers, read the history, roll back, manage users. Every URL here needs a signed-in user;
+publishing, rollback and users need an admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..guide.views import candidate_html, district_html
+from ..models import ChangeSet, ChangeSetStatus, Election
+from . import accounts, services
+from .forms import LoginForm, UploadForm, UserForm, options
+from .reading import FileRefused
+
+blueprint = Blueprint("staff", __name__, url_prefix="/staff")
+
+#: Endpoints anyone may reach (the sign-in page).
+OPEN_ENDPOINTS = {"staff.login"}
+#: Endpoints only admins may reach; filled by @admin_only.
+ADMIN_ENDPOINTS: set[str] = set()
+#: Endpoints that accept uploads larger than the public 64 KB limit.
+UPLOAD_ENDPOINTS = {"staff.new_import", "staff.candidate_photo"}
+
+
+def admin_only(view: Callable) -> Callable:
+    """Mark a view as admins only (checked before every staff request)."""
+    ADMIN_ENDPOINTS.add(f"staff.{view.__name__}")
+    return view
+
+
+@blueprint.before_request
+def require_staff():
+    """Refuse everyone but signed-in staff; refuse editors on admin pages."""
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            return redirect(url_for("staff.login", next=request.path))
+        abort(401)
+    if request.endpoint in ADMIN_ENDPOINTS and not current_user.is_admin:
+        abort(403)
+    return None
+
+
+@blueprint.after_request
+def never_cache(response):
+    """Staff pages and drafts are private: no shared or browser cache keeps them."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a staff path on this site, never another site."""
+    if target and target.startswith("/staff/") and not target.startswith("//"):
+        return target
+    return url_for("staff.index")
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with email and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        db.session.commit()  # keep the failure count (or its reset) whatever happens next
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")), 303)
+        return render_template("staff/login.html", form=form, problem="That email and password "
+                               "do not match an account, or the account is locked for a while "
+                               "after repeated failures. Check them and try again later."), 401
+    status = 422 if request.method == "POST" else 200
+    return render_template("staff/login.html", form=form), status
+
+
+@blueprint.post("/logout")
+def logout():
+    """Sign out."""
+    logout_user()
+    return redirect(url_for("staff.login"), 303)
+
+
+@blueprint.get("/")
+def index():
+    """What is waiting: imports being checked and drafts to publish."""
+    waiting = list(db.session.scalars(select(ChangeSet).where(ChangeSet.status.in_(
+        [ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT])).order_by(ChangeSet.id.desc())))
+    return render_template("staff/index.html", waiting=waiting)
+
+
+def _elections() -> list[Election]:
+    """Elections, newest first."""
+    return list(db.session.scalars(select(Election).order_by(Election.date.desc())))
+
+
+@blueprint.route("/imports/new", methods=["GET", "POST"])
+def new_import():
+    """Upload a spreadsheet; it is checked and shown as a preview, nothing changes yet."""
+    form = UploadForm()
+    form.election.choices = options((e.id, e.name) for e in _elections())
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("staff/import.html", form=form), status
+    upload = form.spreadsheet.data
+    election = db.session.get(Election, form.election.data) or abort(404)
+    try:
+        change_set = services.start_import(
+            db.session, election, upload.filename or "upload", upload.read(), current_user,
+            None if form.shape.data == "auto" else form.shape.data, form.delete_missing.data)
+    except FileRefused as refusal:
+        db.session.rollback()
+        return render_template("staff/import.html", form=form, problem=str(refusal)), 422
+    db.session.commit()
+    return redirect(url_for("staff.change_set", change_set_id=change_set.id), 303)
+
+
+def _change_set(change_set_id: int) -> ChangeSet:
+    """A change set by id, or 404."""
+    return db.session.get(ChangeSet, change_set_id) or abort(404)
+
+
+@blueprint.get("/changes/<int:change_set_id>")
+def change_set(change_set_id: int):
+    """A change set: its problems, its changes (before -> after), and what can be done next."""
+    found = _change_set(change_set_id)
+    from .changes import touched_pages
+    from .importer import ImportContext
+
+    districts, candidates = touched_pages(db.session, found.changes)
+    questions = []
+    if found.election is not None:
+        questions = ImportContext(db.session, found.election).questions
+    unpaired = [p["column"] for p in found.problems
+                if not p["blocking"] and "Pair it" in p["message"]]
+    return render_template("staff/change_set.html", change_set=found, districts=districts,
+                           candidates=candidates, questions=questions, unpaired=unpaired)
+
+
+def _act(change_set_id: int, action: Callable[[ChangeSet], object], done: str):
+    """Run a change-set action in one transaction; show its refusal as a 409."""
+    found = _change_set(change_set_id)
+    try:
+        action(found)
+    except (services.StaffActionRefused, FileRefused) as refusal:
+        db.session.rollback()
+        flash(str(refusal), "problem")
+        return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
+    db.session.commit()
+    flash(done, "done")
+    return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
+
+
+@blueprint.post("/changes/<int:change_set_id>/apply")
+def apply_to_draft(change_set_id: int):
+    """Make a checked import a draft for an admin to publish."""
+    return _act(change_set_id, lambda cs: services.queue(db.session, cs),
+                "Applied to the draft. An admin can now preview and publish it.")
+
+
+@blueprint.post("/changes/<int:change_set_id>/recheck")
+def recheck(change_set_id: int):
+    """Check an import's file again against the current guide."""
+    return _act(change_set_id, lambda cs: services.recheck(db.session, cs),
+                "Checked again against the guide as it is now.")
+
+
+@blueprint.post("/changes/<int:change_set_id>/pairings")
+def pair_columns(change_set_id: int):
+    """Pair unmatched headers with questions, remember it, and check the file again."""
+    pairs: dict[str, int | None] = {}
+    for name, value in request.form.items(multi=True):
+        if name.startswith("pair:") and value:
+            pairs[name.removeprefix("pair:")] = None if value == "ignore" else _int(value)
+
+    def pair_and_recheck(cs: ChangeSet) -> None:
+        services.pair_columns(db.session, cs, pairs)
+        services.recheck(db.session, cs)
+
+    return _act(change_set_id, pair_and_recheck, "Columns paired and remembered for this "
+                "questionnaire; the file was checked again.")
+
+
+def _int(value: str) -> int:
+    """A form value as an integer, or 400."""
+    try:
+        return int(value)
+    except ValueError:
+        abort(400)
+
+
+@blueprint.post("/changes/<int:change_set_id>/discard")
+def discard(change_set_id: int):
+    """Drop a preview or a draft."""
+    return _act(change_set_id, lambda cs: services.discard(db.session, cs), "Discarded.")
+
+
+@blueprint.post("/changes/<int:change_set_id>/publish")
+@admin_only
+def publish(change_set_id: int):
+    """Publish a draft to the public guide in one transaction."""
+    return _act(change_set_id, lambda cs: services.publish(db.session, cs, current_user),
+                "Published: voters see it now.")
+
+
+@blueprint.post("/changes/<int:change_set_id>/rollback")
+@admin_only
+def rollback(change_set_id: int):
+    """Undo a published change set (the undo is recorded in history too)."""
+    return _act(change_set_id, lambda cs: services.rollback(db.session, cs, current_user),
+                "Rolled back: the guide is as it was before this change set.")
+
+
+def _preview(change_set_id: int, render: Callable[[], str]):
+    """A public page rendered with the change set applied, then rolled back."""
+    found = _change_set(change_set_id)
+    request.environ["voterguide.draft_preview"] = found.id  # the banner, for this request only
+    try:
+        return services.with_draft_applied(db.session, found, render)
+    except services.ChangeConflict as conflict:  # pragma: no cover - shown as text
+        abort(409, description=str(conflict))
+
+
+@blueprint.get("/changes/<int:change_set_id>/districts/<slug>")
+def preview_district(change_set_id: int, slug: str):
+    """A district page as voters will see it once this change set is published."""
+    return _preview(change_set_id, lambda: district_html(slug))
+
+
+@blueprint.get("/changes/<int:change_set_id>/candidates/<slug>")
+def preview_candidate(change_set_id: int, slug: str):
+    """A candidate page as voters will see it once this change set is published."""
+    return _preview(change_set_id, lambda: candidate_html(slug))
+
+
+@blueprint.get("/history")
+def history():
+    """Every import, edit and rollback: who, when, file checksum, summary."""
+    change_sets = list(db.session.scalars(select(ChangeSet).order_by(ChangeSet.id.desc())
+                                          .limit(500)))
+    return render_template("staff/history.html", change_sets=change_sets)
+
+
+@blueprint.route("/users", methods=["GET", "POST"])
+@admin_only
+def users():
+    """Staff users, and a form to add one."""
+    form = UserForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            accounts.create_user(db.session, form.email.data, form.password.data,
+                                 form.role.data)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            problem = str(error)
+        else:
+            db.session.commit()
+            flash(f"Added {form.email.data}.", "done")
+            return redirect(url_for("staff.users"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("staff/users.html", form=form, users=accounts.users(db.session),
+                           problem=problem), status
