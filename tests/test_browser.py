@@ -308,6 +308,10 @@ def test_staff_import_flow(browser, staff_server, tmp_path):
         staff_nav(page).get_by_role("link", name="Candidates").click()
         page.get_by_role("link", name="Browser Person").click()
         audit(page)
+        for link in ("Campaign codes", "Geocoding"):
+            staff_nav(page).get_by_role("link", name=link).click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text(link.split()[0])
+            audit(page)
     finally:
         context.close()
 

@@ -105,3 +105,25 @@ def test_cache_stats_command(database_path, standin):
     assert "50%" in result.output and "1 addresses cached" in result.output
     offline = create_app(settings(database_path)).test_cli_runner()
     assert "No cache" in offline.invoke(args=["geocode-cache-stats"]).output
+
+
+def test_staff_see_the_cache_hit_rate(database_path, standin):
+    from .conftest import PASSWORD, sign_in
+
+    standin.mode = "ok"
+    app = create_app(chain_settings(database_path, standin, LOGIN_FAILURE_DELAY=0))
+    client = app.test_client()
+    assert client.get("/staff/geocoding").status_code == 302  # signed out: sent to sign in
+    with app.app_context():
+        from voterguide.extensions import db
+        from voterguide.staff.accounts import create_user
+
+        create_user(db.session, "editor@example.org", PASSWORD, "editor")
+        db.session.commit()
+        locator = app.extensions["voterguide.locator"]
+        for _ in range(4):
+            locator.locate("2000 University Blvd, Tuscaloosa, AL 35401")
+    sign_in(client, "editor@example.org")
+    page = client.get("/staff/geocoding").get_data(as_text=True)
+    assert "census,offline" in page and "<td>75%</td>" in page
+    assert "University" not in page

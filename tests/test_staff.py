@@ -29,7 +29,8 @@ def staff_urls(app) -> list[tuple[str, str, str]]:
         from flask import url_for
 
         for rule in app.url_map.iter_rules():
-            if not rule.endpoint.startswith("staff.") or rule.endpoint == "staff.login":
+            if (not rule.endpoint.startswith(("staff.", "outreach_staff."))
+                    or rule.endpoint == "staff.login"):
                 continue
             url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import views as api
     from .guide import views as guide
     from .opendata import views as opendata
+    from .outreach import staff as outreach_staff
     from .outreach import views as outreach
     from .staff import editing  # noqa: F401  (adds the editing views to the staff blueprint)
     from .staff import views as staff
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     outreach.register(app)
     app.register_blueprint(opendata.blueprint)
     app.register_blueprint(staff.blueprint)
+    app.register_blueprint(outreach_staff.blueprint)
     api.register(app)
 
 

@@ -1,8 +1,6 @@
 """Campaign counts for staff: a table and a bar chart of visits and lookups per code.
 
-NOT registered by the app factory: staff accounts do not exist yet. Mount ``blueprint``
-behind staff login (issue 3) with ``app.register_blueprint(staff.blueprint)``; until then
-the counts are read with ``flask campaign-report``.
+Behind staff sign-in like every /staff page; ``flask campaign-report`` prints the same.
 """
 
 from __future__ import annotations
@@ -12,9 +10,11 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, render_template, request
 
 from ..extensions import db
+from ..staff.views import refuse_anonymous
 from . import campaigns
 
 blueprint = Blueprint("outreach_staff", __name__, url_prefix="/staff")
+blueprint.before_request(refuse_anonymous)
 
 #: The longest period the report page shows, in days.
 MAX_DAYS = 366

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -41,15 +42,24 @@ def admin_only(view: Callable) -> Callable:
     return view
 
 
+def refuse_anonymous():
+    """Send visitors who are not signed in to the sign-in page (401 for anything but GET).
+    Other blueprints of staff pages install it as their before_request too."""
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            return redirect(url_for("staff.login", next=request.path))
+        abort(401)
+    return None
+
+
 @blueprint.before_request
 def require_staff():
     """Refuse everyone but signed-in staff; refuse editors on admin pages."""
     if request.endpoint in OPEN_ENDPOINTS:
         return None
-    if not current_user.is_authenticated:
-        if request.method == "GET":
-            return redirect(url_for("staff.login", next=request.path))
-        abort(401)
+    refused = refuse_anonymous()
+    if refused is not None:
+        return refused
     if request.endpoint in ADMIN_ENDPOINTS and not current_user.is_admin:
         abort(403)
     return None
@@ -100,6 +110,14 @@ def index():
     waiting = list(db.session.scalars(select(ChangeSet).where(ChangeSet.status.in_(
         [ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT])).order_by(ChangeSet.id.desc())))
     return render_template("staff/index.html", waiting=waiting)
+
+
+@blueprint.get("/geocoding")
+def geocoding():
+    """How often the geocoding cache answered, per day, and which geocoders are set up."""
+    locator = current_app.extensions["voterguide.locator"]
+    days = locator.cache.stats() if locator.cache is not None else None
+    return render_template("staff/geocoding.html", locator=locator, days=days)
 
 
 def _elections() -> list[Election]:
