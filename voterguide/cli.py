@@ -254,6 +254,72 @@ def import_answers_command(path: Path, election_slug: str, shape: str, delete_mi
                                                   "saved as a draft for an admin to publish."))
 
 
+def _load_district_file(report_of, path: Path, state: str, dry_run: bool) -> None:
+    """Check a district file, print what it holds and what is wrong, then write it."""
+    from sqlalchemy.exc import IntegrityError
+
+    from .geo import district_files
+
+    state = state.upper()
+    try:
+        report = report_of(district_files.read_file(path), state)
+    except BoundaryDataError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{len(report.districts)} districts in {path.name}.")
+    for line in report.repaired:
+        click.echo(f"repaired: {line}")
+    for line in report.overlaps:
+        click.echo(f"overlap: {line}")
+    if report.uncovered_counties:
+        click.echo(f"not covered by any district: {', '.join(report.uncovered_counties)}")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    try:
+        district_files.apply(db.session, report, state)
+        db.session.commit()
+    except (BoundaryDataError, IntegrityError) as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was written: {error}") from error
+    forget_index()
+    page_cache().clear()
+    click.echo("Districts loaded.")
+
+
+@click.command("load-districts-csv")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--state", required=True, help="The state's postal code, e.g. GA.")
+@click.option("--kind", default="district", show_default=True,
+              help="What the state calls a district (circuit, district, ...): used in ids.")
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@with_appcontext
+def load_districts_csv(path: Path, state: str, kind: str, dry_run: bool) -> None:
+    """Load districts from a CSV of district -> county_fips (optional name, id columns)."""
+    from .geo import district_files
+
+    _load_district_file(lambda text, st: district_files.read_county_csv(db.session, text, st,
+                                                                        kind),
+                        path, state, dry_run)
+
+
+@click.command("load-districts-geojson")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--state", required=True, help="The state's postal code, e.g. GA.")
+@click.option("--kind", default="district", show_default=True)
+@click.option("--id-property", default="id", show_default=True,
+              help="The feature property that identifies each district.")
+@click.option("--name-property", default="name", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@with_appcontext
+def load_districts_geojson(path: Path, state: str, kind: str, id_property: str,
+                           name_property: str, dry_run: bool) -> None:
+    """Load districts from GeoJSON polygons (a state's GIS export), repairing what can be."""
+    from .geo import district_files
+
+    _load_district_file(lambda text, st: district_files.read_geojson(
+        db.session, text, st, kind, id_property, name_property), path, state, dry_run)
+
+
 COMMANDS = [
     init_db,
     load_state_command,
@@ -265,4 +331,6 @@ COMMANDS = [
     prune_campaigns,
     create_user_command,
     import_answers_command,
+    load_districts_csv,
+    load_districts_geojson,
 ]

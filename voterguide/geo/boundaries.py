@@ -56,12 +56,12 @@ def load_state(session: Session, state_dir: Path) -> LoadReport:
     session.flush()
     known_counties = {f["properties"]["fips"] for f in counties["features"]}
     for entry in districts["districts"]:
-        _load_district(session, state.code, entry, known_counties)
+        load_district(session, state.code, entry, known_counties)
     session.flush()
     return LoadReport(state.code, len(counties["features"]), len(districts["districts"]))
 
 
-def _load_district(session: Session, state_code: str, entry: dict, known: set[str]) -> None:
+def load_district(session: Session, state_code: str, entry: dict, known: set[str]) -> None:
     """Insert or update one district and its counties."""
     missing = sorted(set(entry["counties"]) - known)
     if missing:
