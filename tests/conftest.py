@@ -155,3 +155,26 @@ def admin(client, make_user):
     make_user("admin@example.org", "admin")
     assert sign_in(client, "admin@example.org").status_code == 303
     return client
+
+
+@pytest.fixture(scope="session")
+def server(seeded_database, tmp_path_factory) -> str:
+    """The app in gunicorn on a copy of the seeded database, CSRF on; yields its base URL."""
+    from .servers import gunicorn
+
+    workdir = tmp_path_factory.mktemp("browser")
+    database = workdir / "voterguide.sqlite3"
+    shutil.copy(seeded_database, database)
+    with gunicorn(database, workdir) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def standin():
+    """A stand-in for online geocoders on 127.0.0.1 (tests/standins.py), for one module."""
+    from . import standins
+
+    stand_in = standins.start()
+    yield stand_in
+    stand_in.shutdown()
+    stand_in.server_close()

@@ -34,16 +34,6 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="session")
-def server(seeded_database, tmp_path_factory) -> str:
-    """The app in gunicorn on a copy of the seeded database, CSRF on; yields its base URL."""
-    workdir = tmp_path_factory.mktemp("browser")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
-    with gunicorn(database, workdir) as base_url:
-        yield base_url
-
-
 @pytest.fixture
 def new_page(browser, server):
     """Open a page in a fresh browser context (options as for browser.new_context)."""

@@ -5,11 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-
 from voterguide import create_app
 
-from . import standins
 from .conftest import settings
 from .test_providers import chain_settings
 
@@ -45,15 +42,6 @@ def run(app, tmp_path, **options) -> tuple[list[dict], str]:
     assert result.exit_code == 0, result.output
     with open(target, newline="", encoding="utf-8") as file:
         return list(csv.DictReader(file)), result.output
-
-
-@pytest.fixture(scope="module")
-def standin():
-    """A Census stand-in with a batch endpoint."""
-    server = standins.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def test_a_list_through_the_census_batch(database_path, standin, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,18 +14,8 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
-from .servers import HOST, gunicorn
+from .servers import HOST
 from .test_browser import ADDRESS_LABEL, DESKTOP, PHONE, TIMEOUT_MS
-
-
-@pytest.fixture(scope="module")
-def server(seeded_database, tmp_path_factory) -> str:
-    """The app in gunicorn (CSRF on), for this module; yields its base URL."""
-    workdir = tmp_path_factory.mktemp("outreach-browser")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
-    with gunicorn(database, workdir) as base_url:
-        yield base_url
 
 
 @pytest.fixture(scope="module")

@@ -16,21 +16,11 @@ from voterguide.geo.geocoding import (
 )
 from voterguide.geo.providers import build_locator
 
-from . import standins
 from .conftest import settings
 
 ADDRESS = "2000 University Blvd, Tuscaloosa, AL 35401"
 BIRMINGHAM = "710 20th St N, Birmingham, AL 35203"
 CIRCUIT_6 = "/districts/al-circuit-6"
-
-
-@pytest.fixture(scope="module")
-def standin():
-    """One stand-in server for the module; each test sets its mode."""
-    server = standins.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(autouse=True)
