@@ -20,6 +20,9 @@ DATA_DIR = REPO / "data"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+#: The browser tests' default viewport, and how long they wait for anything.
+DESKTOP = {"width": 1280, "height": 800}
+TIMEOUT_MS = 10_000
 
 
 def settings(database: Path, **overrides) -> dict:
@@ -178,3 +181,19 @@ def standin():
     yield stand_in
     stand_in.shutdown()
     stand_in.server_close()
+
+
+@pytest.fixture
+def new_page(browser, server):
+    """Open a page in a fresh browser context (options as for browser.new_context)."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(base_url=server, **{"viewport": DESKTOP, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

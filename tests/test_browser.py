@@ -11,15 +11,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Response, expect
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (the browser fixture is in conftest)
+from .conftest import DESKTOP, TIMEOUT_MS
 from .servers import DATA_DIR, HOST, gunicorn
 
 DISTRICTS = json.loads((DATA_DIR / "al" / "districts.json").read_text(encoding="utf-8"))
 ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
 ADDRESS_LABEL = "Your home address"
-DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 320, "height": 640}
-TIMEOUT_MS = 10_000
 
 #: Pages by name; "picker" and "home-error" are reached through the form, not a fixed path.
 PAGES = {
@@ -32,23 +30,6 @@ PAGES = {
     "explainer": "/what-a-district-attorney-does",
     "not-found": "/no-such-page",
 }
-
-
-@pytest.fixture
-def new_page(browser, server):
-    """Open a page in a fresh browser context (options as for browser.new_context)."""
-    contexts = []
-
-    def open_page(**options) -> Page:
-        options = {"viewport": DESKTOP, **options}
-        context = browser.new_context(base_url=server, **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
+from .conftest import DESKTOP
 from .servers import HOST
-from .test_browser import ADDRESS_LABEL, DESKTOP, PHONE, TIMEOUT_MS
+from .test_browser import ADDRESS_LABEL, PHONE
 
 
 @pytest.fixture(scope="module")
@@ -47,22 +48,6 @@ def partner_site(server) -> str:
     yield f"http://{HOST}:{httpd.server_address[1]}/"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture
-def new_page(browser, server):
-    """Open a page in a fresh browser context."""
-    contexts = []
-
-    def open_page(**options):
-        context = browser.new_context(base_url=server, **{"viewport": DESKTOP, **options})
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def test_an_address_typed_into_the_embed_on_a_partner_site_finds_the_district(
