@@ -127,3 +127,25 @@ def test_a_state_without_counties_is_refused(runner, tmp_path):
     path = write(tmp_path, "d.csv", "district,county_fips\n1,13121\n")
     result = run(runner, "load-districts-csv", path, "--state", "GA")
     assert result.exit_code != 0 and "State GA is not loaded" in result.output
+
+
+def test_a_server_process_sees_districts_loaded_by_another_process(database_path, tmp_path):
+    """The CLI runs in its own process: the server's index must notice the new version."""
+    from voterguide import create_app
+
+    from .conftest import settings
+
+    server = create_app(settings(database_path, BOUNDARY_CHECK_SECONDS=0))
+    cli = create_app(settings(database_path))
+    east = Location(32.4, -86.1, Precision.POINT)
+    zone = "ocd-division/country:us/state:al/zone:east"
+    with server.app_context():
+        assert zone not in district_index().lookup(east).district_ids
+    collection = {"type": "FeatureCollection", "features": [feature("east",
+                                                                     square(-86.5, 32.2, 0.4))]}
+    path = write(tmp_path, "zones.geojson", json.dumps(collection))
+    result = cli.test_cli_runner().invoke(args=["load-districts-geojson", str(path), "--state",
+                                                "AL", "--kind", "zone"])
+    assert result.exit_code == 0, result.output
+    with server.app_context():
+        assert zone in district_index().lookup(east).district_ids

@@ -47,6 +47,8 @@ DEFAULTS: dict[str, object] = {
     "STATES": "al",
     # Longest address the form accepts, in characters.
     "ADDRESS_MAX_LENGTH": 200,
+    # How often, in seconds, a server process checks whether districts were reloaded.
+    "BOUNDARY_CHECK_SECONDS": 10.0,
     # How long a rendered district or candidate page is reused, in seconds (0: never).
     "PAGE_CACHE_SECONDS": 5,
     # The organisation that runs this guide, shown in the footer and the about page.

@@ -118,6 +118,17 @@ class District(db.Model):
     races: Mapped[list[Race]] = relationship(back_populates="district")
 
 
+class BoundaryVersion(db.Model):
+    """A number that grows whenever districts or counties change, so that every server
+    process (not only the one that loaded them) rebuilds its district index."""
+
+    __tablename__ = "boundary_version"
+    __table_args__ = (CheckConstraint("id = 1", name="boundary_version_single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    number: Mapped[int] = mapped_column(default=0)
+
+
 class Election(db.Model):
     """An election day in one state."""
 

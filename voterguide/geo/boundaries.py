@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import BoundaryKind, County, District, DistrictCounty, State
+from ..models import BoundaryKind, BoundaryVersion, County, District, DistrictCounty, State
 from .districts import DistrictIndex, DistrictShape
 
 DEFAULT_ACCURACY_M = 500.0
@@ -57,7 +58,7 @@ def load_state(session: Session, state_dir: Path) -> LoadReport:
     known_counties = {f["properties"]["fips"] for f in counties["features"]}
     for entry in districts["districts"]:
         load_district(session, state.code, entry, known_counties)
-    session.flush()
+    bump_version(session)
     return LoadReport(state.code, len(counties["features"]), len(districts["districts"]))
 
 
@@ -116,25 +117,53 @@ def build_index(session: Session, accuracy_m: float) -> DistrictIndex:
     return DistrictIndex(shapes, counties, states, accuracy_m)
 
 
+def bump_version(session: Session) -> None:
+    """Mark the boundaries as changed, for every process's index (flushes)."""
+    version = session.get(BoundaryVersion, 1) or BoundaryVersion(id=1, number=0)
+    version.number += 1
+    session.add(version)
+    session.flush()
+
+
+def current_version(session: Session) -> int:
+    """The boundaries' version number (0 before anything was loaded)."""
+    return session.scalar(select(BoundaryVersion.number).where(BoundaryVersion.id == 1)) or 0
+
+
+@dataclass
+class _Built:
+    """A process's index, the boundary version it was built from, and when that was checked."""
+
+    index: DistrictIndex
+    version: int
+    checked_at: float
+
+
 _index_lock = threading.Lock()
 
 
 def district_index() -> DistrictIndex:
-    """The app's district index, built on first use and kept for the process."""
-    index = current_app.extensions.get("voterguide.district_index")
-    if index is None:
-        with _index_lock:
-            index = current_app.extensions.get("voterguide.district_index")
-            if index is None:
-                from ..extensions import db
+    """The app's district index: built on first use, rebuilt when another process has loaded
+    changed boundaries (checked at most every BOUNDARY_CHECK_SECONDS)."""
+    from ..extensions import db
 
-                settings = current_app.config
-                states = [s.strip() for s in settings["STATES"].split(",") if s.strip()]
-                index = build_index(db.session, accuracy_of(settings["DATA_DIR"], states))
-                current_app.extensions["voterguide.district_index"] = index
-    return index
+    built: _Built | None = current_app.extensions.get("voterguide.district_index")
+    now = time.monotonic()
+    if built is not None and now - built.checked_at < current_app.config["BOUNDARY_CHECK_SECONDS"]:
+        return built.index
+    with _index_lock:
+        built = current_app.extensions.get("voterguide.district_index")
+        version = current_version(db.session)
+        if built is None or built.version != version:
+            settings = current_app.config
+            states = [s.strip() for s in settings["STATES"].split(",") if s.strip()]
+            index = build_index(db.session, accuracy_of(settings["DATA_DIR"], states))
+            built = _Built(index, version, now)
+            current_app.extensions["voterguide.district_index"] = built
+        built.checked_at = now
+        return built.index
 
 
 def forget_index() -> None:
-    """Drop the built index so the next lookup sees changed boundaries."""
+    """Drop this process's index so its next lookup sees changed boundaries at once."""
     current_app.extensions.pop("voterguide.district_index", None)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import County, State
-from .boundaries import BoundaryDataError, load_district
+from .boundaries import BoundaryDataError, bump_version, load_district
 
 #: Overlap or gap smaller than this share of a county's area is boundary noise, not news.
 NOISE_SHARE = 0.01
@@ -176,7 +176,7 @@ def apply(session: Session, report: DistrictFileReport, state_code: str) -> None
     known = set(_counties(session, state_code))
     for entry in report.districts:
         load_district(session, state_code, entry, known)
-    session.flush()
+    bump_version(session)
 
 
 def read_file(path: Path) -> str:

@@ -71,6 +71,8 @@ class DistrictIndex:
                  states: Iterable[str], accuracy_m: float):
         self.accuracy_m = accuracy_m
         self._state_areas: dict[str, BaseGeometry] = {}
+        #: Drawn district maps, by district id: they live and die with the index.
+        self.maps: dict[str, object] = {}
         self.states = frozenset(states)
         self.mapped = [d for d in districts if d.geometry is not None]
         self.tree = STRtree([d.geometry for d in self.mapped])

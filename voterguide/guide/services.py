@@ -123,9 +123,9 @@ def district_page(district: District, election_slug: str | None = None) -> Distr
 
 def district_map(district: District) -> SvgMap | None:
     """The district drawn inside its state, cached per process."""
-    cache = current_app.extensions.setdefault("voterguide.maps", {})
-    if district.id not in cache:
-        index = district_index()
+    index = district_index()
+    if district.id not in index.maps:
         area = index.area_of(district.id)
-        cache[district.id] = draw(area, index.state_area(district.state_code)) if area else None
-    return cache[district.id]
+        index.maps[district.id] = draw(area, index.state_area(district.state_code)) if area \
+            else None
+    return index.maps[district.id]
