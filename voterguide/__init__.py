@@ -13,7 +13,7 @@ from .extensions import csrf, db, login_manager
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages, commands."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app = Flask(__name__)
     settings = config.from_environment()
     settings.update(overrides or {})
     config.check(settings)
