@@ -109,10 +109,11 @@ def test_a_county_by_name(locator):
     assert (location.precision, location.counties) == (Precision.COUNTY, (JEFFERSON,))
 
 
-def test_a_county_name_needs_a_state_when_several_states_have_it(geocoder):
+def test_a_county_name_in_several_states_and_none_preferred_names_them_all(geocoder):
     bare = OfflineGeocoder(geocoder.gazetteer, preferred_states=())
-    assert bare.geocode("Jefferson County") is None
-    assert bare.geocode("Jefferson County, AL") is not None
+    every = bare.geocode("Jefferson County").raw["voterguide"]
+    assert "state" not in every and len(every["counties"]) > 20 and JEFFERSON in every["counties"]
+    assert bare.geocode("Jefferson County, AL").raw["voterguide"]["counties"] == [JEFFERSON]
 
 
 def test_coordinates_are_a_point(locator):

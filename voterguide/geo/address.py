@@ -14,7 +14,10 @@ from dataclasses import dataclass
 import usaddress
 
 ZIP_PATTERN = re.compile(r"(?<!\d)(\d{5})(?:[- ]\d{4})?(?!\d)")
-COUNTY_PATTERN = re.compile(r"^(?P<name>.+?)\s+(county|parish|borough)\b", re.IGNORECASE)
+# "Jefferson County", "Tuscaloosa Co.", "Madison Cnty": the county word ends the part (so
+# that "12 Co Rd 5", a county road, is no county), and the name starts with a letter.
+COUNTY_PATTERN = re.compile(
+    r"^(?P<name>[^\W\d].*?)\s+(?:county|parish|borough|cnty|co)\b\.?$", re.IGNORECASE)
 COORDINATES_PATTERN = re.compile(
     r"^\s*(?P<lat>[-+]?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)\s*$"
 )
@@ -105,10 +108,21 @@ def _last_zip(text: str) -> str | None:
 def _county(text: str) -> str | None:
     """The county named in text like "Jefferson County, AL", if any."""
     for part in text.split(","):
-        match = COUNTY_PATTERN.match(part.strip())
-        if match:
-            return match["name"].strip()
+        name = county_name(part)
+        if name:
+            return name
     return None
+
+
+def county_name(text: str) -> str | None:
+    """The name of a county written as "X County" (or "X Co.", "X Cnty", "X Parish")."""
+    match = COUNTY_PATTERN.match(" ".join(text.split()))
+    return match["name"].strip() if match else None
+
+
+def without_zip(text: str) -> str:
+    """The text with its ZIP codes taken out."""
+    return " ".join(ZIP_PATTERN.sub(" ", text).split())
 
 
 def _city_state_by_commas(text: str, zip_code: str | None) -> tuple[str | None, str | None]:
