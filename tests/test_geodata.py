@@ -13,7 +13,7 @@ from shapely.geometry import Point, shape
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
-REFERENCE = REPO.parent / "shared" / "reference" / "alabama-judicial-circuits.csv"
+REFERENCE = DATA / "sources" / "alabama-judicial-circuits.csv"  # the statute's table
 OCD_AL = "ocd-division/country:us/state:al"
 
 
@@ -123,6 +123,62 @@ def test_bessemer_division_is_unmapped(districts):
     assert bessemer["counties"] == ["01073"]
     assert "geometry" not in bessemer
     assert "Bessemer" in by_slug["al-circuit-10"]["description"]
+    assert bessemer["ballot_note"].startswith(
+        "If you live in the Bessemer Cutoff, you also vote for the Bessemer Division")
+
+
+def test_no_code_names_a_county_or_an_office():
+    """Another state is data: the script knows no county, division or circuit by name."""
+    text = (REPO / "scripts" / "build_geodata.py").read_text(encoding="utf-8")
+    for word in ("Jefferson", "Bessemer", "Birmingham", "01073", '"AL"'):
+        assert word not in text.split("def parse_args")[0], word
+
+
+def test_the_us_atlas_version_is_pinned():
+    script = load_script()
+    assert script.US_ATLAS == "us-atlas@3.0.1"
+    state = json.loads((DATA / "al" / "state.json").read_text(encoding="utf-8"))
+    assert any("us-atlas 3.0.1" in source for source in state["sources"])
+
+
+def test_zip_counties_follow_the_census_relationship():
+    """Every ZCTA of the relationship file, its parts largest first, land as published."""
+    published = {}
+    for row in read_csv(DATA / "sources" / "zcta-county-2020-al.csv"):
+        published.setdefault(row["zcta"], {})[row["county_geoid"]] = int(row["arealand_part"])
+    derived = {row["zip"]: row for row in read_csv(DATA / "al" / "zip-counties.csv")}
+    assert {z for z, row in derived.items() if row["evidence"] == "zcta"} == set(published)
+    for zcta, parts in published.items():
+        listed = [p.split(":") for p in derived[zcta]["counties"].split()]
+        areas = [int(area) for _, area in listed]
+        assert areas == sorted(areas, reverse=True), zcta
+        assert {f: int(a) for f, a in listed if len(f) == 5} == parts, zcta
+    assert derived["30165"]["counties"].startswith("13:")  # mostly in Georgia
+
+
+def test_zips_that_are_no_zcta_say_their_evidence():
+    import zipcodes
+
+    derived = {row["zip"]: row for row in read_csv(DATA / "al" / "zip-counties.csv")}
+    for z in zipcodes.filter_by(state="AL"):
+        if z["zip_code"] not in derived:
+            continue
+        row = derived[z["zip_code"]]
+        assert row["evidence"] in ("zcta", "town", "post-office"), row
+        assert row["counties"], row
+    assert derived["35270"]["evidence"] == "town"  # Birmingham, with no position at all
+    assert len(derived) >= 839
+
+
+def test_state_lines_are_shared_with_neighbours_only(counties):
+    lines = json.loads((DATA / "al" / "state-lines.geojson").read_text(encoding="utf-8"))
+    neighbours = {f["properties"]["neighbour"]: shape(f["geometry"]) for f in lines["features"]}
+    assert set(neighbours) == {"FL", "GA", "MS", "TN"}
+    outline = shapely.union_all([g for _, g in counties.values()]).boundary
+    for state, line in neighbours.items():
+        assert line.length > 1 and outline.buffer(1e-4).covers(line), state
+    # The Gulf coast is no state line: Dauphin Island's shore is far from all of them.
+    assert shapely.union_all(list(neighbours.values())).distance(Point(-88.11, 30.25)) > 0.3
 
 
 def test_circuits_cover_the_state(counties, districts):

@@ -8,7 +8,8 @@ The rules for uncertainty:
 * A point is certain only when the data's own accuracy around it (or the circle it may lie
   in) touches exactly one district. A point on a shared border touches both.
 * The line with a state this guide doesn't cover is a border like any other: near it,
-  "outside this guide" is one of the choices. A coast is no such line.
+  "outside this guide" is one of the choices. A coast is no such line, but a point that the
+  map puts in no district (offshore) is never certain either.
 * An office inside another's area without a boundary of its own (an ``unmapped`` district
   whose counties a mapped district covers) is never a choice instead of that district: its
   race is possibly on the ballot as well (``Match.also``).
@@ -231,6 +232,9 @@ class DistrictIndex:
         if not distance:
             return OUTSIDE
         ids = sorted(distance, key=lambda d: (distance[d], d))
+        # A point our map puts in no district (in the sea off a coast, say) may be outside.
+        if location.state is None and not self.tree.query(point, predicate="intersects").size:
+            near_line = True
         if near_line:
             reason = Reason.COARSE if location.precision in COARSE_PRECISIONS \
                 else Reason.STATE_LINE

@@ -17,8 +17,8 @@ WHY_ASKED = {
     "county with a different district attorney.",
     Reason.BORDER: "Your address is close to a county line, too close for our map to be sure "
     "which side it is on.",
-    Reason.STATE_LINE: "Your address is close to the {state} state line, too close for our "
-    "map to be sure which side it is on.",
+    Reason.STATE_LINE: "Your address is close to the edge of {state}, too close for our map "
+    "to be sure which side of the line it is on.",
     Reason.SHARED_COUNTY: "Your county has more than one district attorney's office, and no "
     "published map shows which one serves you.",
 }
