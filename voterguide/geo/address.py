@@ -18,6 +18,9 @@ ZIP_PATTERN = re.compile(r"(?<!\d)(\d{5})(?:[- ]\d{4})?(?!\d)")
 # that "12 Co Rd 5", a county road, is no county), and the name starts with a letter.
 COUNTY_PATTERN = re.compile(
     r"^(?P<name>[^\W\d].*?)\s+(?:county|parish|borough|cnty|co)\b\.?$", re.IGNORECASE)
+PUNCTUATION = re.compile(r"[^\w\s]")
+SAINT = re.compile(r"\bsaint\b")
+MOUNT = re.compile(r"\bmount\b")
 COORDINATES_PATTERN = re.compile(
     r"^\s*(?P<lat>[-+]?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)\s*$"
 )
@@ -37,11 +40,12 @@ class AddressParts:
 
 def normalise(text: str) -> str:
     """Lower-case, accents and punctuation removed, single spaces: for matching names."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w\s]", " ", text.lower())
-    text = re.sub(r"\bsaint\b", "st", text)
-    text = re.sub(r"\bmount\b", "mt", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = PUNCTUATION.sub(" ", text.lower())
+    text = SAINT.sub("st", text)
+    text = MOUNT.sub("mt", text)
     return " ".join(text.split())
 
 

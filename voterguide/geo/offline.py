@@ -79,19 +79,27 @@ class Gazetteer:
         other_spelling: dict[tuple[str, str], str] = {}
         #: The name of each town as the ZIP table spells it, by (state, normalised name).
         self.town_names: dict[tuple[str, str], str] = {}
+        normalised: dict[str, str] = {}  # names repeat across ZIP codes: normalise each once
+
+        def normalise(name: str) -> str:
+            found = normalised.get(name)
+            if found is None:
+                found = normalised[name] = address.normalise(name)
+            return found
+
         for row in zipcodes.list_all():
             if row["country"] != "US":
                 continue
-            place = _zip_place(row, areas, relationship)
+            place = _zip_place(row, areas, relationship, normalise)
             self.zips[place.zip_code] = place
             for name in (row["city"], *row.get("acceptable_cities", [])):
-                key = (row["state"], address.normalise(name))
+                key = (row["state"], normalise(name))
                 towns[key].append(place)
                 self.town_names.setdefault(key, name)
             # Names the Postal Service does not use for mail are often the communities and
             # neighbourhoods voters live in ("Crestline", "Chastang"): known, in second place.
             for name in row.get("unacceptable_cities", []):
-                key = (row["state"], address.normalise(name))
+                key = (row["state"], normalise(name))
                 other_names[key].append(place)
                 other_spelling.setdefault(key, name)
         for key, places in other_names.items():
@@ -380,10 +388,10 @@ def _position(row: dict) -> tuple[float | None, float | None]:
     return (None, None) if (lat, lon) == (0.0, 0.0) else (lat, lon)
 
 
-def _zip_place(row: dict, areas: dict, relationship: dict) -> ZipPlace:
+def _zip_place(row: dict, areas: dict, relationship: dict, normalise) -> ZipPlace:
     """A ZIP code from its row in the ZIP table, with the best evidence of its counties."""
     lat, lon = _position(row)
-    names = frozenset(address.normalise(n) for n in (
+    names = frozenset(normalise(n) for n in (
         row["city"], *row.get("acceptable_cities", []), *row.get("unacceptable_cities", [])))
     zip_code = row["zip_code"]
     if zip_code in relationship:
