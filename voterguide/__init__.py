@@ -9,7 +9,7 @@ from flask import Flask, render_template
 
 from . import config
 from .caching import PageCache
-from .extensions import csrf, db, login_manager
+from .extensions import csrf, db, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -40,11 +40,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database and CSRF protection."""
+    """Bind the database, its migrations, CSRF protection and staff sign-in."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True)
     db.init_app(app)
+    # The migrations ship inside the package; SQLite alters tables by copying them (batch).
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
     app.before_request(allow_staff_uploads)  # before CSRF reads the form: it sets the limit
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -146,8 +149,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the flask commands."""
-    from .cli import COMMANDS
+    """Add the flask commands: places, staff, outreach, setup (and Flask-Migrate's db)."""
+    from .cli import register
 
-    for command in COMMANDS:
-        app.cli.add_command(command)
+    register(app)
