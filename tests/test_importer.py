@@ -366,7 +366,8 @@ def test_cli_import_and_refusals(runner, db, tmp_path):
     """The flask command imports, publishes with --publish, and refuses bad files clearly."""
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes(WIDE))
-    result = runner.invoke(args=["staff", "import-answers", str(good), "--election", SLUG, "--publish"])
+    result = runner.invoke(args=["staff", "import-answers", str(good), "--election", SLUG,
+                                 "--publish"])
     assert result.exit_code == 0, result.output
     assert "published" in result.output
     assert db.session.scalar(select(func.count()).select_from(Candidate)
