@@ -35,8 +35,8 @@ def transactional_engine():
     upgrade could stop half-way (SQLAlchemy's documented recipe, on this engine only).
     """
     engine = migrate.db.engine
-    if engine.dialect.name != "sqlite":
-        return engine
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return engine  # a second engine on :memory: would see another, empty database
     engine = create_engine(engine.url, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
