@@ -18,6 +18,9 @@ ZIP_PATTERN = re.compile(r"(?<!\d)(\d{5})(?:[- ]\d{4})?(?!\d)")
 # that "12 Co Rd 5", a county road, is no county), and the name starts with a letter.
 COUNTY_PATTERN = re.compile(
     r"^(?P<name>[^\W\d].*?)\s+(?:county|parish|borough|cnty|co)\b\.?$", re.IGNORECASE)
+COUNTRY_PATTERN = re.compile(
+    r"[\s,]*\b(?:u\.?s\.?a?\.?|united\s+states(?:\s+of\s+america)?|america)[\s.]*$",
+    re.IGNORECASE)
 PUNCTUATION = re.compile(r"[^\w\s]")
 SAINT = re.compile(r"\bsaint\b")
 MOUNT = re.compile(r"\bmount\b")
@@ -122,6 +125,11 @@ def county_name(text: str) -> str | None:
     """The name of a county written as "X County" (or "X Co.", "X Cnty", "X Parish")."""
     match = COUNTY_PATTERN.match(" ".join(text.split()))
     return match["name"].strip() if match else None
+
+
+def without_country(text: str) -> str:
+    """The text without a trailing "USA" or "United States" (geocoders and phones add it)."""
+    return COUNTRY_PATTERN.sub("", text)
 
 
 def without_zip(text: str) -> str:

@@ -102,6 +102,13 @@ class Gazetteer:
                 key = (row["state"], normalise(name))
                 other_names[key].append(place)
                 other_spelling.setdefault(key, name)
+        # A ZCTA the ZIP table doesn't know (a ZIP code newer than the package) is still a
+        # place: by its counties, without a point or a town name.
+        for zip_code, (evidence, counties, land) in relationship.items():
+            if zip_code not in self.zips and evidence == "zcta":
+                state = self.state_of(counties[0]) or ""
+                self.zips[zip_code] = ZipPlace(zip_code, None, None, zip_code, state,
+                                               DEFAULT_ZIP_RADIUS_M, counties, land, evidence)
         for key, places in other_names.items():
             if key not in towns:
                 towns[key] = places
@@ -172,7 +179,7 @@ class OfflineGeocoder(Geocoder):
 
     def geocode(self, query: str, *, exactly_one: bool = True, timeout=DEFAULT_SENTINEL):
         """Geocode a typed address, place name or "lat, lon"; None if nothing matches."""
-        found = self._match(str(query))
+        found = self._match(address.without_country(str(query)))
         if found is None:
             return None
         return found if exactly_one else [found]
@@ -182,7 +189,7 @@ class OfflineGeocoder(Geocoder):
         "Did you mean ...?": towns and counties of the state written, else of the
         preferred states."""
         suggestions: list[str] = []
-        for place, state in self._readings(str(query)):
+        for place, state in self._readings(address.without_country(str(query))):
             states = (state,) if state else self.preferred_states
             county = address.county_name(place)
             if county:
