@@ -23,6 +23,7 @@ import argparse
 import csv
 import json
 import math
+import re
 import statistics
 import subprocess
 import sys
@@ -415,9 +416,10 @@ def county_district(key: str, rows: list[dict], description: dict) -> dict:
     pattern = description.get("district_name", "{key}")
     name = rows[0].get("name") or pattern.format(
         key=key, ordinal=ordinal(int(key)) if key.isdigit() else key)
+    plain = re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")  # "San Francisco" -> "san_francisco"
     district = {
-        "id": f"ocd-division/country:us/state:{state}/{kind}:{key}",
-        "slug": f"{state}-{kind}-{key}",
+        "id": f"ocd-division/country:us/state:{state}/{kind}:{plain}",
+        "slug": f"{state}-{kind}-{plain.replace('_', '-')}",
         "name": name,
         "office": description["office"],
         "boundary": "counties",

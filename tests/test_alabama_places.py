@@ -199,6 +199,9 @@ def test_a_name_shared_by_two_places_offers_both(look_up):
     ("Montgomery, Ala.", {15}),
     ("  2000   University Blvd ,Tuscaloosa AL 35401 ", {6}),
     ("123 Co Rd 45, Clanton AL 35045", {19}),  # a county road is no county
+    ("Tuscaloosa, AL, USA", {6}),  # as phones and geocoders write it
+    ("Huntsville, Alabama, United States", {23}),
+    ("123 main st montgomery al", {15}),
 ])
 def test_messy_input_is_read_as_voters_mean_it(look_up, text, circuits):
     match = look_up(text)

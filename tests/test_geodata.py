@@ -310,3 +310,83 @@ def test_ordinals():
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31, 41, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
         "31st", "41st", "111th"]
+
+
+def test_another_state_is_data_not_code():
+    """A state whose every county elects its own district attorney, described in data only."""
+    script = load_script()
+    description = {"code": "ZZ", "kind": "county", "office": "District Attorney",
+                   "statute": "A constitution", "district_name": "{key} County"}
+    rows = [{"county": "Alpha", "county_fips": "99001"},
+            {"county": "San Beta", "county_fips": "99002"}]
+    document = script.districts_document(rows, description, "us-atlas test")
+    assert [(d["id"], d["slug"], d["name"], d["counties"], d["description"])
+            for d in document["districts"]] == [
+        ("ocd-division/country:us/state:zz/county:alpha", "zz-county-alpha", "Alpha County",
+         ["99001"], "Alpha County."),
+        ("ocd-division/country:us/state:zz/county:san_beta", "zz-county-san-beta",
+         "San Beta County", ["99002"], "San Beta County.")]
+
+
+def test_an_office_inside_another_district_is_written_after_it_from_data():
+    script = load_script()
+    description = {"code": "ZZ", "kind": "circuit", "office": "District Attorney",
+                   "statute": "A statute", "district_name": "{ordinal} Judicial Circuit",
+                   "offices_without_boundary": [{
+                       "id": "ocd-division/country:us/state:zz/circuit:2/division:east",
+                       "slug": "zz-circuit-2-east", "name": "2nd Circuit (East)",
+                       "inside": "2", "description": "East.", "ballot_note": "If east, too."}]}
+    rows = [{"circuit": "10", "county": "C", "county_fips": "99003"},
+            {"circuit": "2", "county": "A", "county_fips": "99001"},
+            {"circuit": "2", "county": "B", "county_fips": "99002"}]
+    districts = script.districts_document(rows, description, "x")["districts"]
+    assert [d["name"] for d in districts] == ["2nd Judicial Circuit", "2nd Circuit (East)",
+                                              "10th Judicial Circuit"]
+    inner = districts[1]
+    assert (inner["boundary"], inner["counties"], inner["ballot_note"]) == (
+        "unmapped", ["99001", "99002"], "If east, too.")
+    assert districts[0]["description"] == "A and B counties."
+
+
+def test_zip_county_rows_from_a_tiny_relationship():
+    script = load_script()
+    square = shapely.geometry.box(-87, 33, -86, 34)
+    counties = {"01001": ({"name": "Alpha"}, square),
+                "01003": ({"name": "Beta"}, shapely.geometry.box(-86, 33, -85, 34))}
+    codes = {"01": "AL", "13": "GA"}
+    relationship = {"35001": [("01003", 10), ("01001", 90)], "30001": [("01001", 5)]}
+    land = {"35001": 100, "30001": 50}
+    zips = [
+        {"zip_code": "35001", "state": "AL", "city": "Alpha", "acceptable_cities": [],
+         "county": "Alpha County", "lat": "33.5", "long": "-86.5"},
+        {"zip_code": "30001", "state": "GA", "city": "Gee", "acceptable_cities": [],
+         "county": "", "lat": "34.2", "long": "-85.2"},
+        {"zip_code": "35002", "state": "AL", "city": "Alpha", "acceptable_cities": [],
+         "county": "Beta County", "lat": "33.5", "long": "-85.5"},  # a PO box of Alpha
+        {"zip_code": "35003", "state": "AL", "city": "Lone", "acceptable_cities": [],
+         "county": "Beta County", "lat": "33.5", "long": "-85.99"},  # near Alpha's line
+        {"zip_code": "35004", "state": "AL", "city": "Nowhere", "acceptable_cities": [],
+         "county": "", "lat": "0.0000", "long": "0.0000"},  # no position, no county
+    ]
+    rows = script.zip_county_rows(relationship, land, zips, "AL", counties, codes)
+    assert rows == [
+        ["30001", "zcta", "13:45 01001:5"],
+        ["35001", "zcta", "01001:90 01003:10"],
+        ["35002", "town", "01001:90 01003:10"],
+        ["35003", "post-office", "01003 01001"],
+    ]
+
+
+def test_state_lines_from_a_tiny_topology():
+    script = load_script()
+    topology = {
+        "arcs": [[[0, 0], [0, 1]], [[0, 1], [-1, 1], [-1, 0], [0, 0]],
+                 [[0, 0], [1, 0], [1, 1], [0, 1]]],
+        "objects": {"states": {"geometries": [
+            {"type": "Polygon", "id": "01", "arcs": [[0, 1]]},
+            {"type": "Polygon", "id": "13", "arcs": [[2, ~0]]},
+        ]}},
+    }
+    [line] = script.state_lines(topology, "01", {"01": "AL", "13": "GA"})
+    assert line["properties"] == {"state": "AL", "neighbour": "GA"}
+    assert line["geometry"] == {"type": "MultiLineString", "coordinates": [[[0, 0], [0, 1]]]}
