@@ -51,7 +51,6 @@ class ZipPlace:
     # county; post-office: the counties near its post office; cell: estimated from
     # ZIP positions (states without relationship data); none: nothing but the state.
     evidence: str = "cell"
-    names: frozenset[str] = frozenset()  # normalised names of the places it serves
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,7 @@ class Gazetteer:
         areas = _read_areas(gazetteer / "zip-areas.csv")
         relationship = _read_zip_counties(Path(data_dir))
         self.zips: dict[str, ZipPlace] = {}
+        self._rows: dict[str, dict] = {}  # the ZIP table's rows, for names asked for later
         towns: dict[tuple[str, str], list[ZipPlace]] = defaultdict(list)
         other_names: dict[tuple[str, str], list[ZipPlace]] = defaultdict(list)
         other_spelling: dict[tuple[str, str], str] = {}
@@ -90,8 +90,9 @@ class Gazetteer:
         for row in zipcodes.list_all():
             if row["country"] != "US":
                 continue
-            place = _zip_place(row, areas, relationship, normalise)
+            place = _zip_place(row, areas, relationship)
             self.zips[place.zip_code] = place
+            self._rows[place.zip_code] = row
             for name in (row["city"], *row.get("acceptable_cities", [])):
                 key = (row["state"], normalise(name))
                 towns[key].append(place)
@@ -163,6 +164,14 @@ class Gazetteer:
                 found.append((difflib.SequenceMatcher(None, key, match).ratio(),
                               f"{county.name} County, {state}"))
         return [label for _, label in sorted(found, key=lambda f: -f[0])]
+
+    def names_of(self, zip_code: str) -> set[str]:
+        """The normalised names of the places a ZIP code serves (for mail or not)."""
+        row = self._rows.get(zip_code)
+        if row is None:
+            return set()
+        return {address.normalise(n) for n in (row["city"], *row.get("acceptable_cities", []),
+                                               *row.get("unacceptable_cities", []))}
 
     def state_of(self, fips: str) -> str | None:
         """The postal code of the state a county (or a state) FIPS code lies in."""
@@ -300,8 +309,9 @@ class OfflineGeocoder(Geocoder):
             key = (state or place.state, address.normalise(town))
             served = self.gazetteer.towns.get(key)
             if served:
-                if key[1] not in place.names and place not in served:
-                    places += [p for p in served if p not in places]
+                if place.zip_code not in {p.zip_code for p in served} \
+                        and key[1] not in self.gazetteer.names_of(place.zip_code):
+                    places += [p for p in served if p.zip_code != place.zip_code]
                     label = f"{label} or {self.gazetteer.town_names[key]}, {key[0]}"
                 break
         return _location(label, _centre(places), Precision.ZIP, **self._area_of(places))
@@ -395,11 +405,9 @@ def _position(row: dict) -> tuple[float | None, float | None]:
     return (None, None) if (lat, lon) == (0.0, 0.0) else (lat, lon)
 
 
-def _zip_place(row: dict, areas: dict, relationship: dict, normalise) -> ZipPlace:
+def _zip_place(row: dict, areas: dict, relationship: dict) -> ZipPlace:
     """A ZIP code from its row in the ZIP table, with the best evidence of its counties."""
     lat, lon = _position(row)
-    names = frozenset(normalise(n) for n in (
-        row["city"], *row.get("acceptable_cities", []), *row.get("unacceptable_cities", [])))
     zip_code = row["zip_code"]
     if zip_code in relationship:
         evidence, counties, land = relationship[zip_code]
@@ -409,7 +417,7 @@ def _zip_place(row: dict, areas: dict, relationship: dict, normalise) -> ZipPlac
     else:
         radius, counties, land, evidence = DEFAULT_ZIP_RADIUS_M, (), (), "none"
     return ZipPlace(zip_code, lat, lon, row["city"], row["state"], radius, counties, land,
-                    evidence, names)
+                    evidence)
 
 
 def _read_states(path: Path) -> tuple[dict[str, str], dict[str, str]]:
