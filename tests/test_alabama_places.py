@@ -21,11 +21,13 @@ from voterguide.geo.geocoding import AddressNotFound, Location, Precision
 from .reference import (
     BESSEMER,
     BIRMINGHAM,
+    CIRCUITS,
     JEFFERSON,
     OUTSIDE,
     circuit,
     circuit_of,
     districts_of_zcta,
+    rows,
     zcta_parts,
 )
 from .test_geodata import DATA
@@ -146,8 +148,13 @@ def towns() -> dict[str, set[str]]:
 
 
 def test_every_town_offers_exactly_the_districts_of_its_zip_codes(look_up):
+    """...and of the county of the same name, when there is one ("Houston, AL": the town
+    in Winston County, or Houston County)."""
+    county_named = {row["county"]: row["county_fips"] for row in rows(CIRCUITS)}
     for town, zips in towns().items():
         expected = set().union(*(districts_of_zcta(z) for z in zips))
+        if town in county_named:
+            expected.add(circuit_of()[county_named[town]])
         match = look_up(f"{town}, AL")
         assert offered(match) == expected, town
         assert match.ambiguous == (len(expected) > 1), town
@@ -206,6 +213,15 @@ def test_a_name_shared_by_two_places_offers_both(look_up):
 def test_messy_input_is_read_as_voters_mean_it(look_up, text, circuits):
     match = look_up(text)
     assert set(match.choice_ids) >= {circuit(c) for c in circuits}, match
+
+
+def test_a_name_typed_alone_may_be_a_county(look_up):
+    assert look_up("Baldwin").choice_ids == (circuit(28),)  # no town of that name
+    # Jefferson: a town (its post office in Marengo County) and a county; either is meant.
+    [post_office] = [z for z in zipcodes.filter_by(state="AL") if z["city"] == "Jefferson"]
+    assert post_office["county"] == "Marengo County"
+    assert {circuit(10), circuit(17)} <= set(look_up("Jefferson").choice_ids)
+    assert circuit(17) not in look_up("Jefferson County").choice_ids
 
 
 def test_dothan_alabama_without_a_comma_offers_houston_county(look_up):

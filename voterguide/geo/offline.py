@@ -223,8 +223,9 @@ class OfflineGeocoder(Geocoder):
         # The first reading that names a place in the covered (preferred) states wins;
         # failing that, the first that names a place anywhere: a clear "outside".
         elsewhere = None
+        bare = len(_segments(query)) <= 2 and not any(c.isdigit() for c in query)
         for place, state in readings:
-            found = self._place(place, (state,) if state else self.preferred_states)
+            found = self._place(place, (state,) if state else self.preferred_states, bare)
             if found is not None and (state is None or state in self.preferred_states):
                 return found
             if elsewhere is None:
@@ -291,12 +292,30 @@ class OfflineGeocoder(Geocoder):
                     return " ".join(words[:-size]), state
         return segment, None
 
-    def _place(self, place: str, states: tuple[str, ...]) -> GeopyLocation | None:
-        """A county ("X County", "X Co.") or else a town, in the given states."""
+    def _place(self, place: str, states: tuple[str, ...], bare: bool = False
+               ) -> GeopyLocation | None:
+        """A county ("X County", "X Co.") or else a town, in the given states. A name typed
+        alone (``bare``) may mean a county without the word: "Baldwin"; and "Jefferson",
+        a town in one county and a county of its own, is both."""
         county = address.county_name(place)
         if county:
             return self._county(county, states)
-        return self._town(place, states)
+        town = self._town(place, states)
+        if not bare:
+            return town
+        as_county = self._county(place, states)
+        if town is None or as_county is None:
+            return town or as_county
+        town_area, county_area = town.raw["voterguide"], as_county.raw["voterguide"]
+        if not town_area.get("counties"):
+            return town
+        counties = list(dict.fromkeys([*town_area["counties"], *county_area["counties"]]))
+        if counties == town_area["counties"]:
+            return town  # the town lies in that county anyway
+        area = {"counties": counties,
+                **_one_state({self.gazetteer.state_of(f) for f in counties})}
+        return _location(f"{town.address} or {as_county.address}",
+                         (town.latitude, town.longitude), Precision.CITY, **area)
 
     def _zip(self, place: ZipPlace, readings: list[tuple[str, str | None]]) -> GeopyLocation:
         """A ZIP code's area; joined with the town's when the town typed with it is known
