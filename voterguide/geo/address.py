@@ -24,9 +24,10 @@ COUNTRY_PATTERN = re.compile(
 PUNCTUATION = re.compile(r"[^\w\s]")
 SAINT = re.compile(r"\bsaint\b")
 MOUNT = re.compile(r"\bmount\b")
+# "33.52, -86.81", "33.52 -86.81", "33.52° N, 86.81° W" (a map app's copy).
 COORDINATES_PATTERN = re.compile(
-    r"^\s*(?P<lat>[-+]?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)\s*$"
-)
+    r"^\s*(?P<lat>[-+]?\d{1,2}(?:\.\d+)?)\s*°?\s*(?P<ns>[NS])?\s*[, ]\s*"
+    r"(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)\s*°?\s*(?P<ew>[EW])?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ def coordinates(text: str) -> tuple[float, float] | None:
     if not match:
         return None
     lat, lon = float(match["lat"]), float(match["lon"])
+    if (match["ns"] or "").upper() == "S":
+        lat = -abs(lat)
+    if (match["ew"] or "").upper() == "W":
+        lon = -abs(lon)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
     return lat, lon
