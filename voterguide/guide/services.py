@@ -12,10 +12,10 @@ from ..geo.districts import DistrictShape, Match, Reason
 from ..geo.geocoding import Location, Locator
 from ..geo.svgmap import SvgMap, draw
 from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
-from . import choices
+from . import choices as wording  # the picker's words (``choices`` is a field name here)
 
-#: Kept for callers of the old names: the sentences live in ``choices``.
-WHY_ASKED, GENERIC_WHY = choices.WHY_ASKED, choices.GENERIC_WHY
+#: Kept for callers of the old names: the sentences live in ``guide.choices``.
+WHY_ASKED, GENERIC_WHY = wording.WHY_ASKED, wording.GENERIC_WHY
 
 
 def locator() -> Locator:
@@ -44,7 +44,7 @@ class LookupResult:
         """True when the place may be in some district this guide covers."""
         return bool(self.choices)
 
-    def options(self) -> list[choices.Option]:
+    def options(self) -> list[wording.Option]:
         """The picker's answers: the counties the place touches, by district."""
         index = district_index()
 
@@ -53,7 +53,7 @@ class LookupResult:
                      if f in district.counties]
             return names or list(district.county_names)
 
-        return choices.options(self.choices, touched, self.match.outside, self.state_names,
+        return wording.options(self.choices, touched, self.match.outside, self.state_names,
                                lambda d: index.state_names.get(d.state, d.state))
 
     @property
@@ -64,7 +64,7 @@ class LookupResult:
 
     def message(self) -> str:
         """Why the voter is asked, and what, in one or two plain sentences."""
-        return choices.explain(self.match.reason, self.options(), self.state_names)
+        return wording.explain(self.match.reason, self.options(), self.state_names)
 
 
 def look_up(address: str) -> LookupResult:
@@ -85,7 +85,7 @@ def place(location: Location) -> LookupResult:
 class Picker:
     """The picker page: its answers, and why and what it asks."""
 
-    options: list[choices.Option]
+    options: list[wording.Option]
     why: str
     question: str
     #: By district id: the offices inside it whose races its page shows too.
@@ -136,11 +136,11 @@ def picker(keys: list[str], reason: Reason | None, outside: bool) -> Picker | No
     if not districts:
         return None
     states = list(dict.fromkeys(d.state.name for d in districts))
-    answers = choices.options(districts, lambda d: [c.name for c in d.counties], outside,
+    answers = wording.options(districts, lambda d: [c.name for c in d.counties], outside,
                               states, lambda d: d.state.name)
     inside = {d.id: [s.name for s in index.inside(d.id)] for d in districts}
-    return Picker(answers, choices.why(reason, states, outside),
-                  choices.question(answers), {k: v for k, v in inside.items() if v}, states)
+    return Picker(answers, wording.why(reason, states, outside),
+                  wording.question(answers), {k: v for k, v in inside.items() if v}, states)
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,7 @@ def also_on_ballot(district: District, election_slug: str | None = None) -> list
         other = queries.district_by_slug_or_id(shape.id)
         if other is None:
             continue
-        where = choices.county_phrase(shape.county_names)
+        where = wording.county_phrase(shape.county_names)
         office = f"{other.name} {other.office.lower()}"
         if certain:
             sentence = f"Every voter in {where} also votes for the {office}."
