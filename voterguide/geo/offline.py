@@ -129,41 +129,22 @@ class Gazetteer:
     @functools.cached_property
     def _town_keys(self) -> dict[str, list[str]]:
         """The normalised town names of each state, for suggestions."""
-        keys: dict[str, list[str]] = defaultdict(list)
-        for state, key in self.towns:
-            keys[state].append(key)
-        return keys
+        return _by_state(self.towns)
 
     @functools.cached_property
     def _county_keys(self) -> dict[str, list[str]]:
         """The normalised county names of each state, for suggestions."""
-        keys: dict[str, list[str]] = defaultdict(list)
-        for state, key in self.counties:
-            keys[state].append(key)
-        return keys
+        return _by_state(self.counties)
 
     def close_towns(self, name: str, states: Iterable[str]) -> list[str]:
         """Towns of the given states whose name is close to ``name``, closest first."""
-        key = address.normalise(name)
-        found = []
-        for state in states:
-            for match in difflib.get_close_matches(key, self._town_keys.get(state, []), n=3,
-                                                   cutoff=SUGGESTION_CUTOFF):
-                found.append((difflib.SequenceMatcher(None, key, match).ratio(),
-                              f"{self.town_names[(state, match)]}, {state}"))
-        return [label for _, label in sorted(found, key=lambda f: -f[0])]
+        return _closest(name, states, self._town_keys,
+                        lambda state, key: f"{self.town_names[(state, key)]}, {state}")
 
     def close_counties(self, name: str, states: Iterable[str]) -> list[str]:
         """Counties of the given states whose name is close to ``name``, closest first."""
-        key = address.normalise(name)
-        found = []
-        for state in states:
-            for match in difflib.get_close_matches(key, self._county_keys.get(state, []), n=3,
-                                                   cutoff=SUGGESTION_CUTOFF):
-                county = self.counties[(state, match)]
-                found.append((difflib.SequenceMatcher(None, key, match).ratio(),
-                              f"{county.name} County, {state}"))
-        return [label for _, label in sorted(found, key=lambda f: -f[0])]
+        return _closest(name, states, self._county_keys,
+                        lambda state, key: f"{self.counties[(state, key)].name} County, {state}")
 
     def names_of(self, zip_code: str) -> set[str]:
         """The normalised names of the places a ZIP code serves (for mail or not)."""
@@ -384,6 +365,25 @@ class OfflineGeocoder(Geocoder):
         if total and all(p.evidence == "zcta" for p in places):
             area["shares"] = [land[f] / total for f in counties]
         return area
+
+
+def _by_state(keyed: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Normalised names grouped by state, from (state, name) keys."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for state, key in keyed:
+        names[state].append(key)
+    return names
+
+
+def _closest(name: str, states: Iterable[str], names: dict[str, list[str]], label) -> list[str]:
+    """Labels of the names in the given states close to ``name`` (difflib), closest first."""
+    key = address.normalise(name)
+    found = []
+    for state in states:
+        for match in difflib.get_close_matches(key, names.get(state, []), n=3,
+                                               cutoff=SUGGESTION_CUTOFF):
+            found.append((difflib.SequenceMatcher(None, key, match).ratio(), label(state, match)))
+    return [text for _, text in sorted(found, key=lambda f: -f[0])]
 
 
 def _segments(query: str) -> list[str]:
