@@ -202,12 +202,14 @@ def create_user_command(email: str, role: str, password: str) -> None:
               show_default=True)
 @click.option("--delete-missing", is_flag=True,
               help="Also delete published answers the file leaves blank.")
+@click.option("--draft", "keep_draft", is_flag=True,
+              help="Keep it as a draft for an admin to publish (without: only check).")
 @click.option("--publish", "publish_now", is_flag=True,
-              help="Publish at once instead of leaving a draft for an admin.")
+              help="Publish at once (without: only check).")
 @with_appcontext
 def import_answers_command(path: Path, election_slug: str, shape: str, delete_missing: bool,
-                           publish_now: bool) -> None:
-    """Check a CSV/XLSX of candidates and answers; keep it as a draft (or publish it)."""
+                           keep_draft: bool, publish_now: bool) -> None:
+    """Check a survey tool's export (CSV/XLSX); save nothing unless --draft or --publish."""
     from sqlalchemy import select
 
     from .models import Election
@@ -216,39 +218,56 @@ def import_answers_command(path: Path, election_slug: str, shape: str, delete_mi
     election = db.session.scalar(select(Election).where(Election.slug == election_slug))
     if election is None:
         raise click.ClickException(f"No election {election_slug!r}.")
+    keep = "publish" if publish_now else "draft" if keep_draft else "nothing"
     limit = int(current_app.config["STAFF_UPLOAD_MAX_BYTES"])
+    refusal = None
     try:
         if path.stat().st_size > limit:
             raise click.ClickException(f"{path} is larger than {limit // (1024 * 1024)} MB.")
         content = path.read_bytes()
-        change_set = services.start_import(db.session, election, path.name, content, None,
-                                           None if shape == "auto" else shape, delete_missing)
+        try:
+            change_set = services.import_file(
+                db.session, election, path.name, content, None, keep=keep,
+                shape=None if shape == "auto" else shape, delete_missing=delete_missing)
+        except services.ImportNotKept as refused:
+            refusal, change_set = refused, refused.change_set
     except OSError as error:
         raise click.ClickException(f"Cannot read {path}: {error}") from error
-    except services.FileRefused as refusal:
+    except services.FileRefused as refused:
         db.session.rollback()
-        raise click.ClickException(str(refusal)) from refusal
+        raise click.ClickException(str(refused)) from refused
+    reading = change_set.reading or {}
+    rows = reading.get("header_rows", [])
+    click.echo(f"{path.name}: read as {reading.get('tool_name', 'a spreadsheet')} "
+               f"({reading.get('file', '')}), header row{'s' * (len(rows) != 1)} "
+               f"{', '.join(map(str, rows))}.")
     for problem in change_set.problems:
         where = ", ".join(x for x in (f"row {problem['row']}" if problem["row"] else "",
                                       f"column {problem['column']}" if problem["column"] else "")
                           if x) or "file"
-        kind = "error" if problem["blocking"] else "note"
+        kind = "question" if problem.get("ask") else "error" if problem["blocking"] else "note"
         click.echo(f"{kind}: {where}: {problem['message']}", err=True)
     click.echo(f"{path.name} ({change_set.file_shape}): {change_set.summary}.")
-    if any(p["blocking"] for p in change_set.problems):
+    blocking = [p for p in change_set.problems if p["blocking"]]
+    if blocking and keep != "nothing" and all(p.get("ask") for p in blocking):
+        db.session.commit()  # keep the preview, so that staff can answer in the browser
+        raise click.ClickException(f"Not imported yet: answer the questions above at "
+                                   f"/staff/changes/{change_set.id}, then apply it there.")
+    if blocking:
         db.session.rollback()
         raise click.ClickException("Nothing was imported: fix the errors above first.")
     if not change_set.changes:
         db.session.rollback()
         click.echo("Nothing to change: the guide already says all of this.")
         return
-    try:
-        services.queue(db.session, change_set)
-        if publish_now:
-            services.publish(db.session, change_set, None)
-    except services.StaffActionRefused as refusal:
+    if refusal is not None:
         db.session.rollback()
-        raise click.ClickException(str(refusal)) from refusal
+        raise click.ClickException(str(refusal))
+    if keep == "nothing":
+        db.session.rollback()
+        click.echo("Checked only: nothing was saved. Run it again with --draft to keep a "
+                   "draft for an admin, or --publish to publish it.")
+        return
     db.session.commit()
     click.echo(f"Change set #{change_set.id} " + ("published." if publish_now else
                                                   "saved as a draft for an admin to publish."))

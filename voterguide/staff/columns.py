@@ -209,7 +209,7 @@ def _read_one(table: Table, column: Column, questions: list[Question],
             return Reading(column, target, "paired by staff")
     role = column.tool_role
     if role == tools.TOOL:
-        return Reading(column, IGNORE, f"{table.tool_name}'s own column")
+        return Reading(column, IGNORE, f"a column of the {table.tool_name} export's own")
     if role in (tools.RECEIVED, tools.EMAIL, tools.FIRST, tools.LAST):
         return Reading(column, role, f"the {table.tool_name} column for it")
     if role == tools.EXPLANATION:

@@ -48,11 +48,12 @@ class Problem:
     column: str | None
     message: str
     blocking: bool = True
+    ask: bool = False  # waits for staff to answer a question in the preview
 
     def as_dict(self) -> dict:
         """A JSON-ready copy."""
         return {"row": self.row, "column": self.column, "message": self.message,
-                "blocking": self.blocking}
+                "blocking": self.blocking, "ask": self.ask}
 
 
 @dataclass
@@ -201,9 +202,10 @@ class Reader:
         return f"{column_letter(index)} ({label[:80]})" if label else column_letter(index)
 
     def problem(self, row: int | None, index: int | None, message: str,
-                blocking: bool = True) -> None:
+                blocking: bool = True, ask: bool = False) -> None:
         """Record a problem."""
-        self.result.problems.append(Problem(row, self.where(index) or None, message, blocking))
+        self.result.problems.append(Problem(row, self.where(index) or None, message, blocking,
+                                            ask))
 
 
 def run_import(session: Session, election: Election, source: Sheet | Table,
@@ -299,7 +301,8 @@ def _check_columns(reader: Reader, readings: list[columns.Reading], long_shape: 
     for reading in readings:
         if reading.target == columns.IGNORE and reading.how not in ("paired by staff",):
             filled = reader.result.reading["columns"][reading.column.index]["filled"]
-            if filled and reading.how not in ("a full name column is also present",):
+            if filled and reading.column.tool_role != "tool" and reading.how not in (
+                    "a full name column is also present",):
                 reader.problem(None, reading.column.index, f"Not used by the guide ({reading.how}"
                                "); ignored.", blocking=False)
 
@@ -341,7 +344,7 @@ def _settle_date_order(reader: Reader, readings: list[columns.Reading]) -> None:
         reader.result.asks.append(ask)
         if chosen not in (dates.MDY, dates.DMY):
             reader.problem(None, None, f"The file's dates (such as “{found.example}”) could be "
-                           "month/day or day/month: answer which below.")
+                           "month/day or day/month: answer which below.", ask=True)
     elif found.order == dates.DMY:
         reader.problem(None, None, f"Dates were read as day/month/year: {found.reason}.",
                        blocking=False)
@@ -603,7 +606,7 @@ def _find_candidates(reader: Reader, people: list[CandidateRows]) -> None:
         if decision not in valid:
             reader.problem(person.row, None, f"“{person.name}” is close to "
                            + " and ".join(f"{c.name} ({c.race.district.name})" for c in choices)
-                           + ": answer below whether it is the same person.")
+                           + ": answer below whether it is the same person.", ask=True)
         elif decision == NEW:
             person.district = person.districts[0]
         else:
@@ -676,8 +679,14 @@ def _compare(reader: Reader, people: list[CandidateRows], delete_missing: bool) 
             answer = existing_answers.get(question_id)
             question = questions[question_id]
             answer_label = f"{label}: question {question.position} ({question.topic})"
-            if answer is not None and fields["received_on"] is None:
-                fields = {**fields, "received_on": answer_fields(answer)["received_on"]}
+            if answer is not None:
+                published = answer_fields(answer)
+                if fields["received_on"] is None:
+                    fields = {**fields, "received_on": published["received_on"]}
+                if not fields["explanation"] and fields["choice"] == published["choice"]:
+                    # A blank cell never erases what is published (unless the choice changed:
+                    # then the old words no longer explain it).
+                    fields = {**fields, "explanation": published["explanation"]}
             if answer is None:
                 result.changes.append({"entity": "answer", "key": [slug, question_id],
                                        "label": answer_label, "before": None, "after": fields})

@@ -49,6 +49,8 @@ def same_given_name(a: str, b: str) -> bool:
         return True
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
+    if min(len(a), len(b)) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.8:
+        return True  # a slip of one letter or two: Simon / Simone, Jamal / Jamaal
     namer = _nicknames()
     forms_a = {a} | namer.canonicals_of(a) | namer.nicknames_of(a)
     forms_b = {b} | namer.canonicals_of(b) | namer.nicknames_of(b)

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 
@@ -204,8 +205,11 @@ def _xlsx_sheet(content: bytes) -> Sheet:
 
     def load(data_only: bool):
         try:
-            return openpyxl.load_workbook(io.BytesIO(content), read_only=True,
-                                          data_only=data_only, keep_links=False)
+            with warnings.catch_warnings():
+                # openpyxl warns about what it skips (styles, extensions): not our concern.
+                warnings.simplefilter("ignore")
+                return openpyxl.load_workbook(io.BytesIO(content), read_only=True,
+                                              data_only=data_only, keep_links=False)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
             raise FileRefused("This file is a ZIP archive but not an Excel workbook. Upload a "
                               "CSV or an .xlsx file.") from error

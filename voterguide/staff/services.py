@@ -34,6 +34,15 @@ class StaffActionRefused(ValueError):
     """An action that cannot be done now; the message says why (nothing was changed)."""
 
 
+class ImportNotKept(StaffActionRefused):
+    """A checked file that could not be kept as a draft or published; ``change_set`` holds
+    the check (in the session as a preview, for the caller to keep or roll back)."""
+
+    def __init__(self, message: str, change_set: ChangeSet):
+        super().__init__(message)
+        self.change_set = change_set
+
+
 #: What an import keeps: nothing (a check), a preview to look at, a draft, or the live guide.
 KEEP = ("nothing", "preview", "draft", "publish")
 
@@ -63,10 +72,13 @@ def import_file(session: Session, election: Election, file_name: str, content: b
         return change_set
     session.add(change_set)
     session.flush()
-    if keep in ("draft", "publish"):
-        queue(session, change_set)
-    if keep == "publish":
-        publish(session, change_set, user)
+    try:
+        if keep in ("draft", "publish"):
+            queue(session, change_set)
+        if keep == "publish":
+            publish(session, change_set, user)
+    except StaffActionRefused as refusal:
+        raise ImportNotKept(str(refusal), change_set) from refusal
     return change_set
 
 
@@ -311,7 +323,7 @@ def store_photo(session: Session, content: bytes) -> str:
     return f"/photos/{digest}.{extension}"
 
 
-__all__ = ["FileRefused", "StaffActionRefused", "import_file", "start_import", "recheck",
-           "pair_columns", "decide",
+__all__ = ["FileRefused", "StaffActionRefused", "ImportNotKept", "import_file", "start_import",
+           "recheck", "pair_columns", "decide",
            "queue", "publish", "rollback", "discard", "record_edit", "edit_draft",
            "with_draft_applied", "store_photo"]

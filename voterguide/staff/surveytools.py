@@ -212,7 +212,7 @@ class Qualtrics(Tool):
             import_id = _import_id(third[index]) if import_row and index < len(third) else ""
             name = text if legacy and re.fullmatch(r"V\d+", tag) else tag
             key = normalise(name).replace(" ", "")
-            role = self.METADATA.get(key)
+            role = {k.replace(" ", ""): v for k, v in self.METADATA.items()}.get(key)
             if role is None and (key.startswith("q_") or tag.endswith("_DO")):
                 role = TOOL
             if role is None and import_row and import_id and not import_id.upper().startswith(
