@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..models import QuestionKind, ResponseStatus
 
@@ -17,6 +18,7 @@ class CleanError(ValueError):
     """A cell that cannot be used; the message says why."""
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Text for matching headers and names: case, accents, dashes, quotes and spaces folded."""
     text = unicodedata.normalize("NFKC", text or "").casefold()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..models import Question
 from . import surveytools as tools
@@ -92,6 +93,7 @@ class Reading:
         return None
 
 
+@lru_cache(maxsize=65536)
 def undecorated(header: str) -> str:
     """A header without numbering, "(optional)", "*" and end punctuation, folded."""
     text = header
@@ -103,25 +105,51 @@ def undecorated(header: str) -> str:
     return fold(text)
 
 
-def _content(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _content(text: str) -> frozenset[str]:
     """The words of a text that carry its meaning."""
-    return {w for w in fold(text).split() if w not in STOP_WORDS}
+    return frozenset(w for w in fold(text).split() if w not in STOP_WORDS)
 
 
 def question_score(header: str, question: Question) -> float:
     """How well a header names a question, from 0 to 1 (0.8 and more: it does)."""
+    return _score(header, question.text, question.topic)
+
+
+def question_words(questions: list[Question]) -> list[frozenset[str]]:
+    """The meaningful words of each question's text and topic, for might_name_a_question."""
+    return [_content(undecorated(t)) for q in questions for t in (q.text, q.topic)]
+
+
+def might_name_a_question(header: str, targets: list[frozenset[str]]) -> bool:
+    """A quick test, with no string distance: does a header share most of its words with a
+    question's text or topic? (For finding the header row among many cells.)"""
+    words = _content(undecorated(header))
+    if not words:
+        return False
+    for target in targets:
+        shared = len(words & target)
+        if shared and shared >= 0.6 * len(words) and (shared >= 3 or shared == len(target)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _score(header: str, question_text: str, question_topic: str) -> float:
+    """question_score, remembered: the same header is scored against each question once."""
     h = undecorated(header)
     if not h:
         return 0.0
-    text, topic = fold(question.text), fold(question.topic)
-    plain_text = undecorated(question.text)
+    text, topic = fold(question_text), fold(question_topic)
+    plain_text = undecorated(question_text)
     if h in (text, topic, plain_text):
         return 1.0
-    best = max(difflib.SequenceMatcher(None, h, plain_text).ratio(),
-               difflib.SequenceMatcher(None, h, topic).ratio() if topic else 0.0)
+    words = _content(h)
+    best = max(_similarity(h, plain_text) if words & _content(plain_text) else 0.0,
+               _similarity(h, topic) if topic and words & _content(topic) else 0.0)
     if len(h) >= 20 and (h.startswith(plain_text) or plain_text.startswith(h)):
         best = max(best, 0.95)  # the text with instructions after it, or cut short
-    words, question_words = _content(h), _content(plain_text)
+    question_words = _content(plain_text)
     if len(question_words) >= 3:
         covered = len(words & question_words) / len(question_words)
         extra = len(words - question_words)
@@ -133,12 +161,33 @@ def question_score(header: str, question: Question) -> float:
     return best
 
 
-def detail_for(header: str, extra: dict[str, set[str]] | None = None) -> str | None:
-    """The candidate detail a header names exactly (after numbering and "*" are removed)."""
-    keys = {normalise(header), undecorated(header), fold(header)}
+def _similarity(a: str, b: str) -> float:
+    """difflib's ratio, skipped (0) when its cheap upper bounds say it cannot reach 0.8."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+        return 0.0
+    return matcher.ratio()
+
+
+def _spellings(extra: dict[str, set[str]] | None = None) -> dict[str, str]:
+    """Every spelling of every detail, folded, to the detail it names."""
+    found: dict[str, str] = {}
     for name, spellings in {**DETAIL_SPELLINGS, **(extra or {})}.items():
-        if keys & {fold(s) for s in spellings} or keys & spellings:
-            return name
+        for spelling in spellings:
+            found.setdefault(spelling, name)
+            found.setdefault(fold(spelling), name)
+    return found
+
+
+SPELLINGS = _spellings()
+
+
+@lru_cache(maxsize=65536)
+def detail_for(header: str) -> str | None:
+    """The candidate detail a header names exactly (after numbering and "*" are removed)."""
+    for key in (normalise(header), undecorated(header), fold(header)):
+        if key in SPELLINGS:
+            return SPELLINGS[key]
     return None
 
 

@@ -111,6 +111,7 @@ class ImportContext:
         self.everyone = [c for r in races for c in r.candidates]
         self.slugs = set(session.scalars(select(Candidate.slug)))
         self.pairings: dict[str, str] = {}
+        self.question_words = columns.question_words(self.questions)
 
     def load_pairings(self, tool: str) -> None:
         """The columns staff paired before, for this questionnaire and this survey tool."""
@@ -131,7 +132,7 @@ class ImportContext:
         return bool(columns.detail_for(text) or columns.detail_like(text)
                     or normalise(text) in columns.KNOWN_EXTRAS
                     or any(normalise(text) in s for s in columns.LONG_COLUMNS.values())
-                    or columns._best_question_for_text(text, self.questions)[0])
+                    or columns.might_name_a_question(text, self.question_words))
 
     def new_slug(self, district: District, name: str) -> str:
         """A unique URL slug for a new candidate; accented letters keep their base letters."""

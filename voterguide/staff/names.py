@@ -20,6 +20,7 @@ from anyascii import anyascii
 EXACT, FOLDED, NEAR = "exact", "folded", "near"
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII letters, digits and single spaces: "Andrés  O’Neill" -> "andres oneill"."""
     text = unicodedata.normalize("NFKC", text or "")
