@@ -121,6 +121,9 @@ def test_each_tool_export_imports_onto_the_right_candidates(db, client, file_nam
     page = client.get("/districts/al-circuit-6").get_data(as_text=True)
     card = page[page.index("Simone Pruitt"):][:2000]
     assert "Answered the questionnaire" in card and "Did not respond" not in card
+    voter = client.get("/candidates/al-circuit-6-simone-pruitt").get_data(as_text=True)
+    assert "Nobody should sit in jail for weeks because they cannot pay." in voter
+    assert "received Jul 3, 2028" in voter
     again = services.start_import(db.session, election(db), file_name,
                                   (EXPORTS / file_name).read_bytes(), None)
     assert again.changes == [] and "30 answers unchanged" in again.summary
