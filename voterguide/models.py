@@ -399,10 +399,10 @@ class ChangeSet(db.Model):
     delete_missing: Mapped[bool] = mapped_column(default=False)
     # Staff's answers to the import's questions: {"names": {key: slug or "new"},
     # "dates": {"order": "mdy" or "dmy"}}; kept when the file is checked again.
-    decisions: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    decisions: Mapped[dict | None] = mapped_column(db.JSON, default=dict)
     # How the file was read: the survey tool, its header rows, every column and how it was
     # read, and the questions staff must answer (see voterguide/staff/importer.py).
-    reading: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    reading: Mapped[dict | None] = mapped_column(db.JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))

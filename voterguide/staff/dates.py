@@ -41,25 +41,27 @@ def parse(value: str, order: str | None = None) -> dt.date | None:
     text = " ".join(value.split())
     if not text:
         return None
-    try:
-        if found := ISO.match(text):
-            return dt.date(int(found[1]), int(found[2]), int(found[3]))
-        if found := DOTTED.match(text):
-            return dt.date(_year(found[3]), int(found[2]), int(found[1]))
-        if found := NUMERIC.match(text):
-            a, b, year = int(found[1]), int(found[2]), _year(found[3])
-            if order is None:
-                if a > 12:
-                    order = DMY
-                elif b > 12 or a == b:
-                    order = MDY
-                else:
-                    raise CleanError(f"“{value[:40]}” could be {a}/{b} or {b}/{a}: which order "
-                                     "does the file write dates in?")
-            month, day = (a, b) if order == MDY else (b, a)
+    year = month = day = None
+    if found := ISO.match(text):
+        year, month, day = int(found[1]), int(found[2]), int(found[3])
+    elif found := DOTTED.match(text):
+        year, month, day = _year(found[3]), int(found[2]), int(found[1])
+    elif found := NUMERIC.match(text):
+        a, b, year = int(found[1]), int(found[2]), _year(found[3])
+        if order is None:
+            if a > 12:
+                order = DMY
+            elif b > 12 or a == b:
+                order = MDY
+            else:
+                raise CleanError(f"“{value[:40]}” could be {a}/{b} or {b}/{a}: which order "
+                                 "does the file write dates in?")
+        month, day = (a, b) if order == MDY else (b, a)
+    if year is not None:
+        try:
             return dt.date(year, month, day)
-    except ValueError:
-        raise CleanError(f"“{value[:40]}” is not a date.") from None
+        except ValueError:
+            raise CleanError(f"“{value[:40]}” is not a date.") from None
     day_part = re.split(r"(?<=\d{4})[ T,]|\s(?=\d{1,2}:\d{2})", text)[0].strip(" ,")
     for pattern in WORDS:
         try:

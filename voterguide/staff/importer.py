@@ -235,8 +235,7 @@ def run_import(session: Session, election: Election, source: Sheet | Table,
     if table.tool == "qualtrics":
         _refuse_numeric_qualtrics(reader, readings)
     people = (_read_long if long_shape else _read_wide)(reader, readings)
-    if not result.blocking:
-        _find_candidates(reader, people)
+    _find_candidates(reader, people)  # its questions are asked even beside other problems
     if not result.blocking:
         _compare(reader, people, delete_missing)
     result.problems.sort(key=lambda p: (not p.blocking, p.row or 0))
@@ -294,7 +293,8 @@ def _check_columns(reader: Reader, readings: list[columns.Reading], long_shape: 
         if filled:
             reader.problem(None, reading.column.index, f"Matches no question of the "
                            f"{reader.context.questionnaire.title} and no candidate detail, and "
-                           f"{filled} row{'s' * (filled != 1)} have something in it. Pair it "
+                           f"{filled} row{'s have' if filled != 1 else ' has'} something in it. "
+                           "Pair it "
                            "with a question or a detail below, or choose to ignore it.")
         else:
             reader.problem(None, reading.column.index, "Empty, and matches nothing the guide "
@@ -438,7 +438,8 @@ def _read_person(reader: Reader, detail_columns: dict[str, int], number: int,
         cleaner = {"party": cleaners.clean_party, "incumbent": cleaners.clean_incumbent,
                    "website": cleaners.clean_url, "photo_url": cleaners.clean_url,
                    "bio": cleaners.clean_bio, "status": cleaners.clean_status,
-                   "received_on": lambda v: dates.parse(v, reader.date_order),
+                   "received_on": lambda v: dates.parse(v, reader.date_order)
+                   if reader.date_order else None,  # undecided: the preview asks once
                    "name": cleaners.clean_name, "email": cleaners.clean_email}.get(name)
         if cleaner is None:
             continue
