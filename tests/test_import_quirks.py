@@ -444,14 +444,15 @@ def test_the_cli_checks_without_saving_unless_asked(runner, db, tmp_path):
     --publish publishes."""
     path = tmp_path / "google.csv"
     path.write_bytes((EXPORTS / "google-forms.csv").read_bytes())
-    checked = runner.invoke(args=["import-answers", str(path), "--election", SLUG])
+    checked = runner.invoke(args=["staff", "import-answers", str(path), "--election", SLUG])
     assert checked.exit_code == 0, checked.output
     assert "Google Forms" in checked.output and "nothing was saved" in checked.output.lower()
     assert db.session.scalar(select(func.count()).select_from(ChangeSet)) == 0
-    drafted = runner.invoke(args=["import-answers", str(path), "--election", SLUG, "--draft"])
+    drafted = runner.invoke(args=["staff", "import-answers", str(path), "--election", SLUG,
+                                  "--draft"])
     assert drafted.exit_code == 0, drafted.output
     assert db.session.scalar(select(ChangeSet.status)).value == "draft"
-    published = runner.invoke(args=["import-answers", str(path), "--election", SLUG,
+    published = runner.invoke(args=["staff", "import-answers", str(path), "--election", SLUG,
                                     "--publish"])
     assert published.exit_code == 0 and "published" in published.output
     candidate = db.session.scalar(select(Candidate).where(Candidate.slug ==

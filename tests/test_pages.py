@@ -150,7 +150,7 @@ def test_pages_are_rendered_once_per_few_seconds_and_loading_data_shows_at_once(
     assert text_of(client.get("/districts/al-circuit-6")) == first
     client.get("/districts/al-circuit-7")
     assert rendered == ["guide/district.html", "guide/district.html"]
-    assert app.test_cli_runner().invoke(args=["load-demo", "al"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["staff", "load-demo", "al"]).exit_code == 0
     client.get("/districts/al-circuit-6")
     assert rendered.count("guide/district.html") == 3
 

@@ -112,12 +112,12 @@ def test_next_never_leaves_the_site(client, make_user):
 
 def test_create_user_command(runner, db):
     """flask create-user makes a hashed-password user; bad input is refused clearly."""
-    result = runner.invoke(args=["create-user", "new@example.org", "--role", "admin"],
+    result = runner.invoke(args=["staff", "create-user", "new@example.org", "--role", "admin"],
                            env={"VOTERGUIDE_NEW_USER_PASSWORD": PASSWORD})
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(StaffUser).where(StaffUser.email == "new@example.org"))
     assert user.is_admin and PASSWORD not in user.password_hash
-    short = runner.invoke(args=["create-user", "x@example.org"],
+    short = runner.invoke(args=["staff", "create-user", "x@example.org"],
                           env={"VOTERGUIDE_NEW_USER_PASSWORD": "short"})
     assert short.exit_code != 0 and "12 characters" in short.output
 

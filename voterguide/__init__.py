@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from flask import Flask, render_template
 
 from . import config
 from .caching import PageCache
-from .extensions import csrf, db, login_manager
+from .extensions import csrf, db, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages, commands."""
-    app = Flask(__name__)
     settings = config.from_environment()
-    settings.update(overrides or {})
+    settings.update(config.parse(overrides or {}))
     config.check(settings)
+    instance_path = settings["INSTANCE_PATH"]
+    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()) if instance_path
+                else None)
+    config.resolve_paths(settings, app.instance_path)
     app.config.update(settings)
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
@@ -36,13 +40,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database and CSRF protection."""
+    """Bind the database, its migrations, CSRF protection and staff sign-in."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        from pathlib import Path
-
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True)
     db.init_app(app)
+    # The migrations ship inside the package; SQLite alters tables by copying them (batch).
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
     app.before_request(allow_staff_uploads)  # before CSRF reads the form: it sets the limit
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -74,7 +79,10 @@ def register_geocoder(app: Flask) -> None:
     # geopy and urllib3 log request URLs at DEBUG level, and a URL may hold an address.
     for name in ("geopy", "urllib3"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    app.extensions["voterguide.locator"] = build_locator(app.config)
+    try:
+        app.extensions["voterguide.locator"] = build_locator(app.config)
+    except ValueError as error:  # an unknown geocoder or option: a setting, not a crash
+        raise config.ConfigurationError(str(error)) from None
 
 
 def register_blueprints(app: Flask) -> None:
@@ -141,8 +149,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the flask commands."""
-    from .cli import COMMANDS
+    """Add the flask commands: places, staff, outreach, setup (and Flask-Migrate's db)."""
+    from .cli import register
 
-    for command in COMMANDS:
-        app.cli.add_command(command)
+    register(app)

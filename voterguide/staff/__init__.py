@@ -1,0 +1,1 @@
+"""The staff side: sign-in, spreadsheet imports, drafts, publishing, edits and history."""
