@@ -193,10 +193,14 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 
 def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    """Rows as an XLSX workbook."""
+    """Rows as an XLSX workbook; a cell starting with "=" is stored as text, as Excel stores
+    what a person types after an apostrophe ('=SUM…), never as a formula."""
     workbook = openpyxl.Workbook()
     for row in rows:
         workbook.active.append(row)
+        for cell in workbook.active[workbook.active.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -308,8 +312,8 @@ BAD_FILES = {
                              ["a ", "al-circuit-6", "No"]], 3, None, "also in row 2"),
     "missing name column": ([["district", "Money bail"], ["al-circuit-6", "Yes"]],
                             1, None, "no “name” column"),
-    "missing district column": ([["name", "Money bail"], ["A", "Yes"]], 1, None,
-                                "no “district” column"),
+    "new candidate without a district": ([["name", "Money bail"], ["A", "Yes"]], 2, None,
+                                         "no district for a new candidate"),
     "unknown question (long)": ([["name", "district", "question", "answer"],
                                  ["A", "al-circuit-6", "Favourite food", "Yes"]],
                                 2, "C (question)", "not a question"),
@@ -322,7 +326,7 @@ BAD_FILES = {
                     "not a web address"),
     "duplicate header": ([["name", "district", "Money bail", "money bail"],
                           ["A", "al-circuit-6", "Yes", "No"]], 1, "D (money bail)",
-                         "more than once"),
+                         "More than one column"),
 }
 
 
@@ -341,12 +345,18 @@ def test_bad_rows_are_named_and_block_the_import(db, case):
     assert snapshot(db) == before
 
 
-def test_extra_columns_are_reported_not_blocking(db):
-    """Columns the guide does not use are listed as information."""
+def test_unknown_columns_with_answers_block_until_paired_or_ignored(db):
+    """A column the guide cannot place is never dropped without a word: while it holds
+    something it blocks the import, until staff pair it or choose to ignore it."""
     rows = [["name", "district", "Money bail", "Shoe size"], ["A", "al-circuit-6", "Yes", "9"]]
     change_set = services.start_import(db.session, election(db), "x.csv", csv_bytes(rows), None)
     [note] = [p for p in change_set.problems if p["column"] == "D (Shoe size)"]
-    assert not note["blocking"] and "ignored" in note["message"]
+    assert note["blocking"] and "Pair it" in note["message"]
+    services.pair_columns(db.session, change_set, {"Shoe size": "ignore"})
+    services.recheck(db.session, change_set)
+    assert not [p for p in change_set.problems if p["blocking"]]
+    shoe = change_set.reading["columns"][3]
+    assert (shoe["target"], shoe["how"]) == ("ignore", "paired by staff")
 
 
 def test_column_pairing_is_remembered(db):

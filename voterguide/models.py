@@ -233,6 +233,19 @@ class Candidate(db.Model):
                                                  cascade="all, delete-orphan")
 
 
+class CandidateContact(db.Model):
+    """How staff reach a candidate (an email address from their questionnaire): for staff
+    only, in a table of its own so that nothing that shows a candidate to voters can show it."""
+
+    __tablename__ = "candidate_contacts"
+    __table_args__ = (CheckConstraint("email IS NULL OR email LIKE '%@%'",
+                                      name="candidate_contact_email_has_at"),)
+
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+
+
 class Answer(db.Model):
     """A candidate's answer to one question, with where and when it came from."""
 
@@ -384,6 +397,12 @@ class ChangeSet(db.Model):
     file_shape: Mapped[str | None] = mapped_column(String(10))
     source: Mapped[bytes | None] = mapped_column(LargeBinary)  # the uploaded file, for re-checks
     delete_missing: Mapped[bool] = mapped_column(default=False)
+    # Staff's answers to the import's questions: {"names": {key: slug or "new"},
+    # "dates": {"order": "mdy" or "dmy"}}; kept when the file is checked again.
+    decisions: Mapped[dict | None] = mapped_column(db.JSON, default=dict)
+    # How the file was read: the survey tool, its header rows, every column and how it was
+    # read, and the questions staff must answer (see voterguide/staff/importer.py).
+    reading: Mapped[dict | None] = mapped_column(db.JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
@@ -397,16 +416,22 @@ class ChangeSet(db.Model):
 
 
 class ColumnPairing(db.Model):
-    """A spreadsheet header that staff paired with a question once, remembered for next time."""
+    """A spreadsheet column that staff paired once (with a question, its explanation, a
+    candidate detail, or nothing), remembered for that questionnaire and survey tool."""
 
     __tablename__ = "column_pairings"
-    __table_args__ = (UniqueConstraint("questionnaire_id", "header"),)
+    __table_args__ = (UniqueConstraint("questionnaire_id", "tool", "header"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id",
                                                              ondelete="CASCADE"))
+    # The survey tool whose export it was ("surveymonkey", "qualtrics", "spreadsheet", …);
+    # "" for pairings made before tools were told apart (they apply to every tool).
+    tool: Mapped[str] = mapped_column(String(30), default="", server_default="")
     header: Mapped[str] = mapped_column(String(500))  # normalised header text
-    # None: staff chose to ignore this column.
+    # "question", "explanation", a candidate detail ("name", "district", "party", "email", …)
+    # or "ignore"; None in older rows: a question if question_id is set, else ignore.
+    target: Mapped[str | None] = mapped_column(String(30))
     question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id",
                                                                ondelete="CASCADE"))
 

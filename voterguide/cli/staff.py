@@ -37,14 +37,15 @@ def create_user_command(email: str, role: str, password: str) -> None:
 
 
 def _problem_lines(change_set) -> list[str]:
-    """Each problem of a checked file as 'error: row 2, column C: message'."""
+    """Each problem of a checked file as 'error: row 2, column C: message' (a question the
+    preview asks as 'question: …')."""
     lines = []
     for problem in change_set.problems:
         where = ", ".join(x for x in (f"row {problem['row']}" if problem["row"] else "",
                                       f"column {problem['column']}" if problem["column"] else "")
                           if x) or "file"
-        lines.append(f"{'error' if problem['blocking'] else 'note'}: {where}: "
-                     f"{problem['message']}")
+        kind = "question" if problem.get("ask") else "error" if problem["blocking"] else "note"
+        lines.append(f"{kind}: {where}: {problem['message']}")
     return lines
 
 
@@ -55,18 +56,21 @@ def _problem_lines(change_set) -> list[str]:
               show_default=True)
 @click.option("--delete-missing", is_flag=True,
               help="Also delete published answers the file leaves blank.")
+@click.option("--draft", "keep_draft", is_flag=True,
+              help="Keep it as a draft for an admin to publish (without: only check).")
 @click.option("--publish", "publish_now", is_flag=True,
-              help="Publish at once instead of leaving a draft for an admin.")
-@click.pass_context
-def import_answers_command(ctx: click.Context, path: Path, election_slug: str, shape: str,
-                           delete_missing: bool, publish_now: bool) -> None:
-    """Check a CSV/XLSX of candidates and answers; keep it as a draft (or publish it).
+              help="Publish at once (without: only check).")
+def import_answers_command(path: Path, election_slug: str, shape: str, delete_missing: bool,
+                           keep_draft: bool, publish_now: bool) -> None:
+    """Check a survey tool's export (CSV/XLSX); save nothing unless --draft or --publish.
 
-    The same steps as the import page: check the file (start_import), apply it to the
-    draft (queue), and with --publish publish it; the services refuse what they refuse.
+    The same service as the import page (import_file): it reads the file, and keeps nothing,
+    a draft, or publishes; a file whose only problems are questions for staff (a near name,
+    the date order) is kept as a preview to answer in the browser.
     """
     from ..staff import services
 
+    keep = "publish" if publish_now else "draft" if keep_draft else "nothing"
     limit = int(current_app.config["STAFF_UPLOAD_MAX_BYTES"])
     try:
         if path.stat().st_size > limit:
@@ -74,28 +78,46 @@ def import_answers_command(ctx: click.Context, path: Path, election_slug: str, s
         content = path.read_bytes()
     except OSError as error:
         raise click.ClickException(f"Cannot read {path}: {error}") from error
+    refusal, outcome = None, None
     with unit_of_work() as session:
         election = session.scalar(select(Election).where(Election.slug == election_slug))
         if election is None:
             raise click.ClickException(f"No election {election_slug!r}.")
         try:
-            change_set = services.start_import(session, election, path.name, content, None,
-                                               None if shape == "auto" else shape,
-                                               delete_missing)
-        except services.FileRefused as refusal:
-            raise click.ClickException(str(refusal)) from refusal
+            change_set = services.import_file(
+                session, election, path.name, content, None, keep=keep,
+                shape=None if shape == "auto" else shape, delete_missing=delete_missing)
+        except services.FileRefused as refused:
+            raise click.ClickException(str(refused)) from refused
+        except services.ImportNotKept as refused:
+            refusal, change_set = refused, refused.change_set
+        reading = change_set.reading or {}
+        rows = reading.get("header_rows", [])
+        click.echo(f"{path.name}: read as {reading.get('tool_name', 'a spreadsheet')} "
+                   f"({reading.get('file', '')}), header row{'s' * (len(rows) != 1)} "
+                   f"{', '.join(map(str, rows))}.")
         for line in _problem_lines(change_set):
             click.echo(line, err=True)
         click.echo(f"{path.name} ({change_set.file_shape}): {change_set.summary}.")
-        if not change_set.changes and not any(p["blocking"] for p in change_set.problems):
+        blocking = [p for p in change_set.problems if p["blocking"]]
+        if blocking and keep != "nothing" and all(p.get("ask") for p in blocking):
+            outcome = "asks"  # keep the preview (the unit of work commits), answer it online
+        elif blocking:
+            raise click.ClickException("Nothing was imported: fix the errors above first.")
+        elif not change_set.changes:
             click.echo("Nothing to change: the guide already says all of this.")
-            ctx.exit(0)  # leaves the unit of work without keeping the preview
-        try:
-            services.queue(session, change_set)
-            if publish_now:
-                services.publish(session, change_set, None)
-        except services.StaffActionRefused as refusal:
+            session.rollback()
+            return
+        elif refusal is not None:
             raise click.ClickException(f"Nothing was imported: {refusal}") from refusal
+        elif keep == "nothing":
+            session.rollback()
+            click.echo("Checked only: nothing was saved. Run it again with --draft to keep a "
+                       "draft for an admin, or --publish to publish it.")
+            return
+    if outcome == "asks":
+        raise click.ClickException(f"Not imported yet: answer the questions above at "
+                                   f"/staff/changes/{change_set.id}, then apply it there.")
     click.echo(f"Change set #{change_set.id} " + ("published." if publish_now else
                                                   "saved as a draft for an admin to publish."))
 

@@ -6,6 +6,8 @@ A change is a plain dict, kept as JSON on a ChangeSet:
      "after": {...} | None}
     {"entity": "answer", "key": ["<candidate slug>", <question id>], "label": "...",
      "before": {...} | None, "after": {...} | None}
+    {"entity": "contact", "key": "<candidate slug>", "label": "...",
+     "before": {"email": ...} | None, "after": {"email": ...} | None}   (staff only)
 
 ``before`` None creates the record, ``after`` None deletes it; otherwise both hold only the
 fields that change. A change set is applied only if every ``before`` still matches the live
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 from ..models import (
     Answer,
     Candidate,
+    CandidateContact,
     District,
     Election,
     Questionnaire,
@@ -111,7 +114,7 @@ class _Live:
 
     def __init__(self, session: Session, changes: list[dict]):
         self.session = session
-        slugs = {c["key"] for c in changes if c["entity"] == "candidate"}
+        slugs = {c["key"] for c in changes if c["entity"] in ("candidate", "contact")}
         slugs |= {c["key"][0] for c in changes if c["entity"] == "answer"}
         self.candidates: dict[str, Candidate] = {}
         slug_list = sorted(slugs)
@@ -126,12 +129,20 @@ class _Live:
             for answer in session.scalars(select(Answer).where(
                     Answer.candidate_id.in_(ids[start:start + 500]))):
                 self.answers[(by_id[answer.candidate_id], answer.question_id)] = answer
+        self.contacts: dict[str, CandidateContact] = {}
+        for start in range(0, len(ids), 500):
+            for contact in session.scalars(select(CandidateContact).where(
+                    CandidateContact.candidate_id.in_(ids[start:start + 500]))):
+                self.contacts[by_id[contact.candidate_id]] = contact
 
     def current(self, change: dict) -> dict | None:
         """The live fields of the record a change touches, or None if it does not exist."""
         if change["entity"] == "candidate":
             candidate = self.candidates.get(change["key"])
             return candidate_fields(candidate) if candidate else None
+        if change["entity"] == "contact":
+            contact = self.contacts.get(change["key"])
+            return {"email": contact.email} if contact else None
         answer = self.answers.get(_answer_key(change))
         return answer_fields(answer) if answer else None
 
@@ -192,9 +203,24 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
             for name, value in _answer_values(change["after"]).items():
                 setattr(existing, name, value)
     session.add_all(new_answers)
+    for change in (c for c in changes if c["entity"] == "contact"):
+        contact = live.contacts.get(change["key"])
+        if change["after"] is None:
+            if contact is not None:
+                session.delete(contact)
+        elif contact is None:
+            session.add(CandidateContact(candidate_id=live.candidates[change["key"]].id,
+                                         email=change["after"].get("email")))
+        else:
+            contact.email = change["after"].get("email")
     for change in candidates:
         if change["after"] is None:
-            session.delete(live.candidates[change["key"]])
+            # SQLite enforces no ON DELETE CASCADE here: remove the staff-only row ourselves.
+            candidate = live.candidates[change["key"]]
+            contact = session.get(CandidateContact, candidate.id)
+            if contact is not None:
+                session.delete(contact)
+            session.delete(candidate)
     session.flush()
 
 
@@ -240,7 +266,8 @@ def _race(session: Session, spec: dict) -> Race:
 
 def touched_pages(session: Session, changes: list[dict]) -> tuple[list[str], list[str]]:
     """The district slugs and candidate slugs whose public pages a change set alters."""
-    slugs = sorted({c["key"] if c["entity"] == "candidate" else c["key"][0] for c in changes})
+    slugs = sorted({c["key"] if c["entity"] == "candidate" else c["key"][0] for c in changes
+                    if c["entity"] != "contact"})
     districts = set()
     for change in changes:
         race = (change["after"] or {}).get("race")

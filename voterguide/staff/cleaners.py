@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..models import QuestionKind, ResponseStatus
 
@@ -17,6 +18,7 @@ class CleanError(ValueError):
     """A cell that cannot be used; the message says why."""
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Text for matching headers and names: case, accents, dashes, quotes and spaces folded."""
     text = unicodedata.normalize("NFKC", text or "").casefold()
@@ -135,9 +137,10 @@ def clean_choice(value: str, kind: QuestionKind, scale_low: str | None = None,
         return None
     if kind is QuestionKind.YES_NO:
         first = re.split(r"[\s,;.:(-]", text, maxsplit=1)[0]
-        if first in ("yes", "y", "true", "si", "sí"):
+        # Typeform (and many a hand-made sheet) writes yes/no as 1/0.
+        if first in ("yes", "y", "true", "si", "sí", "1"):
             return "Yes"
-        if first in ("no", "n", "false"):
+        if first in ("no", "n", "false", "0"):
             return "No"
         raise CleanError(f"“{value[:80]}” is not Yes or No.")
     if kind is QuestionKind.SCALE:
@@ -157,6 +160,19 @@ def clean_choice(value: str, kind: QuestionKind, scale_low: str | None = None,
         raise CleanError(f"“{value[:80]}” is not a number from 1 to 5"
                          + (f" or “{scale_low}”/“{scale_high}”." if scale_low else "."))
     return None
+
+
+EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[a-z0-9-]+(\.[a-z0-9-]+)+$", re.IGNORECASE)
+
+
+def clean_email(value: str) -> str | None:
+    """A candidate's email address (kept for staff only), or None when blank."""
+    email = value.strip().strip("<>").removeprefix("mailto:")
+    if not email or normalise(email) in ("anonymous", "n/a", "none", "-"):
+        return None
+    if len(email) > 254 or not EMAIL.match(email):
+        raise CleanError(f"“{value[:80]}” is not an email address.")
+    return email.lower()
 
 
 def clean_explanation(value: str) -> str:

@@ -1,7 +1,9 @@
-"""Reading a spreadsheet (CSV or XLSX) into a header row and numbered rows of text.
+"""Reading a spreadsheet (CSV, tab-separated "Unicode text" or XLSX) into numbered rows of text.
 
-Nothing in a file is ever evaluated: formulas are read as their text, XML is parsed with
-defusedxml (openpyxl uses it when installed), and no external link or entity is followed.
+Nothing in a file is ever evaluated: a workbook's formulas give the value the spreadsheet saved
+with them (never their text, never recomputed), XML is parsed with defusedxml (openpyxl uses it
+when installed), and no external link or entity is followed. Which rows are headers is worked
+out afterwards, by the survey tool readers (surveytools.py).
 """
 
 from __future__ import annotations
@@ -9,12 +11,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 
 #: Most rows and columns an import may have; larger files are refused, not truncated.
 MAX_ROWS = 50_000
 MAX_COLUMNS = 500
+#: The delimiters a CSV may use: comma, semicolon (European Excel), tab ("Unicode text"), pipe.
+DELIMITERS = (",", ";", "\t", "|")
 
 
 class FileRefused(ValueError):
@@ -22,12 +28,51 @@ class FileRefused(ValueError):
 
 
 @dataclass
-class Table:
-    """A spreadsheet's header and its non-empty rows, numbered as the spreadsheet shows them."""
+class Sheet:
+    """Every row of a file as text, numbered as the spreadsheet shows them, blank rows kept."""
 
-    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    kind: str  # "csv" or "xlsx"
+    description: str  # how it was read, for the preview: "CSV, semicolon-separated, UTF-8"
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Column:
+    """One column of a table: where it is, what its header rows say, what the tool says it is."""
+
+    index: int
+    header: str  # the header row's text (for SurveyMonkey: the question over its sub-columns)
+    sub: str = ""  # a second header row's text: SurveyMonkey's "Response", an option, …
+    tag: str = ""  # an export tag, as Qualtrics writes them (Q1, QID3_TEXT): shown, never matched
+    tool_role: str | None = None  # a role the survey tool gives it ("tool", "received_on", …)
+    group: int | None = None  # the first column of a SurveyMonkey question spanning several
+    key: str = ""  # the folded label that remembered pairings use
+
+    @property
+    def label(self) -> str:
+        """The column's name as a person reads it."""
+        if self.sub and self.header and self.sub != self.header:
+            return f"{self.header} / {self.sub}"
+        return self.header or self.sub
+
+
+@dataclass
+class Table:
+    """A spreadsheet's columns and its data rows, with the tool that wrote it."""
+
+    columns: list[Column]
     rows: list[tuple[int, list[str]]]
     notes: list[str] = field(default_factory=list)
+    tool: str = "spreadsheet"
+    tool_name: str = "A spreadsheet"
+    description: str = ""
+    header_rows: list[int] = field(default_factory=list)
+
+    @property
+    def headers(self) -> list[str]:
+        """Each column's label."""
+        return [c.label for c in self.columns]
 
 
 def column_letter(index: int) -> str:
@@ -40,12 +85,12 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_table(file_name: str, content: bytes) -> Table:
-    """Read a CSV or XLSX file; raises FileRefused with a plain reason."""
+def read_sheet(file_name: str, content: bytes) -> Sheet:
+    """Read a CSV or XLSX file into rows; raises FileRefused with a plain reason."""
     if not content.strip():
         raise FileRefused("The file is empty.")
     if content.startswith(b"PK\x03\x04"):
-        return _with_header(_xlsx_rows(content), [])
+        return _xlsx_sheet(content)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileRefused("This is an old Excel .xls file. Open it in Excel or LibreOffice and "
                           "save it as .xlsx or CSV, then upload that.")
@@ -54,109 +99,221 @@ def read_table(file_name: str, content: bytes) -> Table:
         if content.startswith(magic):
             raise FileRefused(f"This file is {kind}, not a spreadsheet. Upload a CSV or an "
                               ".xlsx file.")
-    text, notes = _decode(content)
-    if text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
-        raise FileRefused("This file is a web page, not a spreadsheet. Upload a CSV or an "
-                          ".xlsx file.")
-    return _with_header(_csv_rows(text), notes)
+    text, encoding, notes = _decode(content)
+    if text.lstrip()[:15].lower().startswith(("<!doctype", "<html", "<?xml")):
+        raise FileRefused("This file is a web page or XML, not a spreadsheet. Upload a CSV or "
+                          "an .xlsx file.")
+    rows, delimiter = _csv_rows(text)
+    name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
+    return Sheet(rows, "csv", f"CSV, {name}-separated, {encoding}", notes)
 
 
-def _decode(content: bytes) -> tuple[str, list[str]]:
-    """Text from bytes: UTF-16 or UTF-8 (with or without a BOM), else Windows-1252."""
+def read_table(file_name: str, content: bytes) -> Table:
+    """Read a file and find its header rows as a plain spreadsheet (see surveytools.py)."""
+    from .surveytools import lay_out
+
+    return lay_out(read_sheet(file_name, content))
+
+
+def _decode(content: bytes) -> tuple[str, str, list[str]]:
+    """Text from bytes: UTF-16 (with a BOM or without), UTF-8, else Windows-1252."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return content.decode("utf-16"), []
+            return content.decode("utf-16"), "UTF-16", []
         except UnicodeDecodeError as error:
             raise FileRefused("The file says it is UTF-16 text but is not.") from error
     if b"\x00" in content:
+        sample = content[:4000]
+        # UTF-16 without a byte order mark: every other byte of Latin text is zero.
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        for encoding, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
+            if zeros > len(sample) // 4:
+                try:
+                    return content.decode(encoding), "UTF-16", []
+                except UnicodeDecodeError:
+                    break
         raise FileRefused("This file is not a spreadsheet (it holds binary data). Upload a CSV "
                           "or an .xlsx file.")
     try:
-        return content.decode("utf-8-sig"), []
+        return content.decode("utf-8-sig"), "UTF-8", []
     except UnicodeDecodeError:
         pass
     try:
         text = content.decode("cp1252")
     except UnicodeDecodeError:
         text = content.decode("latin-1")
-    return text, ["The file is not UTF-8; it was read as Windows-1252 (Excel's usual CSV "
-                  "encoding). Check accented names in the preview."]
+    return text, "Windows-1252", ["The file is not UTF-8; it was read as Windows-1252 (Excel's "
+                                  "usual CSV encoding). Check accented names in the preview."]
 
 
-def _csv_rows(text: str) -> list[list[str]]:
-    """The rows of CSV text, its delimiter (comma, semicolon or tab) guessed from the start."""
-    sample = text[:8192]
+def _csv_rows(text: str) -> tuple[list[tuple[int, list[str]]], str]:
+    """The rows of CSV text and its delimiter.
+
+    csv.Sniffer guesses from a cut sample and is fooled by a quoted line break in the last
+    column, so each delimiter is tried on whole records instead: the one that splits the most
+    rows into the same number of columns (more than one) wins.
+    """
+    sample = _whole_records(text, 64 * 1024)
+    best, best_score = ",", (-1.0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter,
+                                          strict=False) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        widths = [len(r) for r in rows]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        if common < 2:
+            continue
+        score = (widths.count(common) / len(widths), common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=best, strict=False)
+    rows: list[tuple[int, list[str]]] = []
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    rows = []
-    try:
+        number = 1
         for row in reader:
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
+            rows.append((number, [c.replace("\r\n", "\n") for c in row]))
+            number = reader.line_num + 1
+            if len(rows) > MAX_ROWS + 10:
                 raise FileRefused(f"The file has more than {MAX_ROWS:,} rows.")
+            if len(row) > MAX_COLUMNS:
+                raise FileRefused(f"The file has more than {MAX_COLUMNS} columns.")
     except csv.Error as error:
         raise FileRefused(f"Row {reader.line_num} cannot be read as CSV: {error}.") from error
+    return rows, best
+
+
+def _whole_records(text: str, size: int) -> str:
+    """The start of a CSV text, cut at a line break outside quotes (never inside a cell)."""
+    if len(text) <= size:
+        return text
+    quoted = False
+    for position, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == "\n" and not quoted and position >= size:
+            return text[:position]
+    return text
+
+
+def _xlsx_sheet(content: bytes) -> Sheet:
+    """The rows of the first non-empty sheet of a workbook, each cell as the text it shows."""
+    import openpyxl  # imported here: only staff imports need it
+
+    def load(data_only: bool):
+        try:
+            with warnings.catch_warnings():
+                # openpyxl warns about what it skips (styles, extensions): not our concern.
+                warnings.simplefilter("ignore")
+                return openpyxl.load_workbook(io.BytesIO(content), read_only=True,
+                                              data_only=data_only, keep_links=False)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+            raise FileRefused("This file is a ZIP archive but not an Excel workbook. Upload a "
+                              "CSV or an .xlsx file.") from error
+        except Exception as error:  # openpyxl raises assorted errors on damaged workbooks
+            raise FileRefused(f"This workbook cannot be read ({type(error).__name__}). Open it "
+                              "in Excel or LibreOffice and save it again as .xlsx.") from error
+
+    workbook = load(data_only=True)
+    formulas = None
+    try:
+        sheets = [s for s in workbook.worksheets if getattr(s, "sheet_state", "visible")
+                  == "visible"] or list(workbook.worksheets)
+        notes: list[str] = []
+        chosen, rows = None, []
+        for sheet in sheets:
+            # Some programs (WPS Office, some libraries) write <dimension ref="A1"/>: read-only
+            # mode would then see one cell. Forget the stored size and read every row.
+            sheet.reset_dimensions()
+            rows = _sheet_rows(sheet)
+            if any(any(c.strip() for c in r) for _, r in rows):
+                chosen = sheet
+                break
+        if chosen is None:
+            raise FileRefused("The workbook is empty.")
+        others = [s.title for s in sheets if s is not chosen]
+        if others:
+            notes.append(f"Read the sheet “{chosen.title}”; the workbook's other sheets "
+                         f"({', '.join(others[:5])}) were not read.")
+        if _has_formulas(content):
+            # A formula whose saved value is blank may never have been calculated (a file
+            # written by a program, not by Excel): say so rather than guess.
+            formulas = load(data_only=False)
+            sheet = formulas[chosen.title]
+            sheet.reset_dimensions()
+            for (number, values), (_, texts) in zip(rows, _sheet_rows(sheet), strict=False):
+                for index, text in enumerate(texts):
+                    if text.startswith("=") and index < len(values) and not values[index]:
+                        raise FileRefused(
+                            f"Cell {column_letter(index)}{number} holds a formula ({text[:60]}) "
+                            "whose value was never saved: the program that wrote this file did "
+                            "not calculate it. Open the file in Excel or LibreOffice, save it, "
+                            "and upload it again.")
+        return Sheet(rows, "xlsx", f"Excel workbook, sheet “{chosen.title}”", notes)
+    finally:
+        workbook.close()
+        if formulas is not None:
+            formulas.close()
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
+    """A worksheet's rows as text, numbered as Excel numbers them (gaps kept as blank rows)."""
+    rows: list[tuple[int, list[str]]] = []
+    number = 0
+    for cells in sheet.iter_rows():
+        number = next((c.row for c in cells if getattr(c, "row", None)), number + 1)
+        if len(cells) > MAX_COLUMNS:
+            raise FileRefused(f"The sheet has more than {MAX_COLUMNS} columns.")
+        rows.append((number, [_cell_text(getattr(c, "value", None)) for c in cells]))
+        if len(rows) > MAX_ROWS + 10:
+            raise FileRefused(f"The sheet has more than {MAX_ROWS:,} rows.")
     return rows
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    """The rows of the first sheet of an XLSX workbook, every cell as text."""
-    import openpyxl  # imported here: only staff imports need it
-
+def _has_formulas(content: bytes) -> bool:
+    """Whether any worksheet of a workbook holds a formula (an <f> element)."""
+    formula = re.compile(rb"<(?:\w+:)?f[\s>/]")
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False,
-                                          keep_links=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise FileRefused("This file is a ZIP archive but not an Excel workbook. Upload a CSV "
-                          "or an .xlsx file.") from error
-    except Exception as error:  # openpyxl raises assorted errors on damaged workbooks
-        raise FileRefused(f"This workbook cannot be read ({type(error).__name__}). Open it "
-                          "in Excel or LibreOffice and save it again as .xlsx.") from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            if len(values) > MAX_COLUMNS:
-                raise FileRefused(f"The sheet has more than {MAX_COLUMNS} columns.")
-            rows.append([_cell_text(v) for v in values])
-            if len(rows) > MAX_ROWS + 1:
-                raise FileRefused(f"The sheet has more than {MAX_ROWS:,} rows.")
-        return rows
-    finally:
-        workbook.close()
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                if not info.filename.startswith("xl/worksheets/"):
+                    continue
+                with archive.open(info) as part:
+                    read, tail = 0, b""
+                    while chunk := part.read(1 << 20):
+                        if formula.search(tail + chunk):
+                            return True
+                        tail, read = chunk[-8:], read + len(chunk)
+                        if read > 400 << 20:  # a "zip bomb" is not a questionnaire
+                            raise FileRefused("This workbook unpacks to far more data than a "
+                                              "questionnaire holds; it was not read.")
+    except (zipfile.BadZipFile, OSError, RuntimeError):
+        return False
+    return False
 
 
 def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a person sees (formulas as their text, never run)."""
+    """A spreadsheet cell as the text a person sees."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+        return value.date().isoformat() if value.time() == dt.time() else \
+            value.replace(microsecond=0).isoformat(" ")
     if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    # Excel's own escape for control characters in shared strings, e.g. _x000D_.
+    return re.sub(r"_x000[dD]_", "", text)
 
 
-def _with_header(rows: list[list[str]], notes: list[str]) -> Table:
-    """Split off the header row; drop empty rows; pad rows to the header's width."""
-    numbered = [(number, row) for number, row in enumerate(rows, start=1)
-                if any(cell.strip() for cell in row)]
-    if not numbered:
-        raise FileRefused("The file is empty.")
-    (_, header), body = numbered[0], numbered[1:]
-    while header and not header[-1].strip():
-        header = header[:-1]
-    width = len(header)
-    if not body:
-        raise FileRefused("The file has a header row but no rows of candidates under it.")
-    return Table([h.strip() for h in header],
-                 [(number, [c.strip() for c in (row + [""] * width)[:width]])
-                  for number, row in body], notes)
+__all__ = ["FileRefused", "Sheet", "Column", "Table", "read_sheet", "read_table",
+           "column_letter", "MAX_ROWS", "MAX_COLUMNS"]

@@ -27,11 +27,59 @@ from ..models import (
 from .accounts import now
 from .changes import ChangeConflict, apply_changes, inverse, merge
 from .importer import ImportResult, run_import
-from .reading import FileRefused, read_table
+from .reading import FileRefused, read_sheet
 
 
 class StaffActionRefused(ValueError):
     """An action that cannot be done now; the message says why (nothing was changed)."""
+
+
+class ImportNotKept(StaffActionRefused):
+    """A checked file that could not be kept as a draft or published; ``change_set`` holds
+    the check (in the session as a preview, for the caller to keep or roll back)."""
+
+    def __init__(self, message: str, change_set: ChangeSet):
+        super().__init__(message)
+        self.change_set = change_set
+
+
+#: What an import keeps: nothing (a check), a preview to look at, a draft, or the live guide.
+KEEP = ("nothing", "preview", "draft", "publish")
+
+
+def import_file(session: Session, election: Election, file_name: str, content: bytes,
+                user: StaffUser | None, *, shape: str | None = None,
+                delete_missing: bool = False, keep: str = "preview") -> ChangeSet:
+    """Check a spreadsheet, then keep nothing, a preview, a draft or publish it (flushes).
+
+    The one service the import page and the ``import-answers`` command both call. With
+    ``keep="nothing"`` the change set is returned without being added to the session, so a
+    check saves nothing. A file that cannot be read at all raises FileRefused; a draft or a
+    publication of a file with problems raises StaffActionRefused.
+    """
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {KEEP}")
+    sheet = read_sheet(file_name, content)
+    change_set = ChangeSet(kind=ChangeSetKind.IMPORT, status=ChangeSetStatus.PREVIEW,
+                           election=election, file_name=file_name[:255],
+                           file_checksum=hashlib.sha256(content).hexdigest(), source=content,
+                           delete_missing=delete_missing, created_by=user, created_at=now(),
+                           decisions={})
+    _fill(change_set, run_import(session, election, sheet, shape, delete_missing, {}))
+    if keep == "nothing":
+        if change_set in session:
+            session.expunge(change_set)
+        return change_set
+    session.add(change_set)
+    session.flush()
+    try:
+        if keep in ("draft", "publish"):
+            queue(session, change_set)
+        if keep == "publish":
+            publish(session, change_set, user)
+    except StaffActionRefused as refusal:
+        raise ImportNotKept(str(refusal), change_set) from refusal
+    return change_set
 
 
 def start_import(session: Session, election: Election, file_name: str, content: bytes,
@@ -41,15 +89,8 @@ def start_import(session: Session, election: Election, file_name: str, content: 
 
     A file that cannot be read at all raises FileRefused and nothing is kept.
     """
-    table = read_table(file_name, content)
-    change_set = ChangeSet(kind=ChangeSetKind.IMPORT, status=ChangeSetStatus.PREVIEW,
-                           election=election, file_name=file_name[:255],
-                           file_checksum=hashlib.sha256(content).hexdigest(), source=content,
-                           delete_missing=delete_missing, created_by=user, created_at=now())
-    _fill(change_set, run_import(session, election, table, shape, delete_missing))
-    session.add(change_set)
-    session.flush()
-    return change_set
+    return import_file(session, election, file_name, content, user, shape=shape,
+                       delete_missing=delete_missing, keep="preview")
 
 
 def _fill(change_set: ChangeSet, result: ImportResult) -> None:
@@ -58,42 +99,86 @@ def _fill(change_set: ChangeSet, result: ImportResult) -> None:
     change_set.changes = result.changes
     change_set.problems = [p.as_dict() for p in result.problems]
     change_set.summary = result.summary()
+    change_set.reading = {**result.reading, "asks": result.asks}
 
 
 def recheck(session: Session, change_set: ChangeSet) -> ChangeSet:
-    """Check an import's file again against the guide as it is now (flushes)."""
+    """Check an import's file again against the guide as it is now (flushes); the answers
+    staff gave to its questions are kept."""
     if change_set.kind is not ChangeSetKind.IMPORT or change_set.source is None:
         raise StaffActionRefused("Only an import can be checked again.")
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
         raise StaffActionRefused("This import is already published or discarded.")
-    table = read_table(change_set.file_name or "", change_set.source)
-    _fill(change_set, run_import(session, change_set.election, table, change_set.file_shape,
-                                 change_set.delete_missing))
+    sheet = read_sheet(change_set.file_name or "", change_set.source)
+    _fill(change_set, run_import(session, change_set.election, sheet, change_set.file_shape,
+                                 change_set.delete_missing, change_set.decisions or {}))
     change_set.status = ChangeSetStatus.PREVIEW
     session.flush()
     return change_set
 
 
-def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, int | None]) -> None:
-    """Remember which question each header means (None: ignore it) for this questionnaire."""
+def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, object]) -> None:
+    """Remember what each column holds, for this questionnaire and this survey tool (flushes).
+
+    ``pairs`` maps a column's header (or key) to a question id (an int), None (ignore it), or
+    a target: "question:<id>", "explanation:<id>", a candidate detail ("name", "district",
+    "party", "email", …) or "ignore".
+    """
     from .cleaners import normalise
+    from .columns import DETAILS, IGNORE
     from .importer import ImportContext
 
     context = ImportContext(session, change_set.election)
     if context.questionnaire is None:
         raise StaffActionRefused("This election has no questionnaire.")
     valid = {q.id for q in context.questions}
-    for header, question_id in pairs.items():
+    tool = (change_set.reading or {}).get("tool") or "spreadsheet"
+    for header, wanted in pairs.items():
+        if wanted is None or wanted == IGNORE:
+            target, question_id = IGNORE, None
+        elif isinstance(wanted, int):
+            target, question_id = "question", wanted
+        elif isinstance(wanted, str) and wanted in DETAILS:
+            target, question_id = wanted, None
+        elif isinstance(wanted, str) and wanted.split(":")[0] in ("question", "explanation") \
+                and wanted.split(":")[-1].isdigit():
+            target, question_id = wanted.split(":")[0], int(wanted.split(":")[1])
+        else:
+            raise StaffActionRefused("That is not something a column can hold.")
         if question_id is not None and question_id not in valid:
             raise StaffActionRefused("That question is not in this questionnaire.")
-        key = normalise(header)
+        key = normalise(header)[:500]
         pairing = session.scalar(select(ColumnPairing).where(
             ColumnPairing.questionnaire_id == context.questionnaire.id,
-            ColumnPairing.header == key))
+            ColumnPairing.tool == tool, ColumnPairing.header == key))
         if pairing is None:
-            pairing = ColumnPairing(questionnaire_id=context.questionnaire.id, header=key)
+            pairing = ColumnPairing(questionnaire_id=context.questionnaire.id, tool=tool,
+                                    header=key)
             session.add(pairing)
-        pairing.question_id = question_id
+        pairing.target, pairing.question_id = target, question_id
+    session.flush()
+
+
+def decide(session: Session, change_set: ChangeSet, names: dict[str, str],
+           date_order: str | None = None) -> None:
+    """Keep staff's answers to an import's questions (is this the candidate already in the
+    guide? which order are the dates in?) on its change set (flushes)."""
+    if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
+        raise StaffActionRefused("This import is already published or discarded.")
+    asks = {(a["kind"], a["key"]): a for a in (change_set.reading or {}).get("asks", [])}
+    decisions = {"names": dict((change_set.decisions or {}).get("names", {})),
+                 "dates": dict((change_set.decisions or {}).get("dates", {}))}
+    for key, value in names.items():
+        ask = asks.get(("name", key))
+        if ask is None or value not in {c["value"] for c in ask["choices"]}:
+            raise StaffActionRefused("That answer does not fit the question asked; check the "
+                                     "file again and answer what the page asks now.")
+        decisions["names"][key] = value
+    if date_order is not None:
+        if date_order not in ("mdy", "dmy"):
+            raise StaffActionRefused("Dates are either month/day/year or day/month/year.")
+        decisions["dates"]["order"] = date_order
+    change_set.decisions = decisions
     session.flush()
 
 
@@ -238,6 +323,7 @@ def store_photo(session: Session, content: bytes) -> str:
     return f"/photos/{digest}.{extension}"
 
 
-__all__ = ["FileRefused", "StaffActionRefused", "start_import", "recheck", "pair_columns",
+__all__ = ["FileRefused", "StaffActionRefused", "ImportNotKept", "import_file", "start_import",
+           "recheck", "pair_columns", "decide",
            "queue", "publish", "rollback", "discard", "record_edit", "edit_draft",
            "with_draft_applied", "store_photo"]

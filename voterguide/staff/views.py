@@ -153,9 +153,11 @@ def _change_set(change_set_id: int) -> ChangeSet:
 
 @blueprint.get("/changes/<int:change_set_id>")
 def change_set(change_set_id: int):
-    """A change set: its problems, its changes (before -> after), and what can be done next."""
+    """A change set: how its file was read, the questions it asks, its problems, its changes
+    (before -> after), and what can be done next."""
     found = _change_set(change_set_id)
     from .changes import touched_pages
+    from .columns import DETAILS
     from .importer import ImportContext
 
     districts, candidates = touched_pages(db.session, found.changes)
@@ -165,7 +167,8 @@ def change_set(change_set_id: int):
     unpaired = [p["column"] for p in found.problems
                 if not p["blocking"] and "Pair it" in p["message"]]
     return render_template("staff/change_set.html", change_set=found, districts=districts,
-                           candidates=candidates, questions=questions, unpaired=unpaired)
+                           candidates=candidates, questions=questions, unpaired=unpaired,
+                           details=list(DETAILS.items()))
 
 
 def _act(change_set_id: int, action: Callable[[ChangeSet], object], done: str):
@@ -198,18 +201,38 @@ def recheck(change_set_id: int):
 
 @blueprint.post("/changes/<int:change_set_id>/pairings")
 def pair_columns(change_set_id: int):
-    """Pair unmatched headers with questions, remember it, and check the file again."""
-    pairs: dict[str, int | None] = {}
+    """Pair columns with a question, an explanation, a candidate detail or nothing; remember
+    the pairings that changed, and check the file again."""
+    pairs: dict[str, object] = {}
     for name, value in request.form.items(multi=True):
-        if name.startswith("pair:") and value:
-            pairs[name.removeprefix("pair:")] = None if value == "ignore" else _int(value)
+        if not name.startswith("pair:") or not value:
+            continue
+        key = name.removeprefix("pair:")
+        if request.form.get(f"was:{key}") == value:
+            continue  # unchanged: keep reading it as the file suggests
+        pairs[key] = _int(value) if value.isdigit() else value
 
     def pair_and_recheck(cs: ChangeSet) -> None:
         services.pair_columns(db.session, cs, pairs)
         services.recheck(db.session, cs)
 
-    return _act(change_set_id, pair_and_recheck, "Columns paired and remembered for this "
+    return _act(change_set_id, pair_and_recheck, "Columns saved and remembered for this "
                 "questionnaire; the file was checked again.")
+
+
+@blueprint.post("/changes/<int:change_set_id>/decisions")
+def decide(change_set_id: int):
+    """Answer the import's questions (is this the candidate in the guide? which date order?),
+    and check the file again."""
+    names = {name.removeprefix("name:"): value for name, value in request.form.items()
+             if name.startswith("name:") and value}
+
+    def decide_and_recheck(cs: ChangeSet) -> None:
+        services.decide(db.session, cs, names, request.form.get("dates") or None)
+        services.recheck(db.session, cs)
+
+    return _act(change_set_id, decide_and_recheck, "Answers saved; the file was checked "
+                "again.")
 
 
 def _int(value: str) -> int:

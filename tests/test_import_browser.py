@@ -1,0 +1,98 @@
+"""The import preview in a real browser (headless Chromium, CSRF on, served by gunicorn): a
+survey tool's export with a near name and ambiguous dates is checked, the questions answered,
+a column paired, applied and published; axe-core finds no violation and the page fits 320 px."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from .conftest import DESKTOP, TIMEOUT_MS
+from .servers import gunicorn
+
+EMAIL, PASSWORD = "admin@example.org", "correct horse battery staple"
+PHONE = {"width": 320, "height": 640}
+
+
+@pytest.fixture(scope="module")
+def import_server(seeded_database, tmp_path_factory) -> str:
+    """The app in gunicorn on its own database copy with an admin user."""
+    from voterguide import create_app
+    from voterguide.extensions import db
+    from voterguide.staff.accounts import create_user
+
+    from .conftest import settings
+
+    workdir = tmp_path_factory.mktemp("import-browser")
+    database = workdir / "voterguide.sqlite3"
+    shutil.copy(seeded_database, database)
+    app = create_app(settings(database))
+    with app.app_context():
+        create_user(db.session, EMAIL, PASSWORD, "admin")
+        db.session.commit()
+        db.engine.dispose()
+    with gunicorn(database, workdir) as base_url:
+        yield base_url
+
+
+def audit(page: Page) -> None:
+    """axe-core finds no accessibility violation on the page."""
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def test_answering_the_preview_questions_in_the_browser(browser, import_server, tmp_path):
+    """Typeform file, "Andres Pettway", dates that read both ways: the preview asks, the
+    answers are saved, a column is paired from its menu, and the answers are published."""
+    upload = tmp_path / "typeform.csv"
+    upload.write_text(
+        "#,What's your full name?,Which judicial circuit are you running in?,"
+        "Would your office seek the death penalty in any case?,Why?,Notes for staff,"
+        "Submit Date (UTC),Network ID\n"
+        "t1,Andres Pettway,13th Circuit,1,Only for the worst murders.,called twice,"
+        "07/08/2028 10:00:00,ab\n", encoding="utf-8")
+    context = browser.new_context(base_url=import_server, viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto("/staff/login")
+        page.get_by_label("Email").fill(EMAIL)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(re.compile(r"/staff/$"))
+        page.goto("/staff/imports/new")
+        page.get_by_label("Spreadsheet (CSV or Excel .xlsx)").set_input_files(str(upload))
+        page.get_by_role("button", name="Check the file").click()
+        main = page.get_by_role("main")
+        expect(main).to_contain_text("Written by")
+        expect(main).to_contain_text("Typeform")
+        expect(main).to_contain_text("Is this Andrés Pettway (13th Judicial Circuit)?")
+        expect(page.get_by_role("button", name="Apply to the draft")).to_have_count(0)
+        audit(page)
+        phone = context.new_page()
+        phone.set_viewport_size(PHONE)
+        phone.goto(page.url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        phone.close()
+        page.get_by_label("Yes: Andrés Pettway (13th Judicial Circuit)").check()
+        page.get_by_label(re.compile(r"^day/month/year")).check()
+        page.get_by_role("button", name="Save these answers and check again").click()
+        expect(page.get_by_role("status")).to_contain_text("Answers saved")
+        notes = page.get_by_label(re.compile(r"Column F: Notes for staff"))
+        notes.select_option("ignore")
+        page.get_by_role("button", name="Save the columns and check again").click()
+        expect(page.get_by_role("status")).to_contain_text("Columns saved")
+        expect(main).not_to_contain_text("New candidates")
+        audit(page)
+        page.get_by_role("button", name="Apply to the draft").click()
+        page.get_by_role("button", name="Publish").click()
+        expect(page.get_by_role("status")).to_contain_text("Published")
+        page.goto("/candidates/al-circuit-13-andres-pettway")
+        expect(page.get_by_role("main")).to_contain_text("Only for the worst murders.")
+        expect(page.get_by_role("main")).to_contain_text("received Aug 7, 2028")
+    finally:
+        context.close()
