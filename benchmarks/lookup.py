@@ -9,7 +9,13 @@ Prints one table:
   tolerance) and of a ZIP code as the offline geocoder places it (geocoding not timed);
 * start-up with every boundary loaded: imports + ``create_app`` (which reads the offline
   geocoder's gazetteer) + building the district index, each in a fresh subprocess so no
-  cache helps, median of 5, with the share spent importing.
+  cache helps, median of 5, with the share spent importing;
+* how often the guide decides outright, beside the previous method's figures: the share of
+  Alabama's ZIP codes (ZCTAs) answered with one certain district (the ceiling, by the Census
+  relationship, is the share of ZCTAs wholly in one circuit), and the share of uniform
+  random points in Alabama answered with one certain district. The previous method placed a
+  ZIP by the counties its Voronoi cell (+1.5 km) touches (still in
+  ``data/gazetteer/zip-areas.csv``) and ignored the state line.
 
 The figures are printed beside their aims; nothing is asserted. It builds its own seeded
 SQLite database in a temporary directory, so it runs from a fresh clone:
@@ -31,9 +37,11 @@ from pathlib import Path
 import numpy as np
 import shapely
 import zipcodes
+from shapely.geometry import GeometryCollection
 
 from voterguide import create_app
 from voterguide.geo.boundaries import district_index
+from voterguide.geo.districts import DistrictIndex
 from voterguide.geo.geocoding import GeocodingError, Location, Precision
 
 REPO = Path(__file__).resolve().parent.parent
@@ -139,6 +147,57 @@ def startup_times(database: Path, runs: int) -> list[dict[str, float]]:
     return results
 
 
+def read_csv(path: Path) -> list[dict]:
+    """A CSV file's rows."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def decided_outright(app, index) -> list[tuple[str, str, str]]:
+    """Rows: ZIP codes and random points answered with one certain district, now and by the
+    previous method, and the ceiling the Census relationship sets for ZIP codes."""
+    circuit_of = {r["county_fips"]: r["circuit"]
+                  for r in read_csv(DATA_DIR / "sources" / "alabama-judicial-circuits.csv")}
+    parts: dict[str, set[str]] = {}
+    for row in read_csv(DATA_DIR / "sources" / "zcta-county-2020-al.csv"):
+        parts.setdefault(row["zcta"], set()).add(circuit_of.get(row["county_geoid"], "out"))
+    zctas = sorted(z for z in parts if z.startswith(("35", "36")))
+    ceiling = sum(len(parts[z]) == 1 and "out" not in parts[z] for z in zctas)
+    locator = app.extensions["voterguide.locator"]
+    with app.app_context():
+        now = sum(not index.lookup(locator.locate(z)).ambiguous for z in zctas)
+    cells = {r["zip"]: r["counties"].split()
+             for r in read_csv(DATA_DIR / "gazetteer" / "zip-areas.csv")}
+    before = sum(len({circuit_of[c] for c in cells[z] if c in circuit_of}) == 1
+                 for z in zctas if z in cells)
+    # Points: uniform in Alabama, by rejection from its bounding box, fixed seed.
+    rng = np.random.default_rng(SEED)
+    outline = shapely.union_all([d.geometry for d in index.mapped])
+    shapely.prepare(outline)
+    lats, lons = random_points(index, 40_000, rng)
+    inside = shapely.contains_xy(outline, lons, lats)
+    sample = list(zip(lats[inside][:10_000].tolist(), lons[inside][:10_000].tolist(),
+                      strict=True))
+    old = DistrictIndex([index.shapes[d] for d in index.shapes], index.counties, index.states,
+                        index.accuracy_m, state_lines=GeometryCollection())
+    point_now = sum(not index.lookup(Location(lat, lon, Precision.POINT)).ambiguous
+                    for lat, lon in sample)
+    point_before = sum(len(old.lookup(Location(lat, lon, Precision.POINT)).choice_ids) == 1
+                       for lat, lon in sample)
+    n = len(zctas)
+    return [
+        (f"AL ZIP codes (ZCTAs, {n}) answered certain", f"{now / n:.1%}",
+         f"ceiling {ceiling / n:.1%} (wholly in one circuit)"),
+        ("  by the previous method (Voronoi cell + 1.5 km)", f"{before / n:.1%}",
+         "some of them wrongly"),
+        (f"random points in AL ({len(sample):,}) decided outright",
+         f"{point_now / len(sample):.1%}", "-"),
+        ("  by the previous method (no state line)", f"{point_before / len(sample):.1%}", "-"),
+    ]
+
+
 def print_table(rows: list[tuple[str, str, str]]) -> None:
     """Rows of (figure, value, aim), aligned."""
     header = ("figure", "value", "aim")
@@ -174,6 +233,8 @@ def measure(database: Path) -> list[tuple[str, str, str]]:
     median, p99 = latencies_us(index.lookup, zip_places)
     rows += [(f"lookup(ZIP, {distinct} AL ZIP codes): median", f"{median:.1f} us", "-"),
              ("lookup(ZIP): p99", f"{p99:.1f} us", "-")]
+
+    rows += decided_outright(app, index)
 
     runs = startup_times(database, STARTUP_RUNS)
     total = statistics.median(r["total"] for r in runs)

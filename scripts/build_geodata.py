@@ -1,12 +1,18 @@
 """Derive the committed geography files in data/ from public Census and ZIP code data.
 
-Inputs: the npm package us-atlas@3 (Census Bureau cartographic boundaries, 2017, as
-unprojected TopoJSON), PyPI `zipcodes` (ZIP centroids), PyPI `us` (state postal codes) and
-a reference table of the state's prosecutorial districts. Outputs (see docs/data-format.md):
+Inputs: the npm package us-atlas (Census Bureau cartographic boundaries, 2017, as
+unprojected TopoJSON; the version is pinned below), PyPI `zipcodes` (ZIP centroids and
+place names), PyPI `us` (state postal codes; `pip install -e '.[scripts]'`) and, for the
+state, three files kept in data/sources/ (see its README): the state's description
+(`<name>.json`, naming the other two), its table of prosecutorial districts by county, and
+the Census 2020 ZCTA-to-county relationship rows of its ZIP code areas. Another state is
+three more files there, not code. Outputs (see docs/data-format.md):
 
     data/gazetteer/us-states.csv        data/<state>/counties.geojson
     data/gazetteer/us-counties.csv      data/<state>/districts.json
     data/gazetteer/zip-areas.csv        data/<state>/state.json
+                                        data/<state>/zip-counties.csv
+                                        data/<state>/state-lines.geojson
 
 Re-running with the same inputs rewrites byte-identical files.
 """
@@ -17,10 +23,13 @@ import argparse
 import csv
 import json
 import math
+import re
 import statistics
 import subprocess
+import sys
 import tarfile
 import tempfile
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +37,13 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CIRCUITS = REPO.parent / "shared" / "reference" / "alabama-judicial-circuits.csv"
+SOURCES = REPO / "data" / "sources"
+#: The us-atlas release the committed files were derived from: pinned, so a re-run in a
+#: year's time reads the same boundaries.
+US_ATLAS = "us-atlas@3.0.1"
+
+sys.path.insert(0, str(REPO))
+from voterguide.geo.address import normalise  # noqa: E402 - the app's own name matching
 
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE = math.pi / 180 * EARTH_RADIUS_M
@@ -37,6 +52,9 @@ DECIMALS = 5
 ZIP_MARGIN_M = 1500
 ZIP_UNCLIPPED_CAP_M = 30_000
 ZIP_CAP_M = 40_000
+#: How far from its post office a ZIP code that is no ZCTA (PO boxes, unique ZIPs), in a
+#: place with no ZCTA of its own name, is taken to reach: box holders live around it.
+POST_OFFICE_REACH_M = 10_000
 
 # How far the county lines in counties.geojson may be from the true lines. Figures for
 # Alabama from us-atlas 3.0.1 (the script reprints the measured ones):
@@ -55,49 +73,6 @@ ZIP_CAP_M = 40_000
 # creek boundaries; 1000 m covers quantization plus a typical simplification chord. Being
 # too wide only means a few more voters near a county line are asked to confirm.
 BOUNDARY_ACCURACY_M = 1000
-
-STATES = {
-    "AL": {
-        "statute": "Code of Alabama §12-11-2",
-        "sources": [
-            "Prosecutorial districts: Code of Alabama §12-11-2",
-            "Voter tools: Alabama Secretary of State, https://www.alabamavotes.gov/",
-        ],
-        "voter_tools": [
-            {"label": "Check your registration",
-             "url": "https://myinfo.alabamavotes.gov/voterview"},
-            {"label": "Register to vote", "url": "https://www.alabamavotes.gov/"},
-            {"label": "Find your polling place",
-             "url": "https://myinfo.alabamavotes.gov/voterview"},
-        ],
-    },
-}
-
-JEFFERSON_FIPS = "01073"
-BIRMINGHAM_NAME = "10th Judicial Circuit (Birmingham Division)"
-BIRMINGHAM_DESCRIPTION = (
-    "Jefferson County. Jefferson County has two separately elected district attorneys: "
-    "the whole county votes for the Birmingham Division district attorney, and the "
-    "Bessemer Division has its own district attorney."
-)
-BESSEMER = {
-    "id": "ocd-division/country:us/state:al/circuit:10/division:bessemer",
-    "slug": "al-circuit-10-bessemer",
-    "name": "10th Judicial Circuit (Bessemer Division)",
-    "office": "District Attorney",
-    "boundary": "unmapped",
-    "counties": [JEFFERSON_FIPS],
-    "description": (
-        "The Bessemer Division, often called the “Bessemer Cutoff”, is a separate division "
-        "of the Jefferson County circuit court with its own district attorney. It covers "
-        "the western and southwestern part of Jefferson County, around the city of "
-        "Bessemer. No public boundary file for the division exists, so this guide cannot "
-        "tell from an address whether you live in it. Your sample ballot shows whether the "
-        "Bessemer Division district attorney is on your ballot; you can also look up your "
-        "polling place with the Alabama Secretary of State."
-    ),
-}
-
 
 # --- TopoJSON -------------------------------------------------------------------------
 
@@ -162,9 +137,9 @@ def topo_features(topology: dict, name: str) -> dict[str, tuple[dict, Polygon | 
 
 
 def fetch_us_atlas(workdir: Path) -> Path:
-    """Download us-atlas@3 with `npm pack` into workdir and return the extracted package."""
+    """Download the pinned us-atlas with `npm pack` into workdir; the extracted package."""
     result = subprocess.run(
-        ["npm", "pack", "us-atlas@3", "--json", "--pack-destination", str(workdir)],
+        ["npm", "pack", US_ATLAS, "--json", "--pack-destination", str(workdir)],
         check=True, capture_output=True, text=True, cwd=workdir,
     )
     tarball = workdir / json.loads(result.stdout)[0]["filename"]
@@ -185,21 +160,52 @@ def state_codes() -> dict[str, str]:
     return {state.fips: state.abbr for state in us_states()}
 
 
-def standard_zips() -> list[dict]:
-    """Every STANDARD ZIP code with coordinates, sorted by ZIP."""
+def all_zips() -> list[dict]:
+    """Every ZIP code of the PyPI package ``zipcodes``, of any type, sorted by ZIP."""
     import zipcodes
 
-    rows = [
-        z for z in zipcodes.list_all()
-        if z["zip_code_type"] == "STANDARD" and z["lat"] and z["long"]
-    ]
-    return sorted(rows, key=lambda z: z["zip_code"])
+    return sorted(zipcodes.list_all(), key=lambda z: z["zip_code"])
 
 
-def read_circuits(path: Path) -> list[dict]:
-    """Rows of the circuit,county,county_fips reference table."""
-    with path.open(newline="", encoding="utf-8") as handle:
+def has_point(row: dict) -> bool:
+    """True when the ZIP table gives the ZIP a position ("0.0000" means it has none)."""
+    try:
+        return (float(row["lat"]), float(row["long"])) != (0.0, 0.0)
+    except (TypeError, ValueError):
+        return False
+
+
+def standard_zips(rows: list[dict]) -> list[dict]:
+    """The STANDARD ZIP codes that have a position."""
+    return [z for z in rows if z["zip_code_type"] == "STANDARD" and has_point(z)]
+
+
+def read_csv_rows(path: Path) -> list[dict]:
+    """Rows of a CSV file (a byte order mark is tolerated)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
+
+
+def state_description(code: str) -> tuple[dict, Path]:
+    """The description of a state in data/sources (the .json whose "code" is the state)."""
+    for path in sorted(SOURCES.glob("*.json")):
+        description = json.loads(path.read_text(encoding="utf-8"))
+        if description.get("code") == code:
+            return description, path
+    raise SystemExit(f"no description of {code} in {SOURCES}: see its README")
+
+
+Relationship = dict[str, list[tuple[str, int]]]
+
+
+def read_relationship(path: Path) -> tuple[Relationship, dict[str, int]]:
+    """ZCTA -> its parts [(county FIPS, land m2)], and each ZCTA's whole land area."""
+    parts: Relationship = defaultdict(list)
+    land: dict[str, int] = {}
+    for row in read_csv_rows(path):
+        parts[row["zcta"]].append((row["county_geoid"], int(row["arealand_part"])))
+        land[row["zcta"]] = int(row["arealand_zcta"])
+    return dict(parts), land
 
 
 # --- Geometry helpers -----------------------------------------------------------------
@@ -398,63 +404,189 @@ def county_list(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]} counties."
 
 
-def circuit_district(number: int, rows: list[dict], state: str) -> dict:
-    """The district of one judicial circuit, a union of counties."""
+def district_key(value: str) -> tuple[int, str]:
+    """Sort district keys numerically when they are numbers ("2" before "10")."""
+    return (int(value), "") if value.isdigit() else (math.inf, value)  # type: ignore[return-value]
+
+
+def county_district(key: str, rows: list[dict], description: dict) -> dict:
+    """One district of the state's table: a union of counties, named from the description."""
+    state, kind = description["code"].lower(), description["kind"]
+    names = sorted(row["county"] for row in rows)
+    pattern = description.get("district_name", "{key}")
+    name = rows[0].get("name") or pattern.format(
+        key=key, ordinal=ordinal(int(key)) if key.isdigit() else key)
+    plain = re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")  # "San Francisco" -> "san_francisco"
     district = {
-        "id": f"ocd-division/country:us/state:{state.lower()}/circuit:{number}",
-        "slug": f"{state.lower()}-circuit-{number}",
-        "name": f"{ordinal(number)} Judicial Circuit",
-        "office": "District Attorney",
+        "id": f"ocd-division/country:us/state:{state}/{kind}:{plain}",
+        "slug": f"{state}-{kind}-{plain.replace('_', '-')}",
+        "name": name,
+        "office": description["office"],
         "boundary": "counties",
         "counties": sorted(row["county_fips"] for row in rows),
-        "description": county_list(sorted(row["county"] for row in rows)),
+        "description": county_list(names),
     }
-    if district["counties"] == [JEFFERSON_FIPS]:
-        district["name"] = BIRMINGHAM_NAME
-        district["description"] = BIRMINGHAM_DESCRIPTION
+    district.update(description.get("districts", {}).get(key, {}))
     return district
 
 
-def check_circuits(rows: list[dict], counties: dict) -> None:
-    """Fail unless every county of the state is in exactly one circuit, under its name."""
+def unmapped_district(entry: dict, inside: dict, office: str) -> dict:
+    """An office inside another district's area with no boundary of its own: it lies
+    somewhere in that district's counties."""
+    district = {"id": entry["id"], "slug": entry["slug"], "name": entry["name"],
+                "office": entry.get("office", office), "boundary": "unmapped",
+                "counties": inside["counties"], "description": entry["description"]}
+    if entry.get("ballot_note"):
+        district["ballot_note"] = entry["ballot_note"]
+    return district
+
+
+def check_table(rows: list[dict], counties: dict, kind: str) -> None:
+    """Fail unless every county of the state is in exactly one district, under its name."""
+    if rows and kind not in rows[0]:
+        raise SystemExit(f"the district table needs a {kind!r} column")
     listed = sorted(row["county_fips"] for row in rows)
     if listed != sorted(counties):
-        raise SystemExit("circuit table does not list each county exactly once")
+        raise SystemExit("district table does not list each county exactly once")
     for row in rows:
         if counties[row["county_fips"]][0]["name"] != row["county"]:
             raise SystemExit(f"county name mismatch for {row['county_fips']}: {row['county']}")
 
 
-def districts_document(rows: list[dict], state: str, statute: str, atlas: str) -> dict:
-    """districts.json: every circuit, plus the unmapped Bessemer Division in Alabama."""
-    numbers = sorted({int(row["circuit"]) for row in rows})
+def districts_document(rows: list[dict], description: dict, atlas: str) -> dict:
+    """districts.json: every district of the table, each office without a boundary of its
+    own right after the district it lies in."""
+    kind = description["kind"]
+    keys = sorted({row[kind] for row in rows}, key=district_key)
+    inner = defaultdict(list)
+    for entry in description.get("offices_without_boundary", []):
+        inner[entry["inside"]].append(entry)
     districts = []
-    for number in numbers:
-        districts.append(circuit_district(
-            number, [r for r in rows if int(r["circuit"]) == number], state))
-        if districts[-1]["counties"] == [JEFFERSON_FIPS]:
-            districts.append(BESSEMER)
+    for key in keys:
+        district = county_district(key, [r for r in rows if r[kind] == key], description)
+        districts.append(district)
+        districts += [unmapped_district(e, district, description["office"]) for e in inner[key]]
     return {
-        "state": state,
+        "state": description["code"],
         "boundary_accuracy_m": BOUNDARY_ACCURACY_M,
-        "source": f"{statute}; county boundaries from the Census Bureau cartographic "
-                  f"boundary files, 2017, via the npm package {atlas}",
+        "source": f"{description['statute']}; county boundaries from the Census Bureau "
+                  f"cartographic boundary files, 2017, via the npm package {atlas}",
         "districts": districts,
     }
 
 
-def state_document(code: str, name: str, fips: str, config: dict, atlas: str) -> dict:
+def state_document(code: str, name: str, fips: str, description: dict, atlas: str) -> dict:
     """state.json: name, FIPS code, official voter tools and sources."""
     return {
         "code": code,
         "name": name,
         "fips": fips,
-        "voter_tools": config["voter_tools"],
+        "voter_tools": description["voter_tools"],
         "sources": [
-            *config["sources"],
+            *description["sources"],
             f"County boundaries: Census Bureau cartographic boundary files, 2017 ({atlas})",
         ],
     }
+
+
+# --- ZIP code areas from the Census relationship ----------------------------------------
+
+
+def zcta_parts(zcta: str, parts: list[tuple[str, int]], land: int,
+               state_of_zip: dict[str, str]) -> list[tuple[str, int]]:
+    """A ZCTA's parts, largest first; land the rows do not place (a ZCTA mostly in another
+    state lists only its part here) is a part in its own state, county unknown."""
+    parts = sorted(parts, key=lambda p: (-p[1], p[0]))
+    rest = land - sum(area for _, area in parts)
+    if rest > 0:
+        parts.append((state_of_zip.get(zcta, "") or "00", rest))
+        parts.sort(key=lambda p: (-p[1], p[0]))
+    return parts
+
+
+def zip_county_rows(relationship: Relationship, zcta_land: dict[str, int], zips: list[dict],
+                    state: str, counties: dict, codes: dict[str, str]) -> list[list]:
+    """zip-counties.csv rows: each ZIP code the state's voters may type, with the counties
+    its area lies in, largest share first, and the evidence for them.
+
+    * ``zcta``: the ZIP is a ZCTA: its parts, with their land areas, from the relationship;
+    * ``town``: a ZIP that is no ZCTA (a PO box or unique ZIP): the counties of the ZCTAs
+      of the same town (their land summed), and the post office's own county;
+    * ``post-office``: no ZCTA has its town's name: the post office's county and every
+      county within POST_OFFICE_REACH_M of it.
+    """
+    fips_of_state = {code: fips for fips, code in codes.items()}
+    state_of_zip = {z["zip_code"]: fips_of_state.get(z["state"], "") for z in zips}
+    county_of = {(codes[f[:2]], counties[f][0]["name"].lower()): f for f in counties}
+    rows, town_land = [], defaultdict(lambda: defaultdict(int))
+    by_name = defaultdict(list)
+    for z in zips:
+        if z["state"] == state:
+            for place in (z["city"], *z.get("acceptable_cities", [])):
+                by_name[normalise(place)].append(z)
+    for zcta, parts in sorted(relationship.items()):
+        whole = zcta_parts(zcta, parts, zcta_land[zcta], state_of_zip)
+        rows.append([zcta, "zcta", format_parts(whole)])
+        if zcta in state_of_zip:
+            for fips, area in whole:
+                town_land[zcta][fips] += area
+    fips = sorted(counties)
+    tree = shapely.STRtree([counties[f][1] for f in fips])
+    for z in zips:
+        if z["state"] != state or z["zip_code"] in relationship:
+            continue
+        named = county_of.get((state, county_name(z.get("county") or "")))
+        town = [t["zip_code"] for t in by_name.get(normalise(z["city"]), [])
+                if t["zip_code"] in relationship]
+        if town:
+            land = defaultdict(int)
+            for zcta in town:
+                for county, area in town_land[zcta].items():
+                    land[county] += area
+            if named and named not in land:
+                land[named] = 0
+            rows.append([z["zip_code"], "town", format_parts(
+                sorted(land.items(), key=lambda p: (-p[1], p[0])))])
+        elif has_point(z):
+            lon, lat = float(z["long"]), float(z["lat"])
+            centre = shapely.points(lon, lat)
+            reach = POST_OFFICE_REACH_M / (METRES_PER_DEGREE * math.cos(math.radians(lat)))
+            near = sorted((shapely.distance(centre, counties[fips[i]][1]), fips[i])
+                          for i in tree.query(centre, predicate="dwithin", distance=reach))
+            found = list(dict.fromkeys([*([named] if named else []), *(f for _, f in near)]))
+            if found:
+                rows.append([z["zip_code"], "post-office", " ".join(found)])
+    return sorted(rows)
+
+
+def format_parts(parts: list[tuple[str, int]]) -> str:
+    """Parts as "FIPS:land_m2 FIPS:land_m2", in the order given."""
+    return " ".join(f"{fips}:{area}" for fips, area in parts)
+
+
+def state_lines(topology: dict, state_fips: str, codes: dict[str, str]) -> list[dict]:
+    """GeoJSON features of the lines a state shares with each neighbouring state: the arcs
+    its outline and theirs have in common (a coast is shared with nobody)."""
+    arcs = decode_arcs(topology)
+    used = defaultdict(set)
+    for geometry in topology["objects"]["states"]["geometries"]:
+        rings = geometry["arcs"] if geometry["type"] == "Polygon" else sum(geometry["arcs"], [])
+        for ring in rings:
+            used[geometry["id"]].update(i if i >= 0 else ~i for i in ring)
+    features = []
+    for neighbour in sorted(used):
+        shared = sorted(used[state_fips] & used[neighbour]) if neighbour != state_fips else []
+        if shared:
+            lines = shapely.line_merge(shapely.multilinestrings(
+                [shapely.linestrings(arcs[i]) for i in shared]))
+            parts = shapely.get_parts(lines)
+            features.append({
+                "type": "Feature",
+                "properties": {"state": codes[state_fips], "neighbour": codes[neighbour]},
+                "geometry": {"type": "MultiLineString",
+                             "coordinates": [rounded(p.coords) for p in parts]},
+            })
+    return features
 
 
 # --- Accuracy -------------------------------------------------------------------------
@@ -491,11 +623,16 @@ def vertex_spacing_m(counties: dict) -> list[float]:
 def parse_args() -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--state", default="AL", type=str.upper, choices=sorted(STATES))
-    parser.add_argument("--circuits", default=DEFAULT_CIRCUITS, type=Path,
-                        help="reference table circuit,county,county_fips")
+    parser.add_argument("--state", default="AL", type=str.upper,
+                        help="the state's postal code; data/sources/ describes it")
+    parser.add_argument("--districts", "--circuits", dest="districts", type=Path,
+                        help="the table <kind>,county,county_fips (default: the one the "
+                             "state's description names)")
+    parser.add_argument("--zcta", type=Path,
+                        help="the state's rows of the Census ZCTA-to-county relationship "
+                             "(default: the one the state's description names)")
     parser.add_argument("--us-atlas", type=Path,
-                        help="an extracted us-atlas@3 package (default: npm pack it)")
+                        help=f"an extracted {US_ATLAS} package (default: npm pack it)")
     return parser.parse_args()
 
 
@@ -503,6 +640,8 @@ def build(args: argparse.Namespace, atlas_dir: Path) -> None:
     """Derive and write every output file, then print a short summary."""
     topology = json.loads((atlas_dir / "counties-10m.json").read_text(encoding="utf-8"))
     version = json.loads((atlas_dir / "package.json").read_text(encoding="utf-8"))["version"]
+    if f"us-atlas@{version}" != US_ATLAS:
+        raise SystemExit(f"{atlas_dir} holds us-atlas {version}, not the pinned {US_ATLAS}")
     atlas = f"us-atlas {version}"
     codes = state_codes()
     counties = topo_features(topology, "counties")
@@ -510,32 +649,43 @@ def build(args: argparse.Namespace, atlas_dir: Path) -> None:
     outlines = {codes[fips]: geometry for fips, (_, geometry) in states.items()}
     fips = next(f for f, code in codes.items() if code == args.state)
     name = next(p["name"] for f, (p, _) in states.items() if f == fips)
-    config = STATES[args.state]
+    description, described_in = state_description(args.state)
+    table = args.districts or described_in.parent / description["district_table"]
+    zcta = args.zcta or described_in.parent / description["zcta_county"]
     out = REPO / "data" / args.state.lower()
 
-    write_csv(REPO / "data/gazetteer/us-states.csv", ["fips", "code", "name"],
-              [[s.fips, s.abbr, s.name] for s in us_states()])
+    write_csv(REPO / "data/gazetteer/us-states.csv", ["fips", "code", "name", "ap"],
+              [[s.fips, s.abbr, s.name, s.ap_abbr or ""] for s in us_states()])
     gazetteer = county_rows(counties, codes)
     write_csv(REPO / "data/gazetteer/us-counties.csv", ["fips", "state", "name", "lat", "lon"],
               gazetteer)
-    zips = standard_zips()
+    every_zip = all_zips()
+    zips = standard_zips(every_zip)
     write_csv(REPO / "data/gazetteer/zip-areas.csv", ["zip", "radius_m", "counties"],
               zip_area_rows(zips, outlines, counties, codes))
 
     local = state_counties(counties, fips)
-    rows = read_circuits(args.circuits)
-    check_circuits(rows, local)
+    rows = read_csv_rows(table)
+    check_table(rows, local, description["kind"])
     write_feature_collection(out / "counties.geojson", county_features(local, args.state))
-    districts = districts_document(rows, args.state, config["statute"], atlas)
+    districts = districts_document(rows, description, atlas)
     write_json(out / "districts.json", districts)
-    write_json(out / "state.json", state_document(args.state, name, fips, config, atlas))
+    write_json(out / "state.json", state_document(args.state, name, fips, description, atlas))
+    relationship, zcta_land = read_relationship(zcta)
+    zip_rows = zip_county_rows(relationship, zcta_land, every_zip, args.state, counties, codes)
+    write_csv(out / "zip-counties.csv", ["zip", "evidence", "counties"], zip_rows)
+    lines = state_lines(topology, fips, codes)
+    write_feature_collection(out / "state-lines.geojson", lines)
 
     state_zips = [z for z in zips if z["state"] == args.state]
     misfits = county_misfits(state_zips, local)
     spacing = vertex_spacing_m(local)
     p90 = statistics.quantiles(misfits, n=10)[-1] if len(misfits) > 1 else float("nan")
+    evidence = Counter(row[1] for row in zip_rows)
     print(f"{len(gazetteer)} US counties, {len(zips)} standard ZIPs; {args.state}: "
-          f"{len(local)} counties, {len(districts['districts'])} districts")
+          f"{len(local)} counties, {len(districts['districts'])} districts, "
+          f"{len(zip_rows)} ZIP codes by their counties ({dict(sorted(evidence.items()))}), "
+          f"state lines with {', '.join(f['properties']['neighbour'] for f in lines)}")
     print(f"{len(misfits)} of {len(state_zips)} {args.state} ZIP centroids outside their "
           f"county: median {statistics.median(misfits or [0]):.0f} m, 90th pct {p90:.0f} m; "
           f"median vertex spacing {statistics.median(spacing):.0f} m; "

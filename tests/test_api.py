@@ -26,18 +26,55 @@ def test_lookup_by_point(client):
     assert body == {
         "location": {"lat": 32.3668, "lon": -86.3, "precision": "point"},
         "districts": [{"id": "ocd-division/country:us/state:al/circuit:15",
-                       "name": "15th Judicial Circuit",
-                       "url": "http://localhost/districts/al-circuit-15"}],
+                       "name": "15th Judicial Circuit", "office": "District Attorney",
+                       "url": "http://localhost/districts/al-circuit-15",
+                       "certain": True, "reason": "certain", "share": None,
+                       "relation": "one_of"}],
+        "outside": {"possible": False},
         "ambiguous": False,
         "reason": "certain",
     }
 
 
-def test_lookup_in_jefferson_county_is_ambiguous_with_a_reason(client):
+def test_jefferson_county_has_the_birmingham_race_for_certain_and_bessemer_perhaps(client):
     body = client.get("/api/v1/lookup?lat=33.5186&lon=-86.8104").json
-    assert body["ambiguous"] is True and body["reason"] == "shared_county"
-    assert [d["id"] for d in body["districts"]][1] == BESSEMER
-    assert "more than one district attorney" in body["message"]
+    assert body["ambiguous"] is False and body["reason"] == "certain"
+    birmingham, bessemer = body["districts"]
+    assert (birmingham["id"], birmingham["certain"], birmingham["relation"]) == (
+        "ocd-division/country:us/state:al/circuit:10", True, "one_of")
+    assert (bessemer["id"], bessemer["certain"], bessemer["reason"], bessemer["relation"]) == (
+        BESSEMER, False, "shared_county", "also")
+
+
+def test_a_zip_across_a_county_line_says_why_with_shares_and_county_names(client):
+    body = client.get("/api/v1/lookup", query_string={"address": "36874"}).json
+    assert body["ambiguous"] is True and body["reason"] == "coarse"
+    assert [(d["name"], d["certain"], d["reason"]) for d in body["districts"]] == [
+        ("37th Judicial Circuit", False, "coarse"), ("26th Judicial Circuit", False, "coarse")]
+    # Census 2020: 274,560,992 m2 of the ZCTA's land in Lee County, 15,337,128 in Russell.
+    assert body["districts"][0]["share"] == pytest.approx(0.9471, abs=1e-4)
+    assert body["message"].endswith("Do you live in Lee County or Russell County?")
+
+
+def test_a_zip_across_the_state_line_offers_outside(client):
+    body = client.get("/api/v1/lookup", query_string={"address": "36855"}).json
+    assert body["ambiguous"] is True
+    assert body["outside"] == {"possible": True, "share": pytest.approx(0.011, abs=1e-3)}
+    assert body["message"].endswith("Do you live in Chambers County or outside Alabama?")
+
+
+def test_a_zip_without_a_position_is_a_place_not_an_outage(client):
+    response = client.get("/api/v1/lookup", query_string={"address": "35270"})
+    assert response.status_code == 200
+    body = response.json
+    assert body["location"] == {"lat": None, "lon": None, "precision": "zip"}
+    assert {d["name"] for d in body["districts"] if d["relation"] == "one_of"} >= {
+        "10th Judicial Circuit (Birmingham Division)"}
+
+
+def test_typed_zero_zero_is_outside_not_an_outage(client):
+    response = client.get("/api/v1/lookup", query_string={"address": "0, 0"})
+    assert response.status_code == 200 and response.json["reason"] == "outside"
 
 
 def test_a_point_outside_every_district_is_an_empty_list_and_a_message(client):

@@ -40,12 +40,12 @@ def page(new_page) -> Page:
 
 @pytest.fixture(scope="session")
 def picker_path(browser, server) -> str:
-    """The picker's path and query, as the form reaches it for a county with two offices."""
+    """The picker's path and query, as the form reaches it for a ZIP code in two counties."""
     context = browser.new_context(base_url=server)
     context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
-        look_up(page, "Jefferson County, Alabama")
+        look_up(page, "Salem, AL 36874")
         parts = urlsplit(page.url)
         assert parts.path == "/choose", page.url
         return f"{parts.path}?{parts.query}"
@@ -105,16 +105,17 @@ def test_voter_flow(new_page, javascript):
 
 
 def test_picker_leads_to_each_district(page):
-    """A county with two offices shows a picker; choosing Bessemer opens its district page."""
-    response = look_up(page, "Jefferson County, Alabama")
+    """A ZIP code in two counties shows a picker by county; choosing one opens its district."""
+    response = look_up(page, "Salem, AL 36874")
     assert response.status == 200
     assert urlsplit(page.url).path == "/choose"
-    assert "jefferson" not in page.url.lower()
-    for division in ("Birmingham Division", "Bessemer Division"):
-        expect(page.get_by_role("heading", level=2, name=division)).to_be_visible()
-    page.get_by_role("link", name="10th Judicial Circuit (Bessemer Division)").click()
-    expect(page).to_have_url(re.compile(r"/districts/al-circuit-10-bessemer$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bessemer Division")
+    assert "salem" not in page.url.lower() and "36874" not in page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text("Which county do you live in?")
+    for county in ("Lee County", "Russell County"):
+        expect(page.get_by_role("heading", level=2, name=county)).to_be_visible()
+    page.get_by_role("link", name="Russell County").click()
+    expect(page).to_have_url(re.compile(r"/districts/al-circuit-26$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("26th Judicial Circuit")
 
 
 @pytest.mark.parametrize(("address", "message"), [

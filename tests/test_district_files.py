@@ -14,7 +14,7 @@ from voterguide.models import BoundaryKind, District
 
 from .conftest import REPO
 
-REFERENCE = REPO.parent / "shared" / "reference" / "alabama-judicial-circuits.csv"
+REFERENCE = REPO / "data" / "sources" / "alabama-judicial-circuits.csv"  # the statute's table
 
 
 def write(tmp_path, name: str, text: str):
@@ -30,14 +30,7 @@ def run(runner, *args):
 
 
 def test_the_reference_table_loads_as_the_same_circuits(runner, db, tmp_path):
-    if REFERENCE.exists():
-        text = REFERENCE.read_text(encoding="utf-8")
-    else:  # the committed districts file stands in for ../shared
-        rows = ["circuit,county,county_fips"]
-        for d in json.loads((REPO / "data/al/districts.json").read_text())["districts"]:
-            if d["boundary"] == "counties":
-                rows += [f"{d['id'].rsplit(':', 1)[1]},x,{f}" for f in d["counties"]]
-        text = "\n".join(rows) + "\n"
+    text = REFERENCE.read_text(encoding="utf-8")
     path = write(tmp_path, "circuits.csv", "\ufeff" + text)
     result = run(runner, "load-districts-csv", path, "--state", "al", "--kind", "circuit",
                  "--dry-run")

@@ -67,6 +67,9 @@ def test_parse_never_raises(text):
     ("33.2098, -87.5692", (33.2098, -87.5692)),
     ("33.2098 -87.5692", (33.2098, -87.5692)),
     ("+30.5, -88", (30.5, -88.0)),
+    ("33.5186° N, 86.8104° W", (33.5186, -86.8104)),
+    ("33.5186N 86.8104W", (33.5186, -86.8104)),
+    ("0, 0", (0.0, 0.0)),
     ("95, 10", None),
     ("33.2, -187", None),
     ("35401", None),
@@ -109,10 +112,11 @@ def test_a_county_by_name(locator):
     assert (location.precision, location.counties) == (Precision.COUNTY, (JEFFERSON,))
 
 
-def test_a_county_name_needs_a_state_when_several_states_have_it(geocoder):
+def test_a_county_name_in_several_states_and_none_preferred_names_them_all(geocoder):
     bare = OfflineGeocoder(geocoder.gazetteer, preferred_states=())
-    assert bare.geocode("Jefferson County") is None
-    assert bare.geocode("Jefferson County, AL") is not None
+    every = bare.geocode("Jefferson County").raw["voterguide"]
+    assert "state" not in every and len(every["counties"]) > 20 and JEFFERSON in every["counties"]
+    assert bare.geocode("Jefferson County, AL").raw["voterguide"]["counties"] == [JEFFERSON]
 
 
 def test_coordinates_are_a_point(locator):

@@ -13,7 +13,7 @@ from shapely.geometry import Point, shape
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
-REFERENCE = REPO.parent / "shared" / "reference" / "alabama-judicial-circuits.csv"
+REFERENCE = DATA / "sources" / "alabama-judicial-circuits.csv"  # the statute's table
 OCD_AL = "ocd-division/country:us/state:al"
 
 
@@ -123,6 +123,62 @@ def test_bessemer_division_is_unmapped(districts):
     assert bessemer["counties"] == ["01073"]
     assert "geometry" not in bessemer
     assert "Bessemer" in by_slug["al-circuit-10"]["description"]
+    assert bessemer["ballot_note"].startswith(
+        "If you live in the Bessemer Cutoff, you also vote for the Bessemer Division")
+
+
+def test_no_code_names_a_county_or_an_office():
+    """Another state is data: the script knows no county, division or circuit by name."""
+    text = (REPO / "scripts" / "build_geodata.py").read_text(encoding="utf-8")
+    for word in ("Jefferson", "Bessemer", "Birmingham", "01073", '"AL"'):
+        assert word not in text.split("def parse_args")[0], word
+
+
+def test_the_us_atlas_version_is_pinned():
+    script = load_script()
+    assert script.US_ATLAS == "us-atlas@3.0.1"
+    state = json.loads((DATA / "al" / "state.json").read_text(encoding="utf-8"))
+    assert any("us-atlas 3.0.1" in source for source in state["sources"])
+
+
+def test_zip_counties_follow_the_census_relationship():
+    """Every ZCTA of the relationship file, its parts largest first, land as published."""
+    published = {}
+    for row in read_csv(DATA / "sources" / "zcta-county-2020-al.csv"):
+        published.setdefault(row["zcta"], {})[row["county_geoid"]] = int(row["arealand_part"])
+    derived = {row["zip"]: row for row in read_csv(DATA / "al" / "zip-counties.csv")}
+    assert {z for z, row in derived.items() if row["evidence"] == "zcta"} == set(published)
+    for zcta, parts in published.items():
+        listed = [p.split(":") for p in derived[zcta]["counties"].split()]
+        areas = [int(area) for _, area in listed]
+        assert areas == sorted(areas, reverse=True), zcta
+        assert {f: int(a) for f, a in listed if len(f) == 5} == parts, zcta
+    assert derived["30165"]["counties"].startswith("13:")  # mostly in Georgia
+
+
+def test_zips_that_are_no_zcta_say_their_evidence():
+    import zipcodes
+
+    derived = {row["zip"]: row for row in read_csv(DATA / "al" / "zip-counties.csv")}
+    for z in zipcodes.filter_by(state="AL"):
+        if z["zip_code"] not in derived:
+            continue
+        row = derived[z["zip_code"]]
+        assert row["evidence"] in ("zcta", "town", "post-office"), row
+        assert row["counties"], row
+    assert derived["35270"]["evidence"] == "town"  # Birmingham, with no position at all
+    assert len(derived) >= 839
+
+
+def test_state_lines_are_shared_with_neighbours_only(counties):
+    lines = json.loads((DATA / "al" / "state-lines.geojson").read_text(encoding="utf-8"))
+    neighbours = {f["properties"]["neighbour"]: shape(f["geometry"]) for f in lines["features"]}
+    assert set(neighbours) == {"FL", "GA", "MS", "TN"}
+    outline = shapely.union_all([g for _, g in counties.values()]).boundary
+    for state, line in neighbours.items():
+        assert line.length > 1 and outline.buffer(1e-4).covers(line), state
+    # The Gulf coast is no state line: Dauphin Island's shore is far from all of them.
+    assert shapely.union_all(list(neighbours.values())).distance(Point(-88.11, 30.25)) > 0.3
 
 
 def test_circuits_cover_the_state(counties, districts):
@@ -254,3 +310,83 @@ def test_ordinals():
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31, 41, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
         "31st", "41st", "111th"]
+
+
+def test_another_state_is_data_not_code():
+    """A state whose every county elects its own district attorney, described in data only."""
+    script = load_script()
+    description = {"code": "ZZ", "kind": "county", "office": "District Attorney",
+                   "statute": "A constitution", "district_name": "{key} County"}
+    rows = [{"county": "Alpha", "county_fips": "99001"},
+            {"county": "San Beta", "county_fips": "99002"}]
+    document = script.districts_document(rows, description, "us-atlas test")
+    assert [(d["id"], d["slug"], d["name"], d["counties"], d["description"])
+            for d in document["districts"]] == [
+        ("ocd-division/country:us/state:zz/county:alpha", "zz-county-alpha", "Alpha County",
+         ["99001"], "Alpha County."),
+        ("ocd-division/country:us/state:zz/county:san_beta", "zz-county-san-beta",
+         "San Beta County", ["99002"], "San Beta County.")]
+
+
+def test_an_office_inside_another_district_is_written_after_it_from_data():
+    script = load_script()
+    description = {"code": "ZZ", "kind": "circuit", "office": "District Attorney",
+                   "statute": "A statute", "district_name": "{ordinal} Judicial Circuit",
+                   "offices_without_boundary": [{
+                       "id": "ocd-division/country:us/state:zz/circuit:2/division:east",
+                       "slug": "zz-circuit-2-east", "name": "2nd Circuit (East)",
+                       "inside": "2", "description": "East.", "ballot_note": "If east, too."}]}
+    rows = [{"circuit": "10", "county": "C", "county_fips": "99003"},
+            {"circuit": "2", "county": "A", "county_fips": "99001"},
+            {"circuit": "2", "county": "B", "county_fips": "99002"}]
+    districts = script.districts_document(rows, description, "x")["districts"]
+    assert [d["name"] for d in districts] == ["2nd Judicial Circuit", "2nd Circuit (East)",
+                                              "10th Judicial Circuit"]
+    inner = districts[1]
+    assert (inner["boundary"], inner["counties"], inner["ballot_note"]) == (
+        "unmapped", ["99001", "99002"], "If east, too.")
+    assert districts[0]["description"] == "A and B counties."
+
+
+def test_zip_county_rows_from_a_tiny_relationship():
+    script = load_script()
+    square = shapely.geometry.box(-87, 33, -86, 34)
+    counties = {"01001": ({"name": "Alpha"}, square),
+                "01003": ({"name": "Beta"}, shapely.geometry.box(-86, 33, -85, 34))}
+    codes = {"01": "AL", "13": "GA"}
+    relationship = {"35001": [("01003", 10), ("01001", 90)], "30001": [("01001", 5)]}
+    land = {"35001": 100, "30001": 50}
+    zips = [
+        {"zip_code": "35001", "state": "AL", "city": "Alpha", "acceptable_cities": [],
+         "county": "Alpha County", "lat": "33.5", "long": "-86.5"},
+        {"zip_code": "30001", "state": "GA", "city": "Gee", "acceptable_cities": [],
+         "county": "", "lat": "34.2", "long": "-85.2"},
+        {"zip_code": "35002", "state": "AL", "city": "Alpha", "acceptable_cities": [],
+         "county": "Beta County", "lat": "33.5", "long": "-85.5"},  # a PO box of Alpha
+        {"zip_code": "35003", "state": "AL", "city": "Lone", "acceptable_cities": [],
+         "county": "Beta County", "lat": "33.5", "long": "-85.99"},  # near Alpha's line
+        {"zip_code": "35004", "state": "AL", "city": "Nowhere", "acceptable_cities": [],
+         "county": "", "lat": "0.0000", "long": "0.0000"},  # no position, no county
+    ]
+    rows = script.zip_county_rows(relationship, land, zips, "AL", counties, codes)
+    assert rows == [
+        ["30001", "zcta", "13:45 01001:5"],
+        ["35001", "zcta", "01001:90 01003:10"],
+        ["35002", "town", "01001:90 01003:10"],
+        ["35003", "post-office", "01003 01001"],
+    ]
+
+
+def test_state_lines_from_a_tiny_topology():
+    script = load_script()
+    topology = {
+        "arcs": [[[0, 0], [0, 1]], [[0, 1], [-1, 1], [-1, 0], [0, 0]],
+                 [[0, 0], [1, 0], [1, 1], [0, 1]]],
+        "objects": {"states": {"geometries": [
+            {"type": "Polygon", "id": "01", "arcs": [[0, 1]]},
+            {"type": "Polygon", "id": "13", "arcs": [[2, ~0]]},
+        ]}},
+    }
+    [line] = script.state_lines(topology, "01", {"01": "AL", "13": "GA"})
+    assert line["properties"] == {"state": "AL", "neighbour": "GA"}
+    assert line["geometry"] == {"type": "MultiLineString", "coordinates": [[[0, 0], [0, 1]]]}

@@ -1,44 +1,35 @@
-"""Point -> districts: the pure index on hand-made shapes, then every Alabama place."""
+"""Place -> districts: the pure index on hand-made shapes, then Alabama's counties and city
+centres against the statute's table (data/sources, not the files the app loads)."""
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 import pytest
-import zipcodes
-from shapely.geometry import box
+from shapely.geometry import LineString, box
 
 from voterguide.geo.boundaries import district_index
 from voterguide.geo.districts import DistrictIndex, DistrictShape, Reason
 from voterguide.geo.geocoding import Location, Precision, Spot
 
-from .conftest import DATA_DIR, REPO
+from .reference import BESSEMER, BIRMINGHAM, circuit, circuit_of, rows
+from .test_geodata import DATA
 
-REFERENCE = REPO.parent / "shared" / "reference" / "alabama-judicial-circuits.csv"
-BESSEMER = "ocd-division/country:us/state:al/circuit:10/division:bessemer"
-
-
-def circuit(n: int) -> str:
-    """The division id of an Alabama circuit."""
-    return f"ocd-division/country:us/state:al/circuit:{n}"
-
-
-# Two counties side by side, one degree square each, along the equator-ish latitude 0..1.
+# Two counties side by side, one degree square each, near the equator.
 WEST, EAST = box(0, 0, 1, 1), box(1, 0, 2, 1)
+#: The line with a state the index doesn't cover: the west edge only (the rest is "coast").
+WEST_LINE = LineString([(0, 0), (0, 1)])
 
 
 @pytest.fixture
 def index() -> DistrictIndex:
-    """District A = county 1, district B = county 2, and an unmapped office inside county 2."""
+    """District A = county 1, district B = county 2, an unmapped office inside B."""
     return DistrictIndex(
         [DistrictShape("A", "XX", frozenset({"1"}), WEST),
          DistrictShape("B", "XX", frozenset({"2"}), EAST),
          DistrictShape("B-east", "XX", frozenset({"2"}), None)],
-        {"1": WEST, "2": EAST}, states={"XX"}, accuracy_m=1000)
+        {"1": WEST, "2": EAST}, states={"XX"}, accuracy_m=1000, state_lines=WEST_LINE)
 
 
 def point(lat: float, lon: float, **kw) -> Location:
@@ -48,51 +39,113 @@ def point(lat: float, lon: float, **kw) -> Location:
 
 def test_a_point_well_inside_is_certain(index):
     match = index.lookup(point(0.5, 0.5))
-    assert (match.district_ids, match.reason, match.ambiguous) == (("A",), Reason.CERTAIN, False)
+    assert (match.choice_ids, match.reason, match.ambiguous) == (("A",), Reason.CERTAIN, False)
+    assert match.choices[0].certain and not match.outside
 
 
 def test_a_point_near_a_border_asks_nearest_first(index):
     match = index.lookup(point(0.5, 0.995))  # ~550 m from the line, accuracy is 1000 m
-    assert match.district_ids[:2] == ("A", "B")
+    assert match.choice_ids == ("A", "B")
     assert match.reason is Reason.BORDER and match.ambiguous
+    assert not any(p.certain for p in match.choices)
 
 
 def test_a_point_on_the_border_is_in_both(index):
-    assert set(index.lookup(point(0.5, 1.0)).district_ids) >= {"A", "B"}
+    assert set(index.lookup(point(0.5, 1.0)).choice_ids) == {"A", "B"}
     assert index.districts_at(0.5, 1.0) == []  # "within" is strict: the rule is to ask
 
 
 def test_a_point_beyond_the_accuracy_is_outside(index):
-    assert index.lookup(point(0.5, -0.5)).reason is Reason.OUTSIDE
-    assert index.lookup(point(0.5, -0.5)).district_ids == ()
+    match = index.lookup(point(0.5, -0.5))
+    assert (match.reason, match.district_ids, match.ambiguous) == (Reason.OUTSIDE, (), False)
+
+
+@pytest.mark.parametrize("lon", [-0.005, 0.005])  # ~550 m either side of the state line
+def test_near_the_state_line_outside_is_a_choice_never_certain(index, lon):
+    match = index.lookup(point(0.5, lon))
+    assert match.choice_ids == ("A",) and match.outside and match.ambiguous
+    assert match.reason is Reason.STATE_LINE and not match.choices[0].certain
+
+
+def test_a_geocoder_that_names_a_covered_state_settles_the_line(index):
+    match = index.lookup(point(0.5, 0.005, state="XX"))
+    assert (match.choice_ids, match.outside, match.reason) == (("A",), False, Reason.CERTAIN)
+
+
+def test_a_coast_is_no_state_line_but_offshore_is_never_certain(index):
+    ashore = index.lookup(point(0.995, 0.5))  # 550 m inside the north edge, a coast
+    assert (ashore.choice_ids, ashore.reason) == (("A",), Reason.CERTAIN)
+    offshore = index.lookup(point(1.005, 0.5))
+    assert offshore.choice_ids == ("A",) and offshore.outside and offshore.ambiguous
+
+
+def test_without_state_lines_the_whole_outline_counts():
+    index = DistrictIndex([DistrictShape("A", "XX", frozenset({"1"}), WEST)], {"1": WEST},
+                          states={"XX"}, accuracy_m=1000)
+    assert index.lookup(point(0.995, 0.5)).outside
 
 
 def test_a_state_not_covered_is_outside_even_near_the_line(index):
     assert index.lookup(point(0.5, 0.5, state="ZZ")).reason is Reason.OUTSIDE
 
 
-def test_a_county_with_an_unmapped_office_offers_both(index):
+def test_an_office_inside_another_is_possible_as_well_not_instead(index):
     match = index.lookup(point(0.5, 1.5))
-    assert match.district_ids == ("B", "B-east")
-    assert match.reason is Reason.SHARED_COUNTY
+    assert (match.choice_ids, match.reason, match.ambiguous) == (("B",), Reason.CERTAIN, False)
+    [also] = match.also
+    assert (also.district_id, also.reason, also.certain) == ("B-east", Reason.SHARED_COUNTY,
+                                                             False)
+    assert [s.id for s in index.inside("B")] == ["B-east"]
+    assert [s.id for s in index.around("B-east")] == ["B"]
+
+
+def test_an_unmapped_office_inside_no_district_is_a_choice():
+    alone = DistrictIndex(
+        [DistrictShape("A", "XX", frozenset({"1"}), WEST),
+         DistrictShape("U", "XX", frozenset({"2"}), None)],
+        {"1": WEST, "2": EAST}, states={"XX"}, accuracy_m=1000)
+    match = alone.lookup(point(0.5, 1.5, precision=Precision.COUNTY, counties=("1", "2")))
+    assert match.choice_ids == ("A", "U") and match.also == ()
 
 
 def test_counties_decide_exactly(index):
     near_line = point(0.5, 0.999, precision=Precision.ZIP, counties=("1",))
-    assert index.lookup(near_line).district_ids == ("A",)
+    assert index.lookup(near_line).choice_ids == ("A",)
     both = point(0.5, 0.2, precision=Precision.ZIP, counties=("1", "2"))
     match = index.lookup(both)
-    assert match.district_ids == ("A", "B", "B-east") and match.reason is Reason.COARSE
+    assert match.choice_ids == ("A", "B") and match.reason is Reason.COARSE
+    assert [p.district_id for p in match.also] == ["B-east"]
+
+
+def test_shares_order_the_choices_and_are_reported(index):
+    location = point(0.5, 0.2, precision=Precision.ZIP, counties=("2", "1"), shares=(0.7, 0.3))
+    match = index.lookup(location)
+    assert [(p.district_id, p.share) for p in match.choices] == [("B", 0.7), ("A", 0.3)]
+
+
+def test_a_county_of_another_state_is_outside_as_a_choice(index):
+    location = point(0.5, 0.2, precision=Precision.ZIP, counties=("1", "13285"),
+                     shares=(0.99, 0.01))
+    match = index.lookup(location)
+    assert match.choice_ids == ("A",) and match.outside and match.ambiguous
+    assert match.outside_share == pytest.approx(0.01)
+    assert not match.choices[0].certain
 
 
 def test_unknown_counties_are_outside(index):
     assert index.lookup(point(0.5, 0.5, counties=("9",))).reason is Reason.OUTSIDE
 
 
+def test_a_place_without_a_point_is_placed_by_its_counties(index):
+    match = index.lookup(Location(None, None, Precision.ZIP, counties=("1",)))
+    assert match.choice_ids == ("A",) and match.reason is Reason.CERTAIN
+    assert index.lookup(Location(None, None, Precision.ZIP)).reason is Reason.OUTSIDE
+
+
 def test_a_wide_spot_is_coarse(index):
     spot = Location(0.5, 0.8, Precision.CITY, spots=(Spot(0.5, 0.8, 40_000),))
     match = index.lookup(spot)
-    assert match.district_ids[0] == "A" and "B" in match.district_ids
+    assert match.choice_ids[0] == "A" and "B" in match.choice_ids
     assert match.reason is Reason.COARSE
 
 
@@ -107,27 +160,21 @@ def test_bulk_lookup_agrees_with_single_lookups(index):
         assert sorted(bulk[i]) == index.districts_at(lats[i], lons[i])
 
 
-# --- Every Alabama place, against the statute's table -------------------------------------
-
-def expected_circuits() -> dict[str, str]:
-    """County FIPS -> circuit id, read from the reference table beside the repository."""
-    if REFERENCE.exists():
-        with open(REFERENCE, newline="", encoding="utf-8") as file:
-            return {row["county_fips"]: circuit(int(row["circuit"]))
-                    for row in csv.DictReader(file)}
-    # Without ../shared, the committed districts file (checked in test_geodata) stands in.
-    districts = json.loads(Path(DATA_DIR / "al" / "districts.json").read_text())["districts"]
-    return {f: d["id"] for d in districts if d["boundary"] == "counties" for f in d["counties"]}
-
-
-def alabama_counties() -> list[dict]:
-    """Alabama's rows of the national county gazetteer."""
-    with open(DATA_DIR / "gazetteer" / "us-counties.csv", newline="", encoding="utf-8") as file:
-        return [row for row in csv.DictReader(file) if row["state"] == "AL"]
+def test_a_polygon_district_is_kept_for_a_county_match_only_when_the_point_is_near():
+    west_half = box(0, 0, 0.5, 1)
+    index = DistrictIndex(
+        [DistrictShape("P", "XX", frozenset({"1"}), west_half, from_counties=False),
+         DistrictShape("A", "XX", frozenset({"1"}), WEST)],
+        {"1": WEST}, states={"XX"}, accuracy_m=1000)
+    far = point(0.5, 0.9, precision=Precision.ADDRESS, counties=("1",))
+    assert index.lookup(far).choice_ids == ("A",)
+    near = point(0.5, 0.2, precision=Precision.ADDRESS, counties=("1",))
+    assert set(index.lookup(near).choice_ids) == {"A", "P"}
+    coarse = point(0.5, 0.9, precision=Precision.ZIP, counties=("1",))
+    assert set(index.lookup(coarse).choice_ids) == {"A", "P"}
 
 
-CIRCUIT_OF = expected_circuits()
-COUNTY_FIPS = {row["name"] + " County": row["fips"] for row in alabama_counties()}
+# --- Alabama's counties and city centres, against the statute's table ----------------------
 
 
 @pytest.fixture
@@ -136,43 +183,19 @@ def alabama(app):
     return district_index()
 
 
-def check(match, expected: set[str]) -> None:
-    """A match is right if it offers every expected district, and is certain only if exact."""
-    assert expected <= set(match.district_ids), (expected, match)
-    if not match.ambiguous:
-        assert set(match.district_ids) == expected
+def alabama_counties() -> list[dict]:
+    """Alabama's rows of the national county gazetteer (a point inside each county)."""
+    return [row for row in rows(DATA / "gazetteer" / "us-counties.csv") if row["state"] == "AL"]
 
 
 def test_every_county_point_lands_in_its_circuit(alabama):
-    rows = alabama_counties()
-    assert len(rows) == 67
-    for row in rows:
+    counties = alabama_counties()
+    assert len(counties) == 67
+    for row in counties:
         match = alabama.lookup(point(float(row["lat"]), float(row["lon"])))
-        expected = {CIRCUIT_OF[row["fips"]]} | ({BESSEMER} if row["fips"] == "01073" else set())
-        check(match, expected)
-
-
-def test_every_alabama_zip_offers_the_circuit_of_its_county(app, alabama):
-    locator = app.extensions["voterguide.locator"]
-    checked = 0
-    for z in zipcodes.filter_by(state="AL"):
-        if z["county"] not in COUNTY_FIPS:
-            continue
-        match = alabama.lookup(locator.locate(z["zip_code"]))
-        assert CIRCUIT_OF[COUNTY_FIPS[z["county"]]] in match.district_ids, z["zip_code"]
-        checked += 1
-    assert checked > 800
-
-
-def test_every_alabama_town_offers_the_circuits_of_all_its_zip_codes(app, alabama):
-    locator = app.extensions["voterguide.locator"]
-    towns = defaultdict(set)
-    for z in zipcodes.filter_by(state="AL"):
-        if z["county"] in COUNTY_FIPS:
-            towns[z["city"]].add(CIRCUIT_OF[COUNTY_FIPS[z["county"]]])
-    for town, circuits in towns.items():
-        match = alabama.lookup(locator.locate(f"{town}, AL"))
-        assert circuits <= set(match.district_ids), town
+        assert circuit_of()[row["fips"]] in match.choice_ids, row
+        if not match.ambiguous:
+            assert match.choice_ids == (circuit_of()[row["fips"]],)
 
 
 @pytest.mark.parametrize(("lat", "lon", "n"), [
@@ -184,24 +207,10 @@ def test_every_alabama_town_offers_the_circuits_of_all_its_zip_codes(app, alabam
 ])
 def test_city_centres_are_certain(alabama, lat, lon, n):
     match = alabama.lookup(point(lat, lon))
-    assert match.district_ids == (circuit(n),)
+    assert match.choice_ids == (circuit(n),) and match.reason is Reason.CERTAIN
 
 
-def test_jefferson_county_offers_both_offices(alabama):
-    match = alabama.lookup(point(33.5186, -86.8104))  # downtown Birmingham
-    assert match.district_ids == (circuit(10), BESSEMER)
-    assert match.reason is Reason.SHARED_COUNTY
-
-
-def test_a_polygon_district_is_kept_for_a_county_match_only_when_the_point_is_near():
-    west_half = box(0, 0, 0.5, 1)
-    index = DistrictIndex(
-        [DistrictShape("P", "XX", frozenset({"1"}), west_half, from_counties=False),
-         DistrictShape("A", "XX", frozenset({"1"}), WEST)],
-        {"1": WEST}, states={"XX"}, accuracy_m=1000)
-    far = point(0.5, 0.9, precision=Precision.ADDRESS, counties=("1",))
-    assert index.lookup(far).district_ids == ("A",)
-    near = point(0.5, 0.2, precision=Precision.ADDRESS, counties=("1",))
-    assert set(index.lookup(near).district_ids) == {"A", "P"}
-    coarse = point(0.5, 0.9, precision=Precision.ZIP, counties=("1",))
-    assert set(index.lookup(coarse).district_ids) == {"A", "P"}
+def test_downtown_birmingham_has_the_birmingham_race_for_certain(alabama):
+    match = alabama.lookup(point(33.5186, -86.8104))
+    assert (match.choice_ids, match.reason) == ((BIRMINGHAM,), Reason.CERTAIN)
+    assert [(p.district_id, p.certain) for p in match.also] == [(BESSEMER, False)]

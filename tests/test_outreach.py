@@ -21,7 +21,7 @@ CANDIDATE = "/candidates/al-circuit-6-kendall-lassiter"
 RACE = "/districts/al-circuit-6/al-2028-general-sample"
 PUBLIC_PAGES = ["/", "/districts/", DISTRICT, RACE, "/districts/al-circuit-10-bessemer",
                 CANDIDATE, "/about", "/what-a-district-attorney-does",
-                "/choose?district=al-circuit-10&district=al-circuit-10-bessemer"]
+                "/choose?district=al-circuit-37&district=al-circuit-26"]
 
 
 class Meta(HTMLParser):
@@ -321,11 +321,21 @@ def test_the_embed_looks_up_an_address_without_csrf_and_answers_in_the_frame(dat
 
 
 def test_the_embed_offers_a_choice_inside_the_frame(client):
-    response = client.post("/embed", data={"address": "Jefferson County, Alabama"})
+    response = client.post("/embed", data={"address": "Salem, AL 36874"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Which of these is your district?" in page
-    assert "Bessemer Division" in page and 'target="_blank"' in page
+    assert "Which county do you live in?" in page
+    assert "Do you live in Lee County or Russell County?" in page
+    assert "37th Judicial Circuit" in page and 'target="_blank"' in page
+
+
+def test_the_embed_shows_jefferson_countys_two_races_like_the_guide(client):
+    response = client.post("/embed", data={"address": "Jefferson County, Alabama"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/embed/al-circuit-10")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Birmingham Division" in page
+    assert "If you live in the Bessemer Cutoff, you also vote for the Bessemer Division" in page
 
 
 @pytest.mark.parametrize(("address", "status", "message"), [

@@ -30,7 +30,7 @@ def text_of(response) -> str:
 @pytest.mark.parametrize("path", [
     "/", "/districts/", "/districts/al-circuit-6", "/districts/al-circuit-10-bessemer",
     "/about", "/what-a-district-attorney-does",
-    "/choose?district=al-circuit-10&district=al-circuit-10-bessemer&why=shared_county",
+    "/choose?district=al-circuit-37&district=al-circuit-26&why=coarse",
 ])
 def test_public_pages_render(client, path):
     response = client.get(path)
@@ -162,11 +162,21 @@ def test_the_picker_with_one_known_district_goes_straight_there(client):
 
 
 def test_the_picker_explains_why_it_asks(client):
-    page = text_of(client.get("/choose?district=al-circuit-10&district=al-circuit-10-bessemer"
-                              "&why=shared_county"))
-    assert "more than one district attorney" in page
-    assert "Birmingham Division" in page and "Bessemer Division" in page
+    page = text_of(client.get("/choose?district=al-circuit-37&district=al-circuit-26"
+                              "&why=coarse"))
+    assert "We know only your ZIP code or town" in page
+    assert "Do you live in Lee County or Russell County?" in page
+    assert "37th Judicial Circuit" in page and "26th Judicial Circuit" in page
     assert "myinfo.alabamavotes.gov" in page  # the state's own tools to check
+
+
+def test_an_office_inside_another_is_no_answer_of_its_own(client):
+    """Old picker links between Jefferson County's two offices lead to the page of the one
+    the whole county votes for, which shows both races."""
+    response = client.get("/choose?district=al-circuit-10&district=al-circuit-10-bessemer"
+                          "&why=shared_county")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/districts/al-circuit-10")
 
 
 @pytest.mark.parametrize(("address", "target"), [
@@ -182,13 +192,13 @@ def test_an_address_redirects_to_its_district(client, address, target):
 
 
 def test_an_uncertain_address_redirects_to_a_picker_without_the_address(client):
-    response = client.post("/", data={"address": "Jefferson County, Alabama"})
+    response = client.post("/", data={"address": "Salem, AL 36874"})
     assert response.status_code == 303
     location = response.headers["Location"]
     assert location.startswith("/choose?")
-    assert "Jefferson" not in location
+    assert "36874" not in location and "Salem" not in location
     page = text_of(client.get(location))
-    assert "Bessemer Division" in page
+    assert "Lee County" in page and "Russell County" in page
 
 
 def test_another_state_is_outside_this_guide(client):
@@ -227,7 +237,8 @@ def test_a_server_error_is_a_friendly_500(database_path):
 
 @pytest.mark.parametrize(("form", "status", "target"), [
     ({"lat": "33.2098", "lon": "-87.5692", "accuracy": "30"}, 303, "/districts/al-circuit-6"),
-    ({"lat": "33.5186", "lon": "-86.8104"}, 303, "/choose?"),
+    ({"lat": "33.5186", "lon": "-86.8104"}, 303, "/districts/al-circuit-10"),
+    ({"lat": "32.4700", "lon": "-84.9900"}, 303, "/choose?"),  # by the Georgia line
     ({"lat": "33.2098", "lon": "-87.5692", "accuracy": "60000"}, 303, "/choose?"),
     ({"lat": "40.7", "lon": "-74.0"}, 422, None),
     ({"lat": "nan", "lon": "1"}, 422, None),

@@ -62,10 +62,9 @@ def test_the_census_places_an_address_by_its_county(chain_app, standin):
     assert response.headers["Location"] == CIRCUIT_6
 
 
-def test_a_census_match_in_jefferson_county_offers_both_offices(chain_app):
+def test_a_census_match_in_jefferson_county_goes_to_the_page_with_both_races(chain_app):
     response = chain_app.test_client().post("/", data={"address": BIRMINGHAM})
-    assert "district=al-circuit-10&district=al-circuit-10-bessemer" in response.headers[
-        "Location"]
+    assert response.headers["Location"] == "/districts/al-circuit-10"
 
 
 @pytest.mark.parametrize(("mode", "delay"), [

@@ -58,18 +58,42 @@ def lookup():
     else:
         raise ApiError(400, "missing_parameters", "Give an address, or lat and lon.")
     result = services.place(location)
+    match = result.match
     body = {
-        "location": {"lat": round(location.lat, 5), "lon": round(location.lon, 5),
+        "location": {"lat": _rounded(location.lat), "lon": _rounded(location.lon),
                      "precision": location.precision.value},
-        "districts": [_district_summary(d) for d in result.districts],
-        "ambiguous": result.match.ambiguous,
-        "reason": result.match.reason.value,
+        "districts": [_possible(d, p, "one_of") for d, p in zip(result.choices, match.choices,
+                                                                 strict=True)]
+        + [_possible(d, p, "also") for d, p in zip(result.also, match.also, strict=True)],
+        "outside": ({"possible": True, "share": _share(match.outside_share)}
+                    if match.outside and result.found else {"possible": not result.found}),
+        "ambiguous": match.ambiguous,
+        "reason": match.reason.value,
     }
-    if not result.districts:
+    if not result.found:
         body["message"] = "That place is outside every district this guide covers."
-    elif result.match.ambiguous:
-        body["message"] = services.WHY_ASKED.get(result.match.reason, services.GENERIC_WHY)
+    elif match.ambiguous:
+        body["message"] = result.message()
     return jsonify(body)
+
+
+def _rounded(value: float | None) -> float | None:
+    """A coordinate to five decimals (about a metre); None for a place without a point."""
+    return None if value is None else round(value, 5)
+
+
+def _share(value: float | None) -> float | None:
+    """A share of the place's land, to four decimals; None when not known."""
+    return None if value is None else round(value, 4)
+
+
+def _possible(district: DistrictShape, possibility, relation: str) -> dict:
+    """A district of a lookup: certain or not, why not, and how it relates to the others:
+    ``one_of`` (the voter lives in one of these) or ``also`` (an office inside one of them
+    whose race may be on the ballot too)."""
+    return {**_district_summary(district), "office": district.office,
+            "certain": possibility.certain, "reason": possibility.reason.value,
+            "share": _share(possibility.share), "relation": relation}
 
 
 def _lookup_params() -> dict[str, object]:

@@ -14,10 +14,20 @@ from dataclasses import dataclass
 import usaddress
 
 ZIP_PATTERN = re.compile(r"(?<!\d)(\d{5})(?:[- ]\d{4})?(?!\d)")
-COUNTY_PATTERN = re.compile(r"^(?P<name>.+?)\s+(county|parish|borough)\b", re.IGNORECASE)
+# "Jefferson County", "Tuscaloosa Co.", "Madison Cnty": the county word ends the part (so
+# that "12 Co Rd 5", a county road, is no county), and the name starts with a letter.
+COUNTY_PATTERN = re.compile(
+    r"^(?P<name>[^\W\d].*?)\s+(?:county|parish|borough|cnty|co)\b\.?$", re.IGNORECASE)
+COUNTRY_PATTERN = re.compile(
+    r"[\s,]*\b(?:u\.?s\.?a?\.?|united\s+states(?:\s+of\s+america)?|america)[\s.]*$",
+    re.IGNORECASE)
+PUNCTUATION = re.compile(r"[^\w\s]")
+SAINT = re.compile(r"\bsaint\b")
+MOUNT = re.compile(r"\bmount\b")
+# "33.52, -86.81", "33.52 -86.81", "33.52° N, 86.81° W" (a map app's copy).
 COORDINATES_PATTERN = re.compile(
-    r"^\s*(?P<lat>[-+]?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)\s*$"
-)
+    r"^\s*(?P<lat>[-+]?\d{1,2}(?:\.\d+)?)\s*°?\s*(?P<ns>[NS])?\s*[, ]\s*"
+    r"(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)\s*°?\s*(?P<ew>[EW])?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -34,11 +44,12 @@ class AddressParts:
 
 def normalise(text: str) -> str:
     """Lower-case, accents and punctuation removed, single spaces: for matching names."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w\s]", " ", text.lower())
-    text = re.sub(r"\bsaint\b", "st", text)
-    text = re.sub(r"\bmount\b", "mt", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = PUNCTUATION.sub(" ", text.lower())
+    text = SAINT.sub("st", text)
+    text = MOUNT.sub("mt", text)
     return " ".join(text.split())
 
 
@@ -48,6 +59,10 @@ def coordinates(text: str) -> tuple[float, float] | None:
     if not match:
         return None
     lat, lon = float(match["lat"]), float(match["lon"])
+    if (match["ns"] or "").upper() == "S":
+        lat = -abs(lat)
+    if (match["ew"] or "").upper() == "W":
+        lon = -abs(lon)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
     return lat, lon
@@ -105,10 +120,26 @@ def _last_zip(text: str) -> str | None:
 def _county(text: str) -> str | None:
     """The county named in text like "Jefferson County, AL", if any."""
     for part in text.split(","):
-        match = COUNTY_PATTERN.match(part.strip())
-        if match:
-            return match["name"].strip()
+        name = county_name(part)
+        if name:
+            return name
     return None
+
+
+def county_name(text: str) -> str | None:
+    """The name of a county written as "X County" (or "X Co.", "X Cnty", "X Parish")."""
+    match = COUNTY_PATTERN.match(" ".join(text.split()))
+    return match["name"].strip() if match else None
+
+
+def without_country(text: str) -> str:
+    """The text without a trailing "USA" or "United States" (geocoders and phones add it)."""
+    return COUNTRY_PATTERN.sub("", text)
+
+
+def without_zip(text: str) -> str:
+    """The text with its ZIP codes taken out."""
+    return " ".join(ZIP_PATTERN.sub(" ", text).split())
 
 
 def _city_state_by_commas(text: str, zip_code: str | None) -> tuple[str | None, str | None]:

@@ -97,9 +97,47 @@ def accuracy_of(data_dir: Path, states: list[str]) -> float:
     return max(accuracies)
 
 
-def build_index(session: Session, accuracy_m: float) -> DistrictIndex:
-    """Build the district index from the database: county unions or explicit polygons."""
-    counties = {c.fips: shapely.from_wkb(c.boundary) for c in session.scalars(select(County))}
+def ballot_notes(data_dir: Path, states: list[str]) -> dict[str, str]:
+    """Each district's ``ballot_note`` (who votes for an office inside another's area), from
+    the covered states' district files."""
+    notes = {}
+    for state in states:
+        path = Path(data_dir) / state.lower() / "districts.json"
+        if path.exists():
+            for entry in json.loads(path.read_text(encoding="utf-8")).get("districts", []):
+                if entry.get("ballot_note"):
+                    notes[entry["id"]] = entry["ballot_note"]
+    return notes
+
+
+def state_lines(data_dir: Path, covered: set[str], outlines: dict[str, object]):
+    """Where the covered states meet a state this guide doesn't cover: each state's
+    ``state-lines.geojson``, less the lines with covered neighbours. A state without the
+    file counts its whole outline (``outlines[state]``), coast and all: safe, if wordy."""
+    lines = []
+    for state in sorted(covered):
+        path = Path(data_dir) / state.lower() / "state-lines.geojson"
+        if not path.exists():
+            if state in outlines:
+                lines.append(shapely.boundary(outlines[state]))
+            continue
+        try:
+            features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        except (OSError, ValueError, KeyError) as error:
+            raise BoundaryDataError(f"Cannot read {path}: {error}") from error
+        lines += [shapely.geometry.shape(f["geometry"]) for f in features
+                  if f["properties"].get("neighbour") not in covered]
+    return shapely.union_all(lines) if lines else shapely.GeometryCollection()
+
+
+def build_index(session: Session, accuracy_m: float, data_dir: Path | None = None,
+                states: list[str] | None = None) -> DistrictIndex:
+    """Build the district index from the database (county unions or explicit polygons) and
+    the covered states' data files (ballot notes, state lines)."""
+    rows = list(session.scalars(select(County)))
+    counties = {c.fips: shapely.from_wkb(c.boundary) for c in rows}
+    names = {c.fips: c.name for c in rows}
+    notes = ballot_notes(data_dir, states or []) if data_dir else {}
     shapes = []
     for district in session.scalars(select(District).order_by(District.id)):
         fips = frozenset(c.fips for c in district.counties)
@@ -112,9 +150,18 @@ def build_index(session: Session, accuracy_m: float) -> DistrictIndex:
         shapes.append(DistrictShape(district.id, district.state_code, fips, geometry,
                                     name=district.name, slug=district.slug,
                                     from_counties=district.boundary_kind is not
-                                    BoundaryKind.POLYGON))
-    states = set(session.scalars(select(District.state_code).distinct()))
-    return DistrictIndex(shapes, counties, states, accuracy_m)
+                                    BoundaryKind.POLYGON,
+                                    ballot_note=notes.get(district.id, ""),
+                                    county_names=tuple(sorted(names[f] for f in fips)),
+                                    office=district.office))
+    covered = set(session.scalars(select(District.state_code).distinct()))
+    outlines = {state: shapely.union_all([s.geometry for s in shapes
+                                          if s.state == state and s.geometry is not None])
+                for state in covered}
+    lines = state_lines(data_dir, covered, outlines) if data_dir else None
+    state_names = {s.code: s.name for s in session.scalars(select(State))}
+    return DistrictIndex(shapes, counties, covered, accuracy_m, state_lines=lines,
+                         state_names=state_names, county_names=names)
 
 
 def bump_version(session: Session) -> None:
@@ -157,7 +204,8 @@ def district_index() -> DistrictIndex:
         if built is None or built.version != version:
             settings = current_app.config
             states = [s.strip() for s in settings["STATES"].split(",") if s.strip()]
-            index = build_index(db.session, accuracy_of(settings["DATA_DIR"], states))
+            index = build_index(db.session, accuracy_of(settings["DATA_DIR"], states),
+                                settings["DATA_DIR"], states)
             built = _Built(index, version, now)
             current_app.extensions["voterguide.district_index"] = built
         built.checked_at = now

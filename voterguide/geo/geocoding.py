@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from geopy import exc as geopy_exc
 from geopy.geocoders.base import Geocoder
 
+from .address import coordinates
 from .resilience import ProviderSkipped, ProviderState
 
 log = logging.getLogger(__name__)
@@ -45,18 +46,23 @@ class Spot:
 class Location:
     """Where an address is, and how sure we are. Never holds the address itself."""
 
-    lat: float
-    lon: float
+    lat: float | None  # None (with lon): a place known without a point, by its counties
+    lon: float | None
     precision: Precision
     # Circles that together hold the place; empty means the point itself.
     spots: tuple[Spot, ...] = field(default=())
-    # Counties the place lies in one of (FIPS); when given, they decide the districts.
+    # Counties the place lies in one of (FIPS), largest share first; when given, they decide
+    # the districts. A two-digit code stands for a part in that state, county unknown.
     counties: tuple[str, ...] = field(default=())
     state: str | None = None  # two-letter postal code, when known
+    # The share of the place's land in each of ``counties``, when known (else empty).
+    shares: tuple[float, ...] = field(default=())
 
     def areas(self) -> tuple[Spot, ...]:
-        """The circles to search: the spots, or the point itself."""
-        return self.spots or (Spot(self.lat, self.lon, 0.0),)
+        """The circles to search: the spots, or the point itself (none without a point)."""
+        if self.spots:
+            return self.spots
+        return () if self.lat is None else (Spot(self.lat, self.lon, 0.0),)
 
 
 class GeocodingError(Exception):
@@ -65,6 +71,11 @@ class GeocodingError(Exception):
 
 class AddressNotFound(GeocodingError):
     """The geocoder understood the request but found no such place."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
+        super().__init__(message)
+        #: Places with a name close to the one typed ("Did you mean ...?"), best first.
+        self.suggestions = suggestions
 
 
 class GeocoderUnavailable(GeocodingError):
@@ -104,7 +115,14 @@ class Locator:
         self.budget = budget
 
     def locate(self, address: str) -> Location:
-        """Geocode an address; raise AddressNotFound or GeocoderUnavailable."""
+        """Geocode an address; raise AddressNotFound or GeocoderUnavailable.
+
+        Typed coordinates ("33.52, -86.81") are a point already: no provider is asked, and
+        "0, 0" is a real point (in the Gulf of Guinea, outside every district), not an
+        outage."""
+        point = typed_coordinates(address)
+        if point is not None:
+            return Location(point[0], point[1], Precision.POINT)
         if self.cache is not None:
             cached = self.cache.get(address)
             if cached is not None:
@@ -127,7 +145,17 @@ class Locator:
             # Never let an outage look like "address not found".
             raise GeocoderUnavailable(
                 "The address service is not answering right now. Please try again shortly.")
-        raise AddressNotFound("We could not find that address.")
+        raise AddressNotFound("We could not find that address.", self._suggestions(address))
+
+    def _suggestions(self, address: str) -> tuple[str, ...]:
+        """Near misses from the providers that offer them (the embedded one does)."""
+        for provider in self.providers:
+            suggest = getattr(provider.geocoder, "suggest", None)
+            if suggest is not None:
+                found = tuple(suggest(address))
+                if found:
+                    return found
+        return ()
 
     def _ask(self, provider: Provider, address: str, deadline: float):
         """One provider's answer (None for no match), within the time left."""
@@ -152,7 +180,7 @@ class Locator:
             self._failed(provider, error, retry_after=error.retry_after or None)
         except Exception as error:  # noqa: BLE001 - any provider fault means "ask the next"
             self._failed(provider, error)
-        if found is not None and not _has_coordinates(found):
+        if found is not None and not _has_coordinates(found) and not _without_point(found):
             self._failed(provider, ValueError("a match without coordinates"))
         if state is not None:
             state.succeeded()
@@ -179,6 +207,7 @@ def to_location(found) -> Location:
     raw = found.raw if isinstance(found.raw, dict) else {}
     extra = raw.get("voterguide") or {}
     spots = tuple(Spot(*spot) for spot in extra.get("spots", ()))
+    point = (None, None) if _without_point(found) else (found.latitude, found.longitude)
     precision = extra.get("precision")
     if precision is None:
         # A provider's match may be a whole town: its bounding box says how uncertain it is.
@@ -187,13 +216,26 @@ def to_location(found) -> Location:
         if reach and not spots:
             spots = (Spot(found.latitude, found.longitude, reach),)
     return Location(
-        lat=found.latitude,
-        lon=found.longitude,
+        lat=point[0],
+        lon=point[1],
         precision=Precision(precision),
         spots=spots,
         counties=tuple(extra.get("counties", ())),
         state=extra.get("state"),
+        shares=tuple(extra.get("shares", ())),
     )
+
+
+def _without_point(found) -> bool:
+    """True when one of our own providers says the place has no point (a ZIP code the
+    tables give no position), only its counties or state: geopy needs a point anyway."""
+    raw = found.raw if isinstance(found.raw, dict) else {}
+    return (raw.get("voterguide") or {}).get("point") is False
+
+
+def typed_coordinates(text: str) -> tuple[float, float] | None:
+    """Coordinates typed in an address field ("lat, lon"), or None."""
+    return coordinates(str(text))
 
 
 #: Builds a geopy geocoder from the app's settings and the provider's own options.

@@ -22,8 +22,10 @@ from .geocoding import (
     to_location,
 )
 
-#: Columns added to every row.
-OUTPUT_COLUMNS = ["district_id", "district_name", "precision", "status"]
+#: Columns added to every row: the district (every possible one, "|"-separated, when
+#: ambiguous: "outside" among them when the place may be across the state line), and the
+#: offices inside it whose race may be on the ballot too (``also_possible``).
+OUTPUT_COLUMNS = ["district_id", "district_name", "precision", "status", "also_possible"]
 
 
 def place_rows(rows: Iterable[dict], column: str, locator: Locator, index: DistrictIndex,
@@ -80,15 +82,19 @@ def _placed(text: str, location: Location | None, locator: Locator,
         except GeocoderUnavailable:
             return _status("unavailable")
     match = index.lookup(location)
-    shapes = index.shapes_of(match)
-    if not shapes:
+    choices = [index.shapes[d] for d in match.choice_ids]
+    if not choices:
         return _status("outside", location.precision.value)
-    return {"district_id": "|".join(s.id for s in shapes),
-            "district_name": " | ".join(s.name for s in shapes),
+    outside = ["outside"] if match.outside else []
+    return {"district_id": "|".join([*(s.id for s in choices), *outside]),
+            "district_name": " | ".join([*(s.name for s in choices),
+                                         *(["outside this guide"] if outside else [])]),
             "precision": location.precision.value,
-            "status": "ambiguous" if match.ambiguous else "placed"}
+            "status": "ambiguous" if match.ambiguous else "placed",
+            "also_possible": "|".join(p.district_id for p in match.also)}
 
 
 def _status(status: str, precision: str = "") -> dict[str, str]:
     """Output columns for a row with no district."""
-    return {"district_id": "", "district_name": "", "precision": precision, "status": status}
+    return {"district_id": "", "district_name": "", "precision": precision, "status": status,
+            "also_possible": ""}

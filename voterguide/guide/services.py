@@ -12,17 +12,10 @@ from ..geo.districts import DistrictShape, Match, Reason
 from ..geo.geocoding import Location, Locator
 from ..geo.svgmap import SvgMap, draw
 from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
+from . import choices as wording  # the picker's words (``choices`` is a field name here)
 
-#: One sentence on why the voter is asked to choose, by reason.
-WHY_ASKED = {
-    Reason.COARSE: "We can place your address only by its ZIP code or town, and that area "
-    "reaches into more than one district. Choose the district that includes your county.",
-    Reason.BORDER: "Your address is close to the line between districts, too close for our "
-    "map to be sure. Choose the district that includes your county.",
-    Reason.SHARED_COUNTY: "Your county has more than one district attorney's office, and we "
-    "can't tell from an address which one serves you. Read how they differ below.",
-}
-GENERIC_WHY = "More than one district may include your address. Choose the one you live in."
+#: Kept for callers of the old names: the sentences live in ``guide.choices``.
+WHY_ASKED, GENERIC_WHY = wording.WHY_ASKED, wording.GENERIC_WHY
 
 
 def locator() -> Locator:
@@ -32,11 +25,46 @@ def locator() -> Locator:
 
 @dataclass(frozen=True)
 class LookupResult:
-    """Where an address was placed and which districts it may be in."""
+    """Where an address was placed: the districts it may be in (``choices``: exactly one
+    is the voter's, or none when ``match.outside`` and the place is across the line) and
+    the offices inside them whose race may be on the ballot too (``also``)."""
 
     location: Location
     match: Match
-    districts: list[DistrictShape]
+    choices: list[DistrictShape]
+    also: list[DistrictShape] = field(default_factory=list)
+
+    @property
+    def districts(self) -> list[DistrictShape]:
+        """Every district the lookup names: the choices, then the offices inside them."""
+        return [*self.choices, *self.also]
+
+    @property
+    def found(self) -> bool:
+        """True when the place may be in some district this guide covers."""
+        return bool(self.choices)
+
+    def options(self) -> list[wording.Option]:
+        """The picker's answers: the counties the place touches, by district."""
+        index = district_index()
+
+        def touched(district: DistrictShape) -> list[str]:
+            names = [index.county_names.get(f, f) for f in self.match.counties
+                     if f in district.counties]
+            return names or list(district.county_names)
+
+        return wording.options(self.choices, touched, self.match.outside, self.state_names,
+                               lambda d: index.state_names.get(d.state, d.state))
+
+    @property
+    def state_names(self) -> list[str]:
+        """The names of the states of the choices."""
+        names = district_index().state_names
+        return list(dict.fromkeys(names.get(d.state, d.state) for d in self.choices))
+
+    def message(self) -> str:
+        """Why the voter is asked, and what, in one or two plain sentences."""
+        return wording.explain(self.match.reason, self.options(), self.state_names)
 
 
 def look_up(address: str) -> LookupResult:
@@ -49,7 +77,70 @@ def place(location: Location) -> LookupResult:
     """Match a location to districts."""
     index = district_index()
     match = index.lookup(location)
-    return LookupResult(location, match, index.shapes_of(match))
+    return LookupResult(location, match, [index.shapes[d] for d in match.choice_ids],
+                        [index.shapes[p.district_id] for p in match.also])
+
+
+@dataclass(frozen=True)
+class Picker:
+    """The picker page: its answers, and why and what it asks."""
+
+    options: list[wording.Option]
+    why: str
+    question: str
+    #: By district id: the offices inside it whose races its page shows too.
+    inside: dict[str, list[str]] = field(default_factory=dict)
+    state_names: list[str] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        """The page's question: by county, unless two answers name the same counties."""
+        phrases = [o.label for o in self.options]
+        if len(set(phrases)) == len(phrases):
+            return "Which county do you live in?"
+        return "Which of these districts is yours?"
+
+    @property
+    def slugs(self) -> list[str]:
+        """The slugs of the districts offered, for the picker's own address."""
+        return [o.district.slug for o in self.options if o.district is not None]
+
+    @property
+    def outside(self) -> bool:
+        """True when "outside this guide" is one of the answers."""
+        return any(o.district is None for o in self.options)
+
+    @property
+    def single(self) -> District | None:
+        """The one district there is to choose, when that is all."""
+        if len(self.options) == 1 and self.options[0].district is not None:
+            return self.options[0].district
+        return None
+
+
+def picker(keys: list[str], reason: Reason | None, outside: bool) -> Picker | None:
+    """The picker for districts named by slug or id (unknown ones dropped); None when none
+    is known. An office inside another's area is not an answer of its own: the district
+    around it stands for it (its page shows both races)."""
+    index = district_index()
+    found: dict[str, District] = {}
+    for key in dict.fromkeys(keys):
+        district = queries.district_by_slug_or_id(key)
+        if district is None:
+            continue
+        around = index.around(district.id)
+        for shape in around or [district]:
+            found.setdefault(shape.id, district if shape is district
+                             else queries.district_by_slug_or_id(shape.id))
+    districts = [d for d in found.values() if d is not None]
+    if not districts:
+        return None
+    states = list(dict.fromkeys(d.state.name for d in districts))
+    answers = wording.options(districts, lambda d: [c.name for c in d.counties], outside,
+                              states, lambda d: d.state.name)
+    inside = {d.id: [s.name for s in index.inside(d.id)] for d in districts}
+    return Picker(answers, wording.why(reason, states, outside),
+                  wording.question(answers), {k: v for k, v in inside.items() if v}, states)
 
 
 @dataclass(frozen=True)
@@ -105,6 +196,18 @@ def race_view(race: Race) -> RaceView:
 
 
 @dataclass(frozen=True)
+class AlsoOnBallot:
+    """Another office whose race is on the same voters' ballots: one inside this district's
+    area without a boundary of its own (possibly on the ballot), or the district around such
+    an office (on the ballot for certain)."""
+
+    district: District
+    sentence: str
+    certain: bool
+    races: list[RaceView]
+
+
+@dataclass(frozen=True)
 class DistrictPage:
     """Everything the district page shows."""
 
@@ -112,13 +215,39 @@ class DistrictPage:
     races: list[RaceView]
     map: SvgMap | None
     is_sample: bool
+    also: list[AlsoOnBallot] = field(default_factory=list)
 
 
 def district_page(district: District, election_slug: str | None = None) -> DistrictPage:
     """Build the district page's content (for one election's races, if a slug is given)."""
     races = [race_view(r) for r in queries.races_for_district(district, election_slug)]
+    also = also_on_ballot(district, election_slug)
     return DistrictPage(district, races, district_map(district),
-                        any(r.race.election.is_sample for r in races))
+                        any(r.race.election.is_sample for r in [*races, *(
+                            v for a in also for v in a.races)]), also)
+
+
+def also_on_ballot(district: District, election_slug: str | None = None) -> list[AlsoOnBallot]:
+    """The offices that share this district's voters, each with one plain sentence."""
+    index = district_index()
+    related = [(shape, False) for shape in index.inside(district.id)]
+    related += [(shape, True) for shape in index.around(district.id)]
+    result = []
+    for shape, certain in related:
+        other = queries.district_by_slug_or_id(shape.id)
+        if other is None:
+            continue
+        where = wording.county_phrase(shape.county_names)
+        office = f"{other.name} {other.office.lower()}"
+        if certain:
+            sentence = f"Every voter in {where} also votes for the {office}."
+        else:
+            sentence = shape.ballot_note or (
+                f"Some voters in {where} also vote for the {office}. No published map shows "
+                "where its area ends: your sample ballot shows whether it is on yours.")
+        races = [race_view(r) for r in queries.races_for_district(other, election_slug)]
+        result.append(AlsoOnBallot(other, sentence, certain, races))
+    return result
 
 
 def district_map(district: District) -> SvgMap | None:

@@ -43,9 +43,10 @@ def look_up():
                                ref=ref), 422
     try:
         result = services.look_up(form.address.data)
-    except AddressNotFound:
+    except AddressNotFound as error:
         return _form_problem(form, "We couldn't find that place. Please check the spelling, "
-                             "or try your ZIP code or your city and state.", 422)
+                             "or try your ZIP code or your city and state.", 422,
+                             suggestions=error.suggestions)
     except GeocoderUnavailable:
         return _form_problem(form, "Our address service is not answering right now. Please try "
                              "again in a minute, or find your county in the list of districts.",
@@ -66,22 +67,26 @@ def locate():
 
 
 def _go_to_districts(form: AddressForm, result: services.LookupResult):
-    """Redirect to the district, to a picker, or explain that the place is not covered."""
-    if not result.districts:
+    """Redirect to the district, to a picker, or explain that the place is not covered.
+    The picker's address holds district slugs and a reason code, never the address."""
+    if not result.found:
         return _form_problem(form, "That place is outside the area this guide covers. "
                              "This guide covers district attorney races in "
                              f"{_covered_states()}.", 422, outside=True)
     count_lookup(clean_code(request.form.get("ref")), result)
     if not result.match.ambiguous:
-        return redirect(url_for(".district", slug=result.districts[0].slug), 303)
-    return redirect(url_for(".choose", district=[d.slug for d in result.districts],
-                            why=result.match.reason.value), 303)
+        return redirect(url_for(".district", slug=result.choices[0].slug), 303)
+    return redirect(url_for(".choose", district=[d.slug for d in result.choices],
+                            why=result.match.reason.value,
+                            **({"outside": "1"} if result.match.outside else {})), 303)
 
 
-def _form_problem(form: AddressForm, message: str, status: int, outside: bool = False):
-    """Re-show the form with a message about the lookup (not about the field)."""
+def _form_problem(form: AddressForm, message: str, status: int, outside: bool = False,
+                  suggestions: tuple[str, ...] = ()):
+    """Re-show the form with a message about the lookup (not about the field), and the
+    places whose names are close to the one typed."""
     return render_template("guide/home.html", form=form, position=PositionForm(),
-                           problem=message, outside=outside,
+                           problem=message, outside=outside, suggestions=suggestions,
                            ref=clean_code(request.form.get("ref"))), status
 
 
@@ -93,20 +98,20 @@ def _covered_states() -> str:
 
 @blueprint.get("/choose")
 def choose():
-    """The picker: a few possible districts and one sentence on why we ask."""
+    """The picker: the counties the voter may live in, and one sentence on why we ask."""
     slugs = request.args.getlist("district")
     if not slugs or len(slugs) > MAX_CHOICES:
         abort(404)
-    districts = [d for d in (queries.district_by_slug_or_id(s) for s in dict.fromkeys(slugs)) if d]
-    if not districts:
-        abort(404)
-    if len(districts) == 1:
-        return redirect(url_for(".district", slug=districts[0].slug), 303)
     try:
-        why = services.WHY_ASKED[Reason(request.args.get("why", ""))]
-    except (ValueError, KeyError):
-        why = services.GENERIC_WHY
-    return render_template("guide/choose.html", districts=districts, why=why)
+        reason = Reason(request.args.get("why", ""))
+    except ValueError:
+        reason = None
+    picker = services.picker(slugs, reason, outside=request.args.get("outside") == "1")
+    if picker is None:
+        abort(404)
+    if picker.single is not None:
+        return redirect(url_for(".district", slug=picker.single.slug), 303)
+    return render_template("guide/choose.html", picker=picker)
 
 
 @blueprint.get("/districts/")

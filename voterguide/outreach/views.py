@@ -221,29 +221,30 @@ def embed_lookup():
         return render_template("outreach/embed.html", **context), 422
     try:
         result = guide.look_up(form.address.data)
-    except AddressNotFound:
-        return render_template("outreach/embed.html", **context,
-                               problem="We couldn't find that place. Please check the "
-                               "spelling, or try your ZIP code or your city and state."), 422
+    except AddressNotFound as error:
+        near = f" Did you mean {' or '.join(error.suggestions)}?" if error.suggestions else ""
+        problem = ("We couldn't find that place. Please check the spelling, or try your ZIP "
+                   "code or your city and state." + near)
+        return render_template("outreach/embed.html", **context, problem=problem), 422
     except GeocoderUnavailable:
         return render_template("outreach/embed.html", **context,
                                problem="Our address service is not answering right now. "
                                "Please try again in a minute."), 503
-    if not result.districts:
+    if not result.found:
         return render_template("outreach/embed.html", **context,
                                problem="That place is outside the area this guide covers."), 422
     count_lookup(ref, result)
     if not result.match.ambiguous:
-        return redirect(url_for(".embed_district", slug=result.districts[0].slug), 303)
-    return render_template("outreach/embed.html", **context, choices=result.districts,
-                           why=guide.WHY_ASKED.get(result.match.reason, guide.GENERIC_WHY))
+        return redirect(url_for(".embed_district", slug=result.choices[0].slug), 303)
+    return render_template("outreach/embed.html", **context, choices=result.options(),
+                           why=result.message(), state_names=result.state_names)
 
 
 def count_lookup(ref: str | None, result: guide.LookupResult) -> None:
     """Count a resolved lookup for a campaign code: its district, or "" for a picker."""
     if not ref:
         return
-    district = result.districts[0].slug if not result.match.ambiguous else ""
+    district = result.choices[0].slug if not result.match.ambiguous else ""
     try:
         campaigns.count(db.session, ref, CampaignEvent.LOOKUP, district)
     except SQLAlchemyError:  # counting must never cost a voter their answer
