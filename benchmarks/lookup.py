@@ -33,6 +33,7 @@ import shapely
 import zipcodes
 
 from voterguide import create_app
+from voterguide.extensions import runtime
 from voterguide.geo.boundaries import district_index
 from voterguide.geo.geocoding import GeocodingError, Location, Precision
 
@@ -118,7 +119,7 @@ def latencies_us(call, arguments: list, warm_up: int = 1_000) -> tuple[float, fl
 
 def zip_locations(app, count: int) -> list[Location]:
     """Alabama's ZIP codes as the app's geocoder places them, repeated up to ``count``."""
-    locator = app.extensions["voterguide.locator"]
+    locator = runtime(app).locator
     located = []
     for row in zipcodes.filter_by(state="AL"):
         try:

@@ -11,13 +11,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Response, expect
 
-from .conftest import DESKTOP, TIMEOUT_MS
-from .servers import DATA_DIR, HOST, gunicorn
+from .support import DATA_DIR, DESKTOP, HOST, PHONE, TIMEOUT_MS, settings
 
 DISTRICTS = json.loads((DATA_DIR / "al" / "districts.json").read_text(encoding="utf-8"))
 ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
 ADDRESS_LABEL = "Your home address"
-PHONE = {"width": 320, "height": 640}
 
 #: Pages by name; "picker" and "home-error" are reached through the form, not a fixed path.
 PAGES = {
@@ -215,13 +213,11 @@ STAFF_EMAIL, STAFF_PASSWORD = "admin@example.org", "correct horse battery staple
 
 
 @pytest.fixture(scope="session")
-def staff_server(seeded_database, tmp_path_factory) -> str:
+def staff_server(seeded_database, tmp_path_factory, gunicorn_server) -> str:
     """The app in gunicorn on its own database copy with an admin user; yields its base URL."""
     from voterguide import create_app
     from voterguide.extensions import db
     from voterguide.staff.accounts import create_user
-
-    from .conftest import settings
 
     workdir = tmp_path_factory.mktemp("staff-browser")
     database = workdir / "voterguide.sqlite3"
@@ -231,7 +227,7 @@ def staff_server(seeded_database, tmp_path_factory) -> str:
         create_user(db.session, STAFF_EMAIL, STAFF_PASSWORD, "admin")
         db.session.commit()
         db.engine.dispose()
-    with gunicorn(database, workdir) as base_url:
+    with gunicorn_server(database, workdir) as base_url:
         yield base_url
 
 
@@ -291,6 +287,18 @@ def audit(page: Page) -> None:
     """axe-core finds no accessibility violation on the page, and it fits 320 px."""
     results = Axe().run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    assert_fits_a_phone(page)
+
+
+def assert_fits_a_phone(page: Page) -> None:
+    """At 320 px wide the page does not scroll sideways (then back to the page's width)."""
+    viewport = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{page.url} is {width} px wide at 320 px"
+    finally:
+        page.set_viewport_size(viewport)
 
 
 def staff_nav(page: Page):

@@ -16,7 +16,7 @@ from voterguide.staff import cleaners, services
 from voterguide.staff.cleaners import CleanError
 from voterguide.staff.reading import FileRefused, column_letter, read_table
 
-from .conftest import DATA_DIR
+from .support import DATA_DIR
 
 ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
 QUESTIONS = ELECTION["questionnaire"]["questions"]

@@ -12,11 +12,12 @@ import pytest
 import zipcodes
 from shapely.geometry import box
 
+from voterguide.extensions import runtime
 from voterguide.geo.boundaries import district_index
 from voterguide.geo.districts import DistrictIndex, DistrictShape, Reason
 from voterguide.geo.geocoding import Location, Precision, Spot
 
-from .conftest import DATA_DIR, REPO
+from .support import DATA_DIR, REPO
 
 REFERENCE = REPO.parent / "shared" / "reference" / "alabama-judicial-circuits.csv"
 BESSEMER = "ocd-division/country:us/state:al/circuit:10/division:bessemer"
@@ -153,7 +154,7 @@ def test_every_county_point_lands_in_its_circuit(alabama):
 
 
 def test_every_alabama_zip_offers_the_circuit_of_its_county(app, alabama):
-    locator = app.extensions["voterguide.locator"]
+    locator = runtime(app).locator
     checked = 0
     for z in zipcodes.filter_by(state="AL"):
         if z["county"] not in COUNTY_FIPS:
@@ -165,7 +166,7 @@ def test_every_alabama_zip_offers_the_circuit_of_its_county(app, alabama):
 
 
 def test_every_alabama_town_offers_the_circuits_of_all_its_zip_codes(app, alabama):
-    locator = app.extensions["voterguide.locator"]
+    locator = runtime(app).locator
     towns = defaultdict(set)
     for z in zipcodes.filter_by(state="AL"):
         if z["county"] in COUNTY_FIPS:

@@ -14,9 +14,9 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP
-from .servers import HOST
-from .test_browser import ADDRESS_LABEL, PHONE
+from .support import DESKTOP, HOST, PHONE
+
+ADDRESS_LABEL = "Your home address"
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .caching import page_cache
 from .demo import load_demo_election
-from .extensions import db
+from .extensions import db, runtime
 from .geo.boundaries import BoundaryDataError, district_index, forget_index, load_state
 from .geo.census import BATCH_LIMIT
 from .geo.lists import OUTPUT_COLUMNS, place_rows
@@ -64,7 +63,6 @@ def load_state_command(state: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     forget_index()
-    page_cache().clear()
     click.echo(f"{report.state}: {report.counties} counties, {report.districts} districts loaded.")
 
 
@@ -80,7 +78,6 @@ def load_demo_command(state: str) -> None:
         db.session.rollback()
         raise click.ClickException(f"Cannot load {path}: {error}") from error
     db.session.commit()
-    page_cache().clear()
     click.echo(f"Sample election loaded: {election.name} ({len(election.races)} races).")
 
 
@@ -115,7 +112,7 @@ def geocode_list(source, target, column: str, chunk_size: int) -> None:
     writer = csv.DictWriter(target, [*reader.fieldnames, *OUTPUT_COLUMNS], extrasaction="ignore")
     writer.writeheader()
     counts: Counter[str] = Counter()
-    locator = current_app.extensions["voterguide.locator"]
+    locator = runtime().locator
     rows = place_rows(reader, column, locator, district_index(), chunk_size,
                       progress=lambda done: click.echo(f"{done:,} rows done", err=True))
     for row in rows:
@@ -130,7 +127,7 @@ def geocode_list(source, target, column: str, chunk_size: int) -> None:
 @with_appcontext
 def geocode_cache_stats(days: int) -> None:
     """Print the geocoding cache's hits, misses and hit rate per day."""
-    cache = current_app.extensions["voterguide.locator"].cache
+    cache = runtime().locator.cache
     if cache is None:
         click.echo("No cache: every configured geocoder is offline.")
         return
@@ -282,7 +279,6 @@ def _load_district_file(report_of, path: Path, state: str, dry_run: bool) -> Non
         db.session.rollback()
         raise click.ClickException(f"Nothing was written: {error}") from error
     forget_index()
-    page_cache().clear()
     click.echo("Districts loaded.")
 
 

@@ -51,6 +51,9 @@ DEFAULTS: dict[str, object] = {
     "BOUNDARY_CHECK_SECONDS": 10.0,
     # How long a rendered district or candidate page is reused, in seconds (0: never).
     "PAGE_CACHE_SECONDS": 5,
+    # Where rendered pages are kept: a Flask-Caching backend. SimpleCache is each process's
+    # memory; pages are keyed by the guide's version in the database, so none goes stale.
+    "PAGE_CACHE_TYPE": "SimpleCache",
     # The organisation that runs this guide, shown in the footer and the about page.
     "ORGANISATION": "voterguide",
     # The public address of the guide, e.g. https://guide.example.org (no path), used for canonical
@@ -65,11 +68,15 @@ DEFAULTS: dict[str, object] = {
     "CAMPAIGN_MAX_CODES_PER_DAY": 500,
     # Share images (link-card pictures) kept in memory per process.
     "SHARE_IMAGE_CACHE_SIZE": 128,
-    # Staff sign-in: failed attempts before an account is locked, for how many minutes, and
-    # how many seconds each failed attempt waits before answering.
+    # Staff sign-in: failed attempts before an account is locked, and for how many minutes.
     "LOGIN_LOCK_AFTER": 5,
     "LOGIN_LOCK_MINUTES": 15,
-    "LOGIN_FAILURE_DELAY": 1,
+    # Failed sign-ins allowed from one address before it gets a "try again later" (429), as
+    # a limit such as "10 per minute" or "10/minute;50/hour". Nobody's request thread waits.
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    # Where rate limits are counted: memory:// (each server process counts on its own), or a
+    # shared store such as redis://host:6379 (see the Flask-Limiter documentation).
+    "RATE_LIMIT_STORAGE_URI": "memory://",
     # Largest spreadsheet or photo staff may upload, in bytes (public forms stay at 64 KB).
     "STAFF_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     # Largest candidate photo, in bytes, and its longest side once re-encoded, in pixels.

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app
-
 from .. import queries
+from ..extensions import runtime
 from ..geo.boundaries import district_index
 from ..geo.districts import DistrictShape, Match, Reason
 from ..geo.geocoding import Location, Locator
@@ -27,7 +26,7 @@ GENERIC_WHY = "More than one district may include your address. Choose the one y
 
 def locator() -> Locator:
     """The app's locator, built by the factory from configuration."""
-    return current_app.extensions["voterguide.locator"]
+    return runtime().locator
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from flask import current_app, url_for
+from flask import url_for
 
+from ..extensions import runtime
 from ..guide.services import DistrictPage, RaceView, district_map
 from ..models import Candidate, QuestionKind, ResponseStatus
 from . import images
@@ -17,12 +18,8 @@ from .links import absolute_url, site_url
 
 
 def image_cache() -> images.ImageCache:
-    """The app's share-image cache, made on first use."""
-    cache = current_app.extensions.get("voterguide.share_images")
-    if cache is None:
-        cache = images.ImageCache(int(current_app.config["SHARE_IMAGE_CACHE_SIZE"]))
-        current_app.extensions["voterguide.share_images"] = cache
-    return cache
+    """The app's share-image cache."""
+    return runtime().share_images
 
 
 def _host() -> str:

@@ -1,9 +1,11 @@
-"""Staff accounts: creating users, checking passwords, slowing and locking repeated failures."""
+"""Staff accounts: creating users, checking passwords, locking accounts after repeated failures.
+
+Nothing here waits: repeated attempts from one address are refused by the sign-in view's
+rate limit (LOGIN_RATE_LIMIT), never slowed by sleeping in a request thread."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -49,9 +51,9 @@ def create_user(session: Session, email: str, password: str, role: str) -> Staff
 def authenticate(session: Session, email: str, password: str) -> StaffUser | None:
     """The user if the password is right and the account not locked; counts failures (flushes).
 
-    After LOGIN_LOCK_AFTER failures in a row the account is locked for LOGIN_LOCK_MINUTES;
-    each failure also waits LOGIN_FAILURE_DELAY seconds. The caller says the same thing for
-    every failure, so nobody learns which emails have accounts.
+    After LOGIN_LOCK_AFTER failures in a row the account is locked for LOGIN_LOCK_MINUTES.
+    The caller says the same thing for every failure, so nobody learns which emails have
+    accounts (an unknown email costs a password check too, so timing does not tell either).
     """
     settings = current_app.config
     user = session.scalar(select(StaffUser).where(
@@ -69,7 +71,6 @@ def authenticate(session: Session, email: str, password: str) -> StaffUser | Non
             user.locked_until = now() + dt.timedelta(minutes=int(settings["LOGIN_LOCK_MINUTES"]))
             user.failed_logins = 0
         session.flush()
-    time.sleep(float(settings["LOGIN_FAILURE_DELAY"]))
     return None
 
 
