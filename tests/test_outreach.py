@@ -356,3 +356,48 @@ def test_an_unknown_embed_district_is_a_friendly_404(client, slug):
     page = response.get_data(as_text=True)
     assert "know that district" in page and 'name="address"' in page
     assert "<script>" not in page
+
+
+@pytest.fixture
+def declined(db):
+    """A 6th-circuit candidate, marked in this test as having declined the questionnaire."""
+    from sqlalchemy import select
+
+    from voterguide.models import Answer, Candidate, ResponseStatus
+
+    candidate = db.session.scalar(select(Candidate).where(Candidate.slug.like("al-circuit-6-%"))
+                                  .order_by(Candidate.slug))
+    candidate.response_status = ResponseStatus.DECLINED
+    db.session.execute(Answer.__table__.delete().where(Answer.candidate_id == candidate.id))
+    db.session.commit()
+    return candidate.name, candidate.slug
+
+
+def test_the_embed_says_a_candidate_declined(client, declined):
+    name, _ = declined
+    page = client.get("/embed/al-circuit-6").get_data(as_text=True)
+    [line] = [li for li in re.findall(r"<li>(.*?)</li>", page, re.S) if name in li]
+    assert "Declined to respond" in line
+    assert "did not respond" not in line.lower()
+
+
+@pytest.mark.parametrize("path", ["/districts/al-circuit-6", "/candidates/{slug}",
+                                  "/embed/al-circuit-6", "/districts/al-circuit-6/flyer"])
+def test_every_page_words_a_declined_candidate_alike(client, declined, path):
+    name, slug = declined
+    page = client.get(path.format(slug=slug)).get_data(as_text=True)
+    assert "Declined to respond" in page, path
+
+
+def test_the_share_image_and_the_pdf_word_it_alike_too(app, declined):
+    from voterguide import queries
+    from voterguide.guide.services import district_page
+    from voterguide.outreach.services import candidate_card, flyer_races
+
+    name, slug = declined
+    with app.test_request_context():
+        card = candidate_card(queries.candidate_by_slug(slug))
+        [race] = flyer_races(district_page(queries.district_by_slug_or_id("al-circuit-6")))
+    assert "Declined to respond" in card.lines
+    [flyer_candidate] = [c for c in race.candidates if c.name == name]
+    assert set(flyer_candidate.summaries) == {"Declined to respond"}  # the PDF's cells too

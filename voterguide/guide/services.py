@@ -11,6 +11,7 @@ from ..geo.districts import DistrictShape, Match, Reason
 from ..geo.geocoding import Location, Locator
 from ..geo.svgmap import SvgMap, draw
 from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
+from ..presenters import no_answer_words
 
 #: One sentence on why the voter is asked to choose, by reason.
 WHY_ASKED = {
@@ -61,12 +62,7 @@ class AnswerCell:
     @property
     def missing_reason(self) -> str:
         """Plain words for an absent answer."""
-        status = self.candidate.response_status
-        if status is ResponseStatus.DECLINED:
-            return "Declined to respond to the questionnaire."
-        if status is ResponseStatus.NO_RESPONSE:
-            return "Did not respond to the questionnaire."
-        return "Did not answer this question."
+        return no_answer_words(self.candidate)
 
 
 @dataclass(frozen=True)
