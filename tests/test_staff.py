@@ -341,7 +341,7 @@ def test_open_data_is_safe_in_a_spreadsheet(admin, db, client, wide):
     admin.post(url + "/apply")
     admin.post(url + "/publish")
     rows = list(csv.DictReader(io.StringIO(client.get("/data/guide.csv").get_data(as_text=True))))
-    sam = [r for r in rows if r["candidate"] == "Sam Formula" and r["question_number"] == "1"]
+    sam = [r for r in rows if r["name"] == "Sam Formula" and r["question_number"] == "1"]
     assert sam[0]["explanation"] == "'=SUM(A1:A9)"
     assert all(not r[k].startswith(("=", "+", "-", "@")) for r in rows for k in r)
     data = client.get("/data/guide.json").get_json()
