@@ -188,6 +188,28 @@ def test_no_third_party_requests(new_page):
     assert not foreign, f"requests left {HOST}: {foreign}"
 
 
+#: Records every Content-Security-Policy violation of a page, from before its first script.
+RECORD_VIOLATIONS = """window.cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.cspViolations.push(e.violatedDirective + " " + e.blockedURI));"""
+
+
+@pytest.mark.parametrize("path", ["/", "/districts/al-circuit-6",
+                                  "/candidates/al-circuit-6-kendall-lassiter",
+                                  "/districts/al-circuit-6/flyer?size=a4", "/embed",
+                                  "/embed/al-circuit-6", "/staff/login", "/no-such-page"])
+def test_pages_break_no_rule_of_their_content_security_policy(new_page, path):
+    """The policy allows no inline script or style; the pages need none, and work."""
+    page = new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(path)
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.cspViolations") == []
+    assert not [m for m in messages if "Content Security Policy" in m], messages
+
+
 def test_use_my_location(new_page):
     """The browser's position (granted) leads to its district; no address, no coordinates in
     the URL."""
