@@ -17,11 +17,12 @@ serve: install
 
 test: install-test browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 install: $(BIN)/flask
 
-$(BIN)/flask: pyproject.toml
+$(BIN)/flask: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
@@ -38,6 +39,7 @@ browser:
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install-test
 	$(BIN)/python benchmarks/lookup.py

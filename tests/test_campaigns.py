@@ -147,23 +147,23 @@ def test_the_report_command_prints_a_table(runner, db):
     seed(db, 0, "flyer", 5)
     seed(db, 0, "flyer", 2, CampaignEvent.LOOKUP)
     seed(db, 40, "old", 3)
-    result = runner.invoke(args=["campaign-report", "--days", "7"])
+    result = runner.invoke(args=["outreach", "campaign-report", "--days", "7"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["day", "code", "district", "visits", "lookups"]
     assert lines[1].split() == [str(campaigns.today()), "flyer", "al-circuit-6", "5", "2"]
     assert "old" not in result.output
-    assert "old" in runner.invoke(args=["campaign-report", "--days", "60"]).output
-    assert runner.invoke(args=["campaign-report", "--days", "0"]).exit_code != 0
+    assert "old" in runner.invoke(args=["outreach", "campaign-report", "--days", "60"]).output
+    assert runner.invoke(args=["outreach", "campaign-report", "--days", "0"]).exit_code != 0
 
 
 def test_prune_drops_old_days_only(runner, db):
     seed(db, 0, "new", 1)
     seed(db, 10, "old", 1)
-    result = runner.invoke(args=["prune-campaigns", "--days", "7"])
+    result = runner.invoke(args=["outreach", "prune-campaigns", "--days", "7"])
     assert result.exit_code == 0 and "Removed 1" in result.output
     assert {code for code, _, _ in counts(db)} == {"new"}
-    assert runner.invoke(args=["prune-campaigns"]).exit_code != 0
+    assert runner.invoke(args=["outreach", "prune-campaigns"]).exit_code != 0
 
 
 def test_the_staff_view_needs_a_signed_in_staff_member(client):

@@ -26,7 +26,7 @@ def write(tmp_path, name: str, text: str):
 
 def run(runner, *args):
     """Invoke a flask command; its result."""
-    return runner.invoke(args=[str(a) for a in args])
+    return runner.invoke(args=["places", *(str(a) for a in args)])
 
 
 def test_the_reference_table_loads_as_the_same_circuits(runner, db, tmp_path):
@@ -144,8 +144,8 @@ def test_a_server_process_sees_districts_loaded_by_another_process(database_path
     collection = {"type": "FeatureCollection", "features": [feature("east",
                                                                      square(-86.5, 32.2, 0.4))]}
     path = write(tmp_path, "zones.geojson", json.dumps(collection))
-    result = cli.test_cli_runner().invoke(args=["load-districts-geojson", str(path), "--state",
-                                                "AL", "--kind", "zone"])
+    result = cli.test_cli_runner().invoke(args=["places", "load-districts-geojson", str(path),
+                                                "--state", "AL", "--kind", "zone"])
     assert result.exit_code == 0, result.output
     with server.app_context():
         assert zone in district_index().lookup(east).district_ids

@@ -366,18 +366,19 @@ def test_cli_import_and_refusals(runner, db, tmp_path):
     """The flask command imports, publishes with --publish, and refuses bad files clearly."""
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes(WIDE))
-    result = runner.invoke(args=["import-answers", str(good), "--election", SLUG, "--publish"])
+    result = runner.invoke(args=["staff", "import-answers", str(good), "--election", SLUG,
+                                 "--publish"])
     assert result.exit_code == 0, result.output
     assert "published" in result.output
     assert db.session.scalar(select(func.count()).select_from(Candidate)
                              .where(Candidate.name == "Rosa Import")) == 1
-    again = runner.invoke(args=["import-answers", str(good), "--election", SLUG])
+    again = runner.invoke(args=["staff", "import-answers", str(good), "--election", SLUG])
     assert again.exit_code == 0 and "Nothing to change" in again.output
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes(BAD_FILES["bad choice"][0]))
-    result = runner.invoke(args=["import-answers", str(bad), "--election", SLUG])
+    result = runner.invoke(args=["staff", "import-answers", str(bad), "--election", SLUG])
     assert result.exit_code != 0 and "row 2, column C (Money bail)" in result.output
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    result = runner.invoke(args=["import-answers", str(empty), "--election", SLUG])
+    result = runner.invoke(args=["staff", "import-answers", str(empty), "--election", SLUG])
     assert result.exit_code != 0 and "empty" in result.output

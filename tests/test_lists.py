@@ -34,7 +34,7 @@ def run(app, tmp_path, **options) -> tuple[list[dict], str]:
     """Run the command on the volunteer list; return the rows written and its messages."""
     source, target = tmp_path / "in.csv", tmp_path / "out.csv"
     source.write_text("\ufeff" + volunteer_csv(), encoding="utf-8")
-    args = ["geocode-list", str(source), str(target)]
+    args = ["places", "geocode-list", str(source), str(target)]
     for name, value in options.items():
         args += [f"--{name.replace('_', '-')}", str(value)]
     result = app.test_cli_runner().invoke(args=args)
@@ -76,7 +76,7 @@ def test_a_missing_column_is_a_clear_error(make_app, tmp_path):
     app = make_app()
     source = tmp_path / "in.csv"
     source.write_text("name,street\nA,1 Main St\n", encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["geocode-list", str(source), "-"])
+    result = app.test_cli_runner().invoke(args=["places", "geocode-list", str(source), "-"])
     assert result.exit_code != 0 and "no column named 'address'" in result.output
 
 
@@ -87,11 +87,11 @@ def test_cache_stats_command(make_app, chain_settings, standin):
         locator = runtime(app).locator
         locator.locate("2000 University Blvd, Tuscaloosa, AL 35401")
         locator.locate("2000 University Blvd, Tuscaloosa, AL 35401")
-    result = app.test_cli_runner().invoke(args=["geocode-cache-stats"])
+    result = app.test_cli_runner().invoke(args=["places", "geocode-cache-stats"])
     assert result.exit_code == 0
     assert "50%" in result.output and "1 addresses cached" in result.output
     offline = make_app().test_cli_runner()
-    assert "No cache" in offline.invoke(args=["geocode-cache-stats"]).output
+    assert "No cache" in offline.invoke(args=["places", "geocode-cache-stats"]).output
 
 
 def test_staff_see_the_cache_hit_rate(make_app, chain_settings, standin):

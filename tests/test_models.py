@@ -94,7 +94,7 @@ def test_loading_the_demo_twice_changes_nothing(runner, db):
 
 
 def test_an_unknown_state_folder_is_a_clear_error(runner):
-    result = runner.invoke(args=["load-state", "zz"])
+    result = runner.invoke(args=["places", "load-state", "zz"])
     assert result.exit_code != 0 and "No data folder" in result.output
 
 

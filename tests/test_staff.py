@@ -128,6 +128,21 @@ def test_repeated_failures_lock_the_account(app, client, make_user, db):
     assert sign_in(client, "editor@example.org").status_code == 303
 
 
+def test_passwords_are_hashed_with_scrypt_by_default(make_app):
+    """Production's default; the tests' own settings choose a cheaper hash for speed."""
+    from voterguide.config import DEFAULTS
+    from voterguide.extensions import db as _db
+    from voterguide.staff.accounts import authenticate, create_user
+
+    assert DEFAULTS["PASSWORD_HASH_METHOD"] == "scrypt"
+    app = make_app(PASSWORD_HASH_METHOD="scrypt")
+    with app.app_context():
+        user = create_user(_db.session, "strong@example.org", PASSWORD, "admin")
+        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+        assert authenticate(_db.session, "strong@example.org", PASSWORD) is user
+        _db.session.rollback()
+
+
 def test_next_never_leaves_the_site(client, make_user):
     """The post-login redirect only goes to staff pages."""
     make_user("editor@example.org")
@@ -138,12 +153,12 @@ def test_next_never_leaves_the_site(client, make_user):
 
 def test_create_user_command(runner, db):
     """flask create-user makes a hashed-password user; bad input is refused clearly."""
-    result = runner.invoke(args=["create-user", "new@example.org", "--role", "admin"],
+    result = runner.invoke(args=["staff", "create-user", "new@example.org", "--role", "admin"],
                            env={"VOTERGUIDE_NEW_USER_PASSWORD": PASSWORD})
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(StaffUser).where(StaffUser.email == "new@example.org"))
     assert user.is_admin and PASSWORD not in user.password_hash
-    short = runner.invoke(args=["create-user", "x@example.org"],
+    short = runner.invoke(args=["staff", "create-user", "x@example.org"],
                           env={"VOTERGUIDE_NEW_USER_PASSWORD": "short"})
     assert short.exit_code != 0 and "12 characters" in short.output
 

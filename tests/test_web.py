@@ -127,7 +127,7 @@ def test_a_data_command_run_by_another_process_shows_at_once(make_app, edited_da
     assert "Renamed By A Command" not in before
     assert server.get("/districts/al-circuit-6").get_data(as_text=True) == before  # cached
     command = make_app(DATA_DIR=str(edited_data)).test_cli_runner()
-    result = command.invoke(args=["load-demo", "al"])
+    result = command.invoke(args=["staff", "load-demo", "al"])
     assert result.exit_code == 0, result.output
     assert "Renamed By A Command" in server.get("/districts/al-circuit-6").get_data(as_text=True)
 

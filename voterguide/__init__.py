@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from flask import Flask
 
 from . import config
 from .caching import PageCache
-from .extensions import Runtime, cache, csrf, db, limiter, login_manager
+from .extensions import Runtime, cache, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages, commands."""
-    app = Flask(__name__)
     settings = config.from_environment()
-    settings.update(overrides or {})
+    settings.update(config.parse(overrides or {}))
     config.check(settings)
+    instance_path = settings["INSTANCE_PATH"]
+    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()) if instance_path
+                else None)
+    config.resolve_paths(settings, app.instance_path)
     app.config.update(settings)
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
@@ -36,16 +40,18 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the request rules, the database, CSRF protection, sign-in, caches and limits."""
+    """Bind the request rules, the database and its migrations, CSRF protection, sign-in,
+    caches and limits."""
     from . import web
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        from pathlib import Path
-
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True)
     web.init_app(app)  # first: its request boundary must run after every other hook
     db.init_app(app)
+    # The migrations ship inside the package; SQLite alters tables by copying them (batch).
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -72,8 +78,12 @@ def register_runtime(app: Flask) -> None:
     # geopy and urllib3 log request URLs at DEBUG level, and a URL may hold an address.
     for name in ("geopy", "urllib3"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        locator = build_locator(app.config)
+    except ValueError as error:  # an unknown geocoder or option: a setting, not a crash
+        raise config.ConfigurationError(str(error)) from None
     app.extensions["voterguide"] = Runtime(
-        locator=build_locator(app.config),
+        locator=locator,
         page_cache=PageCache(cache, float(app.config["PAGE_CACHE_SECONDS"])),
         share_images=ImageCache(int(app.config["SHARE_IMAGE_CACHE_SIZE"])))
 
@@ -111,8 +121,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the flask commands."""
-    from .cli import COMMANDS
+    """Add the flask commands: places, staff, outreach, setup (and Flask-Migrate's db)."""
+    from .cli import register
 
-    for command in COMMANDS:
-        app.cli.add_command(command)
+    register(app)

@@ -1,110 +1,304 @@
-"""Settings from the environment, with documented defaults.
+"""Settings: one typed table, each setting with its default, what it takes and what it means.
 
-Every setting can be overridden by an environment variable of the same name prefixed with
-``VOTERGUIDE_`` (for example ``VOTERGUIDE_DATABASE_URL``); tests pass a plain dict instead.
+Every setting can be set by an environment variable of the same name prefixed with
+``VOTERGUIDE_`` (for example ``VOTERGUIDE_DATABASE_URL``); tests pass a plain dict to
+``create_app()`` instead. Both are checked the same way: a value of the wrong type or out of
+range stops the app with one line naming the variable and what it takes.
+
+A small table rather than a library: the dict that tests pass must be checked exactly like
+the environment, and environment-only parsers (environs) would check one of the two.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from flask.cli import NoAppException
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 #: The key Flask signs sessions and CSRF tokens with in development. Production refuses it.
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 
-DEFAULTS: dict[str, object] = {
-    # "development" or "production". Production refuses the development secret key.
-    "ENV": "development",
-    # Flask's signing key for sessions and CSRF tokens.
-    "SECRET_KEY": DEVELOPMENT_SECRET_KEY,
-    # Any SQLAlchemy URL: sqlite:///path/to/file.sqlite3 or postgresql+psycopg://...
-    "DATABASE_URL": f"sqlite:///{PROJECT_ROOT / 'instance' / 'voterguide.sqlite3'}",
-    # Geocoders in order of preference, e.g. "census,nominatim,offline": the guide's own
-    # ("offline": embedded, ZIP and town level; "census") or any geopy geocoder by name.
-    # Each takes options from VOTERGUIDE_GEOCODER_<NAME>_<OPTION> (see geo/providers.py).
-    "GEOCODER": "offline",
-    # Seconds one geocoder may take, and a whole lookup across the chain.
-    "GEOCODING_TIMEOUT": 3.0,
-    "GEOCODING_BUDGET": 6.0,
-    # Failures in a row after which a geocoder rests, and for how many seconds.
-    "GEOCODING_FAILURES": 3,
-    "GEOCODING_COOLDOWN": 60.0,
-    # Who we are to online geocoders (Nominatim requires it).
-    "GEOCODING_USER_AGENT": "voterguide (https://github.com/voterguide)",
-    # Where the workers share each geocoder's rate limit and failure state.
-    "GEOCODING_STATE_DIR": str(PROJECT_ROOT / "instance" / "geocoders"),
-    # Days a cached online geocoding result is kept (0: no cache), and how many at most.
-    "GEOCODE_CACHE_DAYS": 30.0,
-    "GEOCODE_CACHE_SIZE": 200_000,
-    # Key for hashing addresses in the cache; empty: derived from SECRET_KEY.
-    "GEOCODE_CACHE_KEY": "",
-    # Where the state folders and the national gazetteer live.
-    "DATA_DIR": str(PROJECT_ROOT / "data"),
-    # The states this deployment covers, as folders of DATA_DIR, comma-separated.
-    "STATES": "al",
-    # Longest address the form accepts, in characters.
-    "ADDRESS_MAX_LENGTH": 200,
-    # How often, in seconds, a server process checks whether districts were reloaded.
-    "BOUNDARY_CHECK_SECONDS": 10.0,
-    # How long a rendered district or candidate page is reused, in seconds (0: never).
-    "PAGE_CACHE_SECONDS": 5,
-    # Where rendered pages are kept: a Flask-Caching backend. SimpleCache is each process's
-    # memory; pages are keyed by the guide's version in the database, so none goes stale.
-    "PAGE_CACHE_TYPE": "SimpleCache",
-    # The organisation that runs this guide, shown in the footer and the about page.
-    "ORGANISATION": "voterguide",
-    # The public address of the guide, e.g. https://guide.example.org (no path), used for canonical
-    # links, link cards, QR codes, flyers and calendar files. Empty: taken from each request.
-    "SITE_URL": "",
-    # Which sites may show the embeddable lookup (/embed) in a frame: a space-separated
-    # list of origins (https://partner.example.org), or * for any site. Every other page
-    # may be framed by this site only.
-    "EMBED_ALLOWED_ORIGINS": "*",
-    # At most this many distinct campaign codes (?ref=) are counted per day; visits with
-    # further new codes that day count under "(other)", so a flood of codes stays small.
-    "CAMPAIGN_MAX_CODES_PER_DAY": 500,
-    # Share images (link-card pictures) kept in memory per process.
-    "SHARE_IMAGE_CACHE_SIZE": 128,
-    # Staff sign-in: failed attempts before an account is locked, and for how many minutes.
-    "LOGIN_LOCK_AFTER": 5,
-    "LOGIN_LOCK_MINUTES": 15,
-    # Failed sign-ins allowed from one address before it gets a "try again later" (429), as
-    # a limit such as "10 per minute" or "10/minute;50/hour". Nobody's request thread waits.
-    "LOGIN_RATE_LIMIT": "10 per minute",
-    # Where rate limits are counted: memory:// (each server process counts on its own), or a
-    # shared store such as redis://host:6379 (see the Flask-Limiter documentation).
-    "RATE_LIMIT_STORAGE_URI": "memory://",
-    # Largest spreadsheet or photo staff may upload, in bytes (public forms stay at 64 KB).
-    "STAFF_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
-    # Largest candidate photo, in bytes, and its longest side once re-encoded, in pixels.
-    "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
-    "PHOTO_MAX_SIDE": 800,
-}
+
+def default_data_dir() -> Path:
+    """Where the state folders are: inside the installed package (a wheel maps the
+    repository's top-level ``data/`` to ``voterguide/data``), else the checkout's ``data/``."""
+    installed = PACKAGE_DIR / "data"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "data"
 
 
-def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]:
-    """Return the settings: defaults overridden by VOTERGUIDE_* environment variables."""
-    environ = os.environ if environ is None else environ
-    settings = dict(DEFAULTS)
-    for name, default in DEFAULTS.items():
-        value = environ.get(f"VOTERGUIDE_{name}")
-        if value is None:
-            continue
-        settings[name] = type(default)(value) if isinstance(default, int | float) else value
-    settings["GEOCODER_OPTIONS"] = geocoder_options(environ)
-    if environ.get("SECRET_KEY") and "VOTERGUIDE_SECRET_KEY" not in environ:
-        settings["SECRET_KEY"] = environ["SECRET_KEY"]
-    return settings
+class ConfigurationError(NoAppException):
+    """The settings are unsafe, inconsistent or of the wrong type; the app refuses to start.
+
+    A NoAppException, so that ``flask`` prints it as one line (not a traceback) and says
+    the app's commands are missing because of it."""
+
+    def format_message(self) -> str:
+        """The line ``flask`` prints, saying why voterguide's commands are not listed."""
+        return f"{self.message} (voterguide's commands are unavailable until this is fixed.)"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name (without VOTERGUIDE_), default, parser and meaning."""
+
+    name: str
+    default: object
+    parse: Callable[[object], object]
+    meaning: str
+
+    @property
+    def variable(self) -> str:
+        """The environment variable that sets it."""
+        return f"VOTERGUIDE_{self.name}"
+
+
+class Refused(ValueError):
+    """A value a parser refuses; the message says what the setting takes."""
+
+
+def text(value: object) -> str:
+    """Any text."""
+    if not isinstance(value, str):
+        raise Refused("text")
+    return value
+
+
+def choice(*options: str) -> Callable[[object], str]:
+    """One of a few words."""
+    def parse(value: object) -> str:
+        if value not in options:
+            raise Refused(" or ".join(repr(o) for o in options))
+        return str(value)
+    return parse
+
+
+def _bounds(minimum: float | None, maximum: float | None) -> str:
+    """', 0 or more' / ', from 1 to 100': the range, as a reader would say it."""
+    if minimum is not None and maximum is not None:
+        return f", from {minimum:g} to {maximum:g}"
+    if minimum is not None:
+        return f", {minimum:g} or more"
+    return ""
+
+
+def number(unit: str = "", minimum: float | None = None,
+           maximum: float | None = None) -> Callable[[object], float]:
+    """A number (fractions allowed) within a range."""
+    takes = f"a number{f' of {unit}' if unit else ''}{_bounds(minimum, maximum)}"
+
+    def parse(value: object) -> float:
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            got = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise Refused(takes) from None
+        if not math.isfinite(got) or (minimum is not None and got < minimum) or (
+                maximum is not None and got > maximum):
+            raise Refused(takes)
+        return got
+    return parse
+
+
+def whole(unit: str = "", minimum: int | None = None,
+          maximum: int | None = None) -> Callable[[object], int]:
+    """A whole number within a range."""
+    takes = f"a whole number{f' of {unit}' if unit else ''}{_bounds(minimum, maximum)}"
+
+    def parse(value: object) -> int:
+        try:
+            if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            got = int(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise Refused(takes) from None
+        if (minimum is not None and got < minimum) or (maximum is not None and got > maximum):
+            raise Refused(takes)
+        return got
+    return parse
+
+
+def database_url(value: object) -> str:
+    """A SQLAlchemy database URL, or empty for the SQLite file in the instance folder."""
+    value = text(value)
+    if value:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise Refused("a database URL such as sqlite:///path/to/file.sqlite3 or "
+                          "postgresql+psycopg://user:password@host/name") from None
+    return value
+
+
+def site_url(value: object) -> str:
+    """An http(s) origin without a path, or empty."""
+    value = text(value)
+    if value and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?", value):
+        raise Refused("an http(s) address such as https://guide.example.org (no path)")
+    return value
+
 
 #: One entry of EMBED_ALLOWED_ORIGINS: *, 'self', or a scheme://host[:port] origin, where the
 #: host may start with a *. wildcard (as Content-Security-Policy allows).
 EMBED_ORIGIN = re.compile(r"\*|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
-def geocoder_options(environ) -> dict[str, dict[str, str]]:
+def origins(value: object) -> str:
+    """Space-separated origins that may frame the embed, or *."""
+    value = text(value)
+    if not all(EMBED_ORIGIN.fullmatch(origin) for origin in value.split()):
+        raise Refused("* or origins such as https://partner.example.org, separated by spaces")
+    return value
+
+
+def rate_limit(value: object) -> str:
+    """A rate limit as Flask-Limiter reads it: 10 per minute, 10/minute;50/hour."""
+    from limits import parse_many
+
+    value = text(value)
+    try:
+        parse_many(value)
+    except ValueError:
+        raise Refused("a limit such as 10 per minute or 10/minute;50/hour") from None
+    return value
+
+
+def folder(value: object) -> str:
+    """A folder path, or empty for the default."""
+    return str(value) if isinstance(value, Path) else text(value)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", "development", choice("development", "production"),
+            "production refuses to start with the development secret key"),
+    Setting("SECRET_KEY", DEVELOPMENT_SECRET_KEY, text,
+            "signs sessions and CSRF tokens: set a long random value in production"),
+    Setting("INSTANCE_PATH", "", folder,
+            "the instance folder for the SQLite file and the geocoders' shared state; empty: "
+            "instance/ in a checkout, <venv>/var/voterguide-instance when installed"),
+    Setting("DATABASE_URL", "", database_url,
+            "any SQLAlchemy URL; empty: voterguide.sqlite3 in the instance folder"),
+    Setting("GEOCODER", "offline", text,
+            "geocoders in order of preference, e.g. census,nominatim,offline; each takes "
+            "options from VOTERGUIDE_GEOCODER_<NAME>_<OPTION> (see geo/providers.py)"),
+    Setting("GEOCODING_TIMEOUT", 3.0, number("seconds", 0.1, 120),
+            "seconds one geocoder may take"),
+    Setting("GEOCODING_BUDGET", 6.0, number("seconds", 0.1, 300),
+            "seconds a whole lookup may take across the chain"),
+    Setting("GEOCODING_FAILURES", 3, whole("", 1, 1000),
+            "failures in a row after which a geocoder rests"),
+    Setting("GEOCODING_COOLDOWN", 60.0, number("seconds", 0),
+            "how long a failing geocoder rests"),
+    Setting("GEOCODING_USER_AGENT", "voterguide (https://github.com/voterguide)", text,
+            "who we are to online geocoders (Nominatim requires it)"),
+    Setting("GEOCODING_STATE_DIR", "", folder,
+            "where the workers share each geocoder's rate limit and failure state; empty: "
+            "geocoders/ in the instance folder"),
+    Setting("GEOCODE_CACHE_DAYS", 30.0, number("days", 0),
+            "days a cached online geocoding result is kept (0: no cache)"),
+    Setting("GEOCODE_CACHE_SIZE", 200_000, whole("", 1),
+            "cached geocoding results kept at most"),
+    Setting("GEOCODE_CACHE_KEY", "", text,
+            "the key for hashing addresses in the cache; empty: derived from the secret key"),
+    Setting("DATA_DIR", "", folder,
+            "where the state folders and the gazetteer live; empty: the data installed with "
+            "the package (data/ in a checkout)"),
+    Setting("STATES", "al", text,
+            "the states this deployment covers: folders of the data directory, "
+            "comma-separated"),
+    Setting("ADDRESS_MAX_LENGTH", 200, whole("characters", 20, 2000),
+            "the longest address the form accepts"),
+    Setting("BOUNDARY_CHECK_SECONDS", 10.0, number("seconds", 0),
+            "how often each server process checks whether districts were reloaded (by a "
+            "flask command) and rebuilds its index"),
+    Setting("PAGE_CACHE_SECONDS", 5.0, number("seconds", 0),
+            "how long a rendered district or candidate page is reused (0: never)"),
+    Setting("PAGE_CACHE_TYPE", "SimpleCache", text,
+            "where rendered pages are kept: a Flask-Caching backend (SimpleCache: each "
+            "process's memory; pages are keyed by the guide's version, so none goes stale)"),
+    Setting("ORGANISATION", "voterguide", text,
+            "who runs this guide, shown in the footer and the about page"),
+    Setting("SITE_URL", "", site_url,
+            "the public address, e.g. https://guide.example.org (no path), for canonical "
+            "links, link cards, QR codes, flyers and calendar files; empty: from each request"),
+    Setting("EMBED_ALLOWED_ORIGINS", "*", origins,
+            "space-separated origins allowed to frame /embed, or * for any site (every other "
+            "page: this site only)"),
+    Setting("CAMPAIGN_MAX_CODES_PER_DAY", 500, whole("", 1),
+            "distinct campaign codes (?ref=) counted per day; later new codes count as "
+            "(other), so a flood of codes stays small"),
+    Setting("SHARE_IMAGE_CACHE_SIZE", 128, whole("", 1),
+            "share images (link-card pictures) kept in memory per process"),
+    Setting("LOGIN_LOCK_AFTER", 5, whole("", 1, 100),
+            "failed sign-ins in a row after which a staff account is locked"),
+    Setting("LOGIN_LOCK_MINUTES", 15, whole("minutes", 1),
+            "how long a locked staff account stays locked"),
+    Setting("PASSWORD_HASH_METHOD", "scrypt", text,
+            "how staff passwords are hashed, as werkzeug names it (scrypt, or e.g. "
+            "pbkdf2:sha256:600000); existing hashes keep working whatever it is"),
+    Setting("LOGIN_RATE_LIMIT", "10 per minute", rate_limit,
+            "failed staff sign-ins allowed from one address before it is asked to wait (a "
+            "429), e.g. 10 per minute or 10/minute;50/hour; nobody's request thread waits"),
+    Setting("RATE_LIMIT_STORAGE_URI", "memory://", text,
+            "where rate limits are counted: memory:// (each server process on its own) or a "
+            "shared store such as redis://host:6379"),
+    Setting("STAFF_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, whole("bytes", 1024),
+            "the largest spreadsheet or photo staff may upload (public forms: 64 KB)"),
+    Setting("PHOTO_MAX_BYTES", 5 * 1024 * 1024, whole("bytes", 1024),
+            "the largest candidate photo"),
+    Setting("PHOTO_MAX_SIDE", 800, whole("pixels", 16, 4000),
+            "a candidate photo's longest side once re-encoded"),
+)
+
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+#: Every setting's default (what create_app starts from).
+DEFAULTS: dict[str, object] = {setting.name: setting.default for setting in SETTINGS}
+
+
+def parse(values: Mapping[str, object]) -> dict[str, object]:
+    """Check and convert the voterguide settings among values; pass the rest (Flask's own
+    settings a test sets, GEOCODER_OPTIONS) through unchanged."""
+    parsed = dict(values)
+    for name, value in values.items():
+        setting = BY_NAME.get(name)
+        if setting is None:
+            continue
+        try:
+            parsed[name] = setting.parse(value)
+        except Refused as refusal:
+            raise ConfigurationError(f"{setting.variable} is {_shown(value)}, but it takes "
+                                     f"{refusal}.") from None
+    return parsed
+
+
+def _shown(value: object) -> str:
+    """A value as the message quotes it: short, on one line."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, object]:
+    """Return the settings: defaults overridden by VOTERGUIDE_* environment variables."""
+    environ = os.environ if environ is None else environ
+    values = dict(DEFAULTS)
+    values.update({s.name: environ[s.variable] for s in SETTINGS if s.variable in environ})
+    if environ.get("SECRET_KEY") and "VOTERGUIDE_SECRET_KEY" not in environ:
+        values["SECRET_KEY"] = environ["SECRET_KEY"]
+    settings = parse(values)
+    settings["GEOCODER_OPTIONS"] = geocoder_options(environ)
+    return settings
+
+
+def geocoder_options(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """Per-geocoder options from VOTERGUIDE_GEOCODER_<NAME>_<OPTION> variables."""
     options: dict[str, dict[str, str]] = {}
     prefix = "VOTERGUIDE_GEOCODER_"
@@ -116,27 +310,20 @@ def geocoder_options(environ) -> dict[str, dict[str, str]]:
     return options
 
 
-class ConfigurationError(RuntimeError):
-    """The settings are unsafe or inconsistent; the app refuses to start."""
-
-
 def check(settings: dict[str, object]) -> None:
-    """Refuse settings that must never reach production."""
-    if settings["ENV"] not in ("development", "production"):
-        raise ConfigurationError("VOTERGUIDE_ENV must be 'development' or 'production'.")
+    """Refuse combinations of settings that must never reach production."""
     if settings["ENV"] == "production" and settings["SECRET_KEY"] in ("", DEVELOPMENT_SECRET_KEY):
         raise ConfigurationError(
             "VOTERGUIDE_SECRET_KEY must be set to a long random value in production."
         )
-    site_url = str(settings.get("SITE_URL") or "")
-    if site_url and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?",
-                                     site_url):
-        raise ConfigurationError(
-            "VOTERGUIDE_SITE_URL must be an http(s) address such as https://guide.example.org."
-        )
-    for origin in str(settings.get("EMBED_ALLOWED_ORIGINS") or "").split():
-        if not EMBED_ORIGIN.fullmatch(origin):
-            raise ConfigurationError(
-                f"VOTERGUIDE_EMBED_ALLOWED_ORIGINS: {origin!r} is not * or an origin such as "
-                "https://partner.example.org."
-            )
+
+
+def resolve_paths(settings: dict[str, object], instance_path: str) -> None:
+    """Fill the settings left empty with their places in the instance folder and package."""
+    instance = Path(instance_path)
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = f"sqlite:///{instance / 'voterguide.sqlite3'}"
+    if not settings["GEOCODING_STATE_DIR"]:
+        settings["GEOCODING_STATE_DIR"] = str(instance / "geocoders")
+    if not settings["DATA_DIR"]:
+        settings["DATA_DIR"] = str(default_data_dir())

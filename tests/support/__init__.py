@@ -27,6 +27,8 @@ def settings(database: Path, **overrides) -> dict:
     return {"DATABASE_URL": f"sqlite:///{database}", "DATA_DIR": str(DATA_DIR),
             "STATES": "al", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
             "TESTING": True, "PAGE_CACHE_SECONDS": 0,
+            # A cheap hash: the tests sign in hundreds of times (production: scrypt).
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "GEOCODING_STATE_DIR": str(Path(database).parent / "geocoders"), **overrides}
 
 

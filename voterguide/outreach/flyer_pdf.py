@@ -15,7 +15,7 @@ from .services import FlyerRace
 
 
 class _Flyer(FPDF):
-    """An FPDF document with DejaVu Sans when it is installed, else the core Helvetica."""
+    """An FPDF document in DejaVu Sans (shipped with the package), else the core Helvetica."""
 
     def __init__(self, paper: str):
         super().__init__(format=paper)

@@ -22,8 +22,8 @@ from ..geo.svgmap import SvgMap
 WIDTH, HEIGHT = 1200, 630
 INK, MUTED, ACCENT, CONTEXT, PAPER = "#1b1b1b", "#4a4a4a", "#0b4f8a", "#d5dae2", "#ffffff"
 WARN, WARN_EDGE, UNMAPPED = "#fff4d6", "#8a6d00", "#8fb3d6"
-#: Debian's DejaVu fonts when installed; otherwise Pillow's own scalable default font.
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+#: DejaVu Sans, shipped inside the package (voterguide/fonts, with its licence).
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Card:
 
 @cache
 def font(size: int, bold: bool = False) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    """DejaVu Sans at a size, or Pillow's built-in font where DejaVu is absent."""
+    """DejaVu Sans at a size (Pillow's built-in font only if the package lost its fonts)."""
     path = FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
     if path.is_file():
         return ImageFont.truetype(str(path), size)

@@ -6,6 +6,7 @@ rate limit (LOGIN_RATE_LIMIT), never slowed by sleeping in a request thread."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -14,8 +15,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..models import StaffRole, StaffUser
 
-#: A hash to check against when the email is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = generate_password_hash("not a real password")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash to check against when the email is unknown, made the way real ones are, so
+    timing does not reveal which emails have accounts."""
+    return generate_password_hash("not a real password", method)
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -41,7 +46,8 @@ def create_user(session: Session, email: str, password: str, role: str) -> Staff
         raise AccountError("The role must be editor or admin.") from None
     if session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email)):
         raise AccountError(f"There is already a user {email}.")
-    user = StaffUser(email=email, password_hash=generate_password_hash(password),
+    user = StaffUser(email=email, password_hash=generate_password_hash(
+                         password, current_app.config["PASSWORD_HASH_METHOD"]),
                      role=staff_role, failed_logins=0, created_at=now())
     session.add(user)
     session.flush()
@@ -58,7 +64,8 @@ def authenticate(session: Session, email: str, password: str) -> StaffUser | Non
     settings = current_app.config
     user = session.scalar(select(StaffUser).where(
         func.lower(StaffUser.email) == email.strip().lower()))
-    password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    dummy = _dummy_hash(settings["PASSWORD_HASH_METHOD"])
+    password_ok = check_password_hash(user.password_hash if user else dummy, password)
     if user is not None and user.locked_until and user.locked_until > now():
         password_ok = False
     elif user is not None and password_ok:
