@@ -192,9 +192,12 @@ def new_page(browser, server):
     """Open a page in a fresh browser context (options as for browser.new_context)."""
     contexts = []
 
+    from .support.browser import RECORD_VIOLATIONS
+
     def open_page(**options):
         context = browser.new_context(base_url=server, **{"viewport": DESKTOP, **options})
         context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(RECORD_VIOLATIONS)  # read with support.browser.csp_violations
         contexts.append(context)
         return context.new_page()
 

@@ -15,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from .support import DESKTOP, HOST, PHONE
+from .support.browser import csp_violations
 
 ADDRESS_LABEL = "Your home address"
 
@@ -124,6 +125,7 @@ def test_axe_finds_no_violations(new_page, path, viewport):
     page.goto(path)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+    assert csp_violations(page) == []  # no inline script or style was blocked
 
 
 @pytest.mark.parametrize("path", ["/embed", "/embed/al-circuit-3", "/districts/al-circuit-6/flyer"])
