@@ -40,6 +40,7 @@ import zipcodes
 from shapely.geometry import GeometryCollection
 
 from voterguide import create_app
+from voterguide.extensions import runtime
 from voterguide.geo.boundaries import district_index
 from voterguide.geo.districts import DistrictIndex
 from voterguide.geo.geocoding import GeocodingError, Location, Precision
@@ -126,7 +127,7 @@ def latencies_us(call, arguments: list, warm_up: int = 1_000) -> tuple[float, fl
 
 def zip_locations(app, count: int) -> list[Location]:
     """Alabama's ZIP codes as the app's geocoder places them, repeated up to ``count``."""
-    locator = app.extensions["voterguide.locator"]
+    locator = runtime(app).locator
     located = []
     for row in zipcodes.filter_by(state="AL"):
         try:
@@ -165,7 +166,7 @@ def decided_outright(app, index) -> list[tuple[str, str, str]]:
         parts.setdefault(row["zcta"], set()).add(circuit_of.get(row["county_geoid"], "out"))
     zctas = sorted(z for z in parts if z.startswith(("35", "36")))
     ceiling = sum(len(parts[z]) == 1 and "out" not in parts[z] for z in zctas)
-    locator = app.extensions["voterguide.locator"]
+    locator = runtime(app).locator
     with app.app_context():
         now = sum(not index.lookup(locator.locate(z)).ambiguous for z in zctas)
     cells = {r["zip"]: r["counties"].split()

@@ -1,5 +1,9 @@
 """Shared fixtures: an app on a real SQLite file with Alabama and the demo election loaded,
-its test client and CLI runner, and a fake geocoder that tests program per case."""
+its test client and CLI runner, ``make_app(**overrides)`` for apps with other settings, a
+fake geocoder that tests program per case, staff users, a gunicorn server and a browser.
+
+Helpers that are not fixtures live in tests/support; test modules import them from there.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,26 @@ import shutil
 from pathlib import Path
 
 import pytest
-from geopy import exc as geopy_exc
-from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
-from geopy.location import Location as GeopyLocation
 
 from voterguide import create_app
 from voterguide.extensions import db as _db
+from voterguide.extensions import runtime
 from voterguide.geo.geocoding import Locator
 
-REPO = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO / "data"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-#: The browser tests' default viewport, and how long they wait for anything.
-DESKTOP = {"width": 1280, "height": 800}
-TIMEOUT_MS = 10_000
-
-
-def settings(database: Path, **overrides) -> dict:
-    """Test settings: a SQLite file, the embedded data, CSRF off unless a test wants it."""
-    return {"DATABASE_URL": f"sqlite:///{database}", "DATA_DIR": str(DATA_DIR),
-            "STATES": "al", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
-            "TESTING": True, "PAGE_CACHE_SECONDS": 0, "LOGIN_FAILURE_DELAY": 0,
-            "GEOCODING_STATE_DIR": str(Path(database).parent / "geocoders"), **overrides}
+# Names other test modules imported from here before tests/support existed; kept so that
+# they go on working until they import from tests.support.
+from .support import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DATA_DIR,
+    DESKTOP,
+    PASSWORD,
+    REPO,
+    TIMEOUT_MS,
+    FakeGeocoder,
+    settings,
+    sign_in,
+)
 
 
 @pytest.fixture(scope="session")
@@ -52,11 +52,27 @@ def database_path(seeded_database, tmp_path) -> Path:
 
 
 @pytest.fixture
-def app(database_path):
-    """The app on this test's database."""
-    app = create_app(settings(database_path))
-    with app.app_context():
-        yield app
+def make_app(database_path):
+    """Build an app on this test's database with settings overridden: make_app(KEY=value)."""
+    apps = []
+
+    def make(**overrides):
+        made = create_app(settings(database_path, **overrides))
+        apps.append(made)
+        return made
+
+    yield make
+    for made in apps:
+        with made.app_context():
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app on this test's database, its app context pushed."""
+    made = make_app()
+    with made.app_context():
+        yield made
 
 
 @pytest.fixture
@@ -77,37 +93,11 @@ def db(app):
     return _db
 
 
-class FakeGeocoder(Geocoder):
-    """A geopy geocoder that answers from a table, or fails as told: no network."""
-
-    def __init__(self):
-        super().__init__()
-        self.answers: dict[str, GeopyLocation | None] = {}
-        self.error: Exception | None = None
-        self.queries: list[str] = []
-
-    def geocode(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL):
-        """Record the query; raise the programmed error or return the programmed answer."""
-        self.queries.append(query)
-        if self.error:
-            raise self.error
-        return self.answers.get(query)
-
-    def answer(self, query: str, lat: float, lon: float, **voterguide) -> None:
-        """Program a match for a query (precision details go in raw["voterguide"])."""
-        raw = {"voterguide": voterguide} if voterguide else {}
-        self.answers[query] = GeopyLocation(query, (lat, lon), raw)
-
-    def fail(self, error: Exception | None = None) -> None:
-        """Make every later call fail like an unreachable service."""
-        self.error = error or geopy_exc.GeocoderUnavailable("down")
-
-
 @pytest.fixture
 def fake_geocoder(app) -> FakeGeocoder:
     """Replace the app's geocoder with a programmable fake."""
     geocoder = FakeGeocoder()
-    app.extensions["voterguide.locator"] = Locator(geocoder, "fake")
+    runtime(app).locator = Locator(geocoder, "fake")
     return geocoder
 
 
@@ -123,9 +113,6 @@ def browser():
         browser.close()
 
 
-PASSWORD = "correct horse battery staple"
-
-
 @pytest.fixture
 def make_user(app):
     """Create a staff user: make_user(email, role)."""
@@ -137,11 +124,6 @@ def make_user(app):
         return user
 
     return make
-
-
-def sign_in(client, email: str, password: str = PASSWORD):
-    """Sign a test client in as a staff user; return the response."""
-    return client.post("/staff/login", data={"email": email, "password": password})
 
 
 @pytest.fixture
@@ -161,21 +143,28 @@ def admin(client, make_user):
 
 
 @pytest.fixture(scope="session")
-def server(seeded_database, tmp_path_factory) -> str:
-    """The app in gunicorn on a copy of the seeded database, CSRF on; yields its base URL."""
-    from .servers import gunicorn
+def gunicorn_server():
+    """Start gunicorn on a database: a context manager, gunicorn_server(database, workdir,
+    **environment) yields the base URL (see tests/support/servers.py)."""
+    from .support.servers import gunicorn
 
+    return gunicorn
+
+
+@pytest.fixture(scope="session")
+def server(seeded_database, tmp_path_factory, gunicorn_server) -> str:
+    """The app in gunicorn on a copy of the seeded database, CSRF on; yields its base URL."""
     workdir = tmp_path_factory.mktemp("browser")
     database = workdir / "voterguide.sqlite3"
     shutil.copy(seeded_database, database)
-    with gunicorn(database, workdir) as base_url:
+    with gunicorn_server(database, workdir) as base_url:
         yield base_url
 
 
 @pytest.fixture(scope="module")
 def standin():
-    """A stand-in for online geocoders on 127.0.0.1 (tests/standins.py), for one module."""
-    from . import standins
+    """A stand-in for online geocoders on 127.0.0.1 (tests/support/standins.py), per module."""
+    from .support import standins
 
     stand_in = standins.start()
     yield stand_in
@@ -184,13 +173,31 @@ def standin():
 
 
 @pytest.fixture
+def chain_settings(standin):
+    """Settings overrides for a chain of stand-in providers ahead of the offline geocoder:
+    chain_settings(chain="census,offline", **more), to pass to make_app."""
+
+    def make(chain: str = "census,offline", **overrides) -> dict:
+        options = {name: {"domain": standin.domain, "scheme": "http"}
+                   for name in ("census", "nominatim", "pelias")}
+        defaults = {"GEOCODING_TIMEOUT": 0.5, "GEOCODING_BUDGET": 2.0,
+                    "GEOCODING_COOLDOWN": 60.0, "SECRET_KEY": "test-key"}
+        return {"GEOCODER": chain, "GEOCODER_OPTIONS": options, **defaults, **overrides}
+
+    return make
+
+
+@pytest.fixture
 def new_page(browser, server):
     """Open a page in a fresh browser context (options as for browser.new_context)."""
     contexts = []
 
+    from .support.browser import RECORD_VIOLATIONS
+
     def open_page(**options):
         context = browser.new_context(base_url=server, **{"viewport": DESKTOP, **options})
         context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(RECORD_VIOLATIONS)  # read with support.browser.csp_violations
         contexts.append(context)
         return context.new_page()
 

@@ -13,6 +13,7 @@ import shapely
 import zipcodes
 from shapely.geometry import shape
 
+from voterguide.extensions import runtime
 from voterguide.geo.address import normalise
 from voterguide.geo.boundaries import district_index
 from voterguide.geo.districts import Reason
@@ -30,13 +31,13 @@ from .reference import (
     rows,
     zcta_parts,
 )
-from .test_geodata import DATA
+from .support import DATA_DIR as DATA
 
 
 @pytest.fixture
 def locator(app):
     """The app's own locator (the embedded geocoder)."""
-    return app.extensions["voterguide.locator"]
+    return runtime(app).locator
 
 
 @pytest.fixture

@@ -136,16 +136,18 @@ def test_a_district_with_its_races_candidates_and_answers(client):
     body = client.get("/api/v1/districts/ocd-division/country:us/state:al/circuit:6").json
     assert body["name"] == "6th Judicial Circuit"
     assert body["counties"] == [{"fips": "01125", "name": "Tuscaloosa"}]
-    assert body["sample_data"] is True
+    assert body["sample"] is True
     race = body["races"][0]
-    assert race["election"] == {"name": "2028 General Election (sample)",
-                                "date": "2028-11-07", "sample_data": True}
+    assert race["election"] == {"slug": "al-2028-general-sample",
+                                "name": "2028 General Election (sample)",
+                                "date": "2028-11-07", "sample": True}
     assert len(race["questions"]) == 10
     statuses = {c["response_status"] for c in race["candidates"]}
     assert "responded" in statuses and len(race["candidates"]) >= 2
     responder = next(c for c in race["candidates"] if c["response_status"] == "responded")
-    assert responder["answers"] and all({"question", "choice", "explanation", "received_on"}
-                                        <= set(a) for a in responder["answers"])
+    assert responder["answers"] and all(
+        set(a) == {"question_id", "question_number", "choice", "explanation", "received_on"}
+        for a in responder["answers"])
 
 
 def test_a_district_by_slug_too(client):
@@ -162,3 +164,45 @@ def test_other_api_errors_are_json_too(client):
     assert client.get("/api/v1/nope").json["error"]["code"] == "not_found"
     response = client.delete("/api/v1/lookup")
     assert response.status_code == 405 and response.json["error"]["code"] == "method_not_allowed"
+
+
+def test_one_candidate_has_one_shape_in_the_api_the_open_data_and_change_sets(client, db):
+    """The same names and values for the same fields, whichever door a candidate leaves by."""
+    from sqlalchemy import select
+
+    from voterguide.models import Candidate
+    from voterguide.staff.changes import answer_fields, candidate_fields
+
+    [api_race] = client.get("/api/v1/districts/al-circuit-6").json["races"]
+    [open_race] = [r for r in client.get("/data/guide.json").json["races"]
+                   if r["district"]["slug"] == "al-circuit-6"]
+    api = {c["slug"]: c for c in api_race["candidates"]}
+    open_data = {c["slug"]: c for c in open_race["candidates"]}
+    assert set(api) == set(open_data) and api
+    for slug, person in api.items():
+        assert person.pop("url") == f"http://localhost/candidates/{slug}"
+        assert person == open_data[slug]
+        record = db.session.scalar(select(Candidate).where(Candidate.slug == slug))
+        assert candidate_fields(record).items() <= person.items()  # what change sets carry
+        by_question = {a["question_id"]: a for a in person["answers"]}
+        for answer in record.answers:
+            assert answer_fields(answer).items() <= by_question[answer.question_id].items()
+            assert by_question[answer.question_id]["question_number"] == \
+                answer.question.position
+    assert {k: v for k, v in api_race.items() if k != "candidates"} == \
+        {k: v for k, v in open_race.items() if k != "candidates"}
+
+
+def test_the_csv_names_its_columns_as_the_json_names_its_fields(client):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/data/guide.csv").get_data(
+        as_text=True))))
+    data = client.get("/data/guide.json").json
+    person = data["races"][0]["candidates"][0]
+    [row] = [r for r in rows if r["candidate_slug"] == person["slug"]
+             and r["question_number"] == "1"]
+    for field in ("name", "party", "response_status", "website"):
+        assert row[field] == (person[field] or "")
+    assert row["withdrawn"] == str(person["withdrawn"])

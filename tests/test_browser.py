@@ -9,15 +9,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Page, expect
 
-from .conftest import DESKTOP, TIMEOUT_MS
-from .servers import DATA_DIR, HOST, gunicorn
+from .support import DATA_DIR, DESKTOP, HOST, PHONE, TIMEOUT_MS, settings
+from .support.browser import ADDRESS_LABEL, RECORD_VIOLATIONS, csp_violations, look_up
 
 DISTRICTS = json.loads((DATA_DIR / "al" / "districts.json").read_text(encoding="utf-8"))
 ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
-ADDRESS_LABEL = "Your home address"
-PHONE = {"width": 320, "height": 640}
 
 #: Pages by name; "picker" and "home-error" are reached through the form, not a fixed path.
 PAGES = {
@@ -60,13 +58,6 @@ def race_of(slug: str) -> dict:
     return race
 
 
-def look_up(page: Page, address: str) -> Response:
-    """Type an address on the home page and submit it; return the navigation's response."""
-    page.goto("/")
-    page.get_by_label(ADDRESS_LABEL).fill(address)
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="Find my race").click()
-    return navigation.value
 
 
 def open_named(page: Page, name: str, picker_path: str) -> None:
@@ -169,11 +160,13 @@ AUDITS += [pytest.param(name, PHONE, id=f"{name}-320px") for name in
 
 @pytest.mark.parametrize(("name", "viewport"), AUDITS)
 def test_axe_finds_no_violations(new_page, picker_path, name, viewport):
-    """axe-core reports no accessibility violation on the page."""
+    """axe-core reports no accessibility violation on the page, and the page breaks no rule
+    of its Content-Security-Policy (no inline script or style is blocked)."""
     page = new_page(viewport=viewport)
     open_named(page, name, picker_path)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+    assert csp_violations(page) == []
 
 
 def test_no_third_party_requests(new_page):
@@ -189,6 +182,26 @@ def test_no_third_party_requests(new_page):
     assert requests, "no request was recorded"
     foreign = [url for url in requests if urlsplit(url).hostname != HOST]
     assert not foreign, f"requests left {HOST}: {foreign}"
+
+
+def test_the_policy_blocks_inline_script_and_foreign_images_and_the_recorder_sees_it(
+        new_page):
+    """What the audits' CSP check relies on: a blocked inline script or foreign image is a
+    recorded violation (and the inline script does not run)."""
+    page = new_page()
+    page.goto(PAGES["about"])
+    page.evaluate("""() => {
+        const script = document.createElement("script");
+        script.textContent = "window.inlineRan = true";
+        document.body.append(script);
+        const image = document.createElement("img");
+        image.src = "https://tracker.example/pixel.png";
+        document.body.append(image);
+    }""")
+    page.wait_for_function("window.cspViolations.length >= 2")
+    found = " ".join(csp_violations(page))
+    assert "script-src" in found and "img-src https://tracker.example" in found
+    assert page.evaluate("window.inlineRan") is None
 
 
 def test_use_my_location(new_page):
@@ -216,13 +229,11 @@ STAFF_EMAIL, STAFF_PASSWORD = "admin@example.org", "correct horse battery staple
 
 
 @pytest.fixture(scope="session")
-def staff_server(seeded_database, tmp_path_factory) -> str:
+def staff_server(seeded_database, tmp_path_factory, gunicorn_server) -> str:
     """The app in gunicorn on its own database copy with an admin user; yields its base URL."""
     from voterguide import create_app
     from voterguide.extensions import db
     from voterguide.staff.accounts import create_user
-
-    from .conftest import settings
 
     workdir = tmp_path_factory.mktemp("staff-browser")
     database = workdir / "voterguide.sqlite3"
@@ -232,7 +243,7 @@ def staff_server(seeded_database, tmp_path_factory) -> str:
         create_user(db.session, STAFF_EMAIL, STAFF_PASSWORD, "admin")
         db.session.commit()
         db.engine.dispose()
-    with gunicorn(database, workdir) as base_url:
+    with gunicorn_server(database, workdir) as base_url:
         yield base_url
 
 
@@ -246,6 +257,7 @@ def test_staff_import_flow(browser, staff_server, tmp_path):
                       '"Answered in <em>the</em> browser test."\n', encoding="utf-8")
     context = browser.new_context(base_url=staff_server, viewport=DESKTOP)
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(RECORD_VIOLATIONS)
     try:
         page = context.new_page()
         page.goto("/staff/")
@@ -289,9 +301,23 @@ def test_staff_import_flow(browser, staff_server, tmp_path):
 
 
 def audit(page: Page) -> None:
-    """axe-core finds no accessibility violation on the page, and it fits 320 px."""
+    """axe-core finds no accessibility violation on the page, it breaks no rule of its
+    Content-Security-Policy, and it fits 320 px."""
     results = Axe().run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    assert csp_violations(page) == [], page.url
+    assert_fits_a_phone(page)
+
+
+def assert_fits_a_phone(page: Page) -> None:
+    """At 320 px wide the page does not scroll sideways (then back to the page's width)."""
+    viewport = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{page.url} is {width} px wide at 320 px"
+    finally:
+        page.set_viewport_size(viewport)
 
 
 def staff_nav(page: Page):

@@ -10,11 +10,8 @@ import string
 import pytest
 from sqlalchemy import inspect, select
 
-from voterguide import create_app
 from voterguide.models import CampaignCount, CampaignEvent
 from voterguide.outreach import campaigns
-
-from .conftest import settings
 
 
 def counts(db) -> dict[tuple[str, str, str], int]:
@@ -65,8 +62,8 @@ def test_embed_visits_and_lookups_are_counted(client, db):
                           ("partner-1", "al-circuit-6", "lookup"): 1}
 
 
-def test_cached_pages_still_count_every_visit(database_path):
-    app = create_app(settings(database_path, PAGE_CACHE_SECONDS=60))
+def test_cached_pages_still_count_every_visit(make_app):
+    app = make_app(PAGE_CACHE_SECONDS=60)
     client = app.test_client()
     for _ in range(5):
         client.get("/districts/al-circuit-7?ref=cached")
@@ -96,8 +93,8 @@ def test_clean_code(raw, code):
     assert campaigns.clean_code(raw) == code
 
 
-def test_a_flood_of_random_codes_stays_bounded(database_path):
-    app = create_app(settings(database_path, CAMPAIGN_MAX_CODES_PER_DAY=20))
+def test_a_flood_of_random_codes_stays_bounded(make_app):
+    app = make_app(CAMPAIGN_MAX_CODES_PER_DAY=20)
     client = app.test_client()
     rng = random.Random(4)
     alphabet = string.ascii_lowercase + string.digits

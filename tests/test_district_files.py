@@ -12,7 +12,7 @@ from voterguide.geo.boundaries import district_index
 from voterguide.geo.geocoding import Location, Precision
 from voterguide.models import BoundaryKind, District
 
-from .conftest import REPO
+from .support import REPO
 
 REFERENCE = REPO / "data" / "sources" / "alabama-judicial-circuits.csv"  # the statute's table
 
@@ -126,7 +126,7 @@ def test_a_server_process_sees_districts_loaded_by_another_process(database_path
     """The CLI runs in its own process: the server's index must notice the new version."""
     from voterguide import create_app
 
-    from .conftest import settings
+    from .support import settings
 
     server = create_app(settings(database_path, BOUNDARY_CHECK_SECONDS=0))
     cli = create_app(settings(database_path))

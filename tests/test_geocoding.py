@@ -16,7 +16,7 @@ from voterguide.geo.geocoding import (
 from voterguide.geo.offline import OfflineGeocoder, load_gazetteer
 from voterguide.geo.providers import build_locator
 
-from .conftest import DATA_DIR, FakeGeocoder
+from .support import DATA_DIR, FakeGeocoder
 
 TUSCALOOSA, JEFFERSON, HOUSTON, DALE, HENRY = "01125", "01073", "01069", "01045", "01067"
 

@@ -11,8 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from .conftest import DESKTOP, TIMEOUT_MS
-from .servers import gunicorn
+from .support import DESKTOP, TIMEOUT_MS
+from .support.servers import gunicorn
 
 EMAIL, PASSWORD = "admin@example.org", "correct horse battery staple"
 PHONE = {"width": 320, "height": 640}
@@ -25,7 +25,7 @@ def import_server(seeded_database, tmp_path_factory) -> str:
     from voterguide.extensions import db
     from voterguide.staff.accounts import create_user
 
-    from .conftest import settings
+    from .support import settings
 
     workdir = tmp_path_factory.mktemp("import-browser")
     database = workdir / "voterguide.sqlite3"

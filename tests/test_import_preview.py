@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from voterguide.models import Candidate, ChangeSet, Election
 
-from .conftest import DATA_DIR, REPO
+from .support import DATA_DIR, REPO
 
 EXPORTS = REPO / "tests" / "data" / "survey-exports"
 SLUG = "al-2028-general-sample"

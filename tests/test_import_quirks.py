@@ -17,7 +17,7 @@ from voterguide.staff import services
 from voterguide.staff.district_names import DistrictNames
 from voterguide.staff.reading import FileRefused, read_sheet
 
-from .conftest import DATA_DIR, REPO
+from .support import DATA_DIR, REPO
 
 QUESTIONS = {q["position"]: q for q in json.loads((DATA_DIR / "al" / "demo-election.json")
                                                   .read_text(encoding="utf-8"))

@@ -4,10 +4,8 @@ and long) on the real seeded SQLite database, and every kind of bad file."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 
-import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -16,7 +14,8 @@ from voterguide.staff import cleaners, services
 from voterguide.staff.cleaners import CleanError
 from voterguide.staff.reading import FileRefused, column_letter, read_table
 
-from .conftest import DATA_DIR
+from .support import DATA_DIR
+from .support.spreadsheets import csv_bytes, xlsx_bytes
 
 ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
 QUESTIONS = ELECTION["questionnaire"]["questions"]
@@ -183,27 +182,6 @@ def answered() -> tuple[dict, dict]:
 
 # --- whole imports --------------------------------------------------------------------------
 
-def csv_bytes(rows: list[list[str]]) -> bytes:
-    """Rows as CSV bytes."""
-    import csv
-
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    """Rows as an XLSX workbook; a cell starting with "=" is stored as text, as Excel stores
-    what a person types after an apostrophe ('=SUM…), never as a formula."""
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-        for cell in workbook.active[workbook.active.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def election(db) -> Election:

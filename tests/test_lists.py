@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from voterguide import create_app
+from voterguide.extensions import runtime
 
-from .conftest import settings
-from .test_providers import chain_settings
+from .support import PASSWORD, sign_in
 
 ROWS = [
     ("1", "2000 University Blvd, Tuscaloosa, AL 35401"),  # the stand-in Census knows it
@@ -44,10 +43,10 @@ def run(app, tmp_path, **options) -> tuple[list[dict], str]:
         return list(csv.DictReader(file)), result.output
 
 
-def test_a_list_through_the_census_batch(database_path, standin, tmp_path):
+def test_a_list_through_the_census_batch(make_app, chain_settings, standin, tmp_path):
     standin.mode = "ok"
     standin.requests.clear()
-    app = create_app(chain_settings(database_path, standin))
+    app = make_app(**chain_settings())
     rows, output = run(app, tmp_path, chunk_size=3)
     assert [r["id"] for r in rows] == [n for n, _ in ROWS] and rows[0]["team"] == "north"
     by_id = {r["id"]: r for r in rows}
@@ -64,45 +63,43 @@ def test_a_list_through_the_census_batch(database_path, standin, tmp_path):
     assert "7 rows done" in output and "3 placed." in output
 
 
-def test_a_failing_batch_falls_back_row_by_row(database_path, standin, tmp_path):
+def test_a_failing_batch_falls_back_row_by_row(make_app, chain_settings, standin, tmp_path):
     standin.mode = "503"
-    app = create_app(chain_settings(database_path, standin))
+    app = make_app(**chain_settings())
     rows, _ = run(app, tmp_path)
     assert rows[0]["status"] == "placed" and rows[0]["precision"] == "zip"  # offline answered
 
 
-def test_a_list_offline(database_path, tmp_path):
-    rows, _ = run(create_app(settings(database_path)), tmp_path)
+def test_a_list_offline(make_app, tmp_path):
+    rows, _ = run(make_app(), tmp_path)
     assert rows[0]["precision"] == "zip" and rows[0]["status"] == "placed"
 
 
-def test_a_missing_column_is_a_clear_error(database_path, tmp_path):
-    app = create_app(settings(database_path))
+def test_a_missing_column_is_a_clear_error(make_app, tmp_path):
+    app = make_app()
     source = tmp_path / "in.csv"
     source.write_text("name,street\nA,1 Main St\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["places", "geocode-list", str(source), "-"])
     assert result.exit_code != 0 and "no column named 'address'" in result.output
 
 
-def test_cache_stats_command(database_path, standin):
+def test_cache_stats_command(make_app, chain_settings, standin):
     standin.mode = "ok"
-    app = create_app(chain_settings(database_path, standin))
+    app = make_app(**chain_settings())
     with app.app_context():
-        locator = app.extensions["voterguide.locator"]
+        locator = runtime(app).locator
         locator.locate("2000 University Blvd, Tuscaloosa, AL 35401")
         locator.locate("2000 University Blvd, Tuscaloosa, AL 35401")
     result = app.test_cli_runner().invoke(args=["places", "geocode-cache-stats"])
     assert result.exit_code == 0
     assert "50%" in result.output and "1 addresses cached" in result.output
-    offline = create_app(settings(database_path)).test_cli_runner()
+    offline = make_app().test_cli_runner()
     assert "No cache" in offline.invoke(args=["places", "geocode-cache-stats"]).output
 
 
-def test_staff_see_the_cache_hit_rate(database_path, standin):
-    from .conftest import PASSWORD, sign_in
-
+def test_staff_see_the_cache_hit_rate(make_app, chain_settings, standin):
     standin.mode = "ok"
-    app = create_app(chain_settings(database_path, standin, LOGIN_FAILURE_DELAY=0))
+    app = make_app(**chain_settings())
     client = app.test_client()
     assert client.get("/staff/geocoding").status_code == 302  # signed out: sent to sign in
     with app.app_context():
@@ -111,7 +108,7 @@ def test_staff_see_the_cache_hit_rate(database_path, standin):
 
         create_user(db.session, "editor@example.org", PASSWORD, "editor")
         db.session.commit()
-        locator = app.extensions["voterguide.locator"]
+        locator = runtime(app).locator
         for _ in range(4):
             locator.locate("2000 University Blvd, Tuscaloosa, AL 35401")
     sign_in(client, "editor@example.org")

@@ -14,7 +14,7 @@ from voterguide.geo.districts import DistrictIndex, DistrictShape, Reason
 from voterguide.geo.geocoding import Location, Precision, Spot
 
 from .reference import BESSEMER, BIRMINGHAM, circuit, circuit_of, rows
-from .test_geodata import DATA
+from .support import DATA_DIR as DATA
 
 # Two counties side by side, one degree square each, near the equator.
 WEST, EAST = box(0, 0, 1, 1), box(1, 0, 2, 1)

@@ -11,8 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP
-from .test_browser import PHONE, look_up
+from .support import DESKTOP, PHONE
+from .support.browser import look_up
 
 BIRMINGHAM_SENTENCE = ("If you live in the Bessemer Cutoff, you also vote for the Bessemer "
                        "Division district attorney.")

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, inspect
 from voterguide import create_app, migrations
 from voterguide.extensions import db
 
-from .conftest import settings
+from .support import settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: The last release before migrations, and the earliest with candidates (no withdrawn

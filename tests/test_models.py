@@ -8,16 +8,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from voterguide import config, create_app
+from voterguide import config
 from voterguide.models import Answer, Candidate, District, Question, Race
 
-from .conftest import settings
 
-
-def test_production_refuses_the_development_secret_key(database_path):
+def test_production_refuses_the_development_secret_key(make_app):
     with pytest.raises(config.ConfigurationError, match="SECRET_KEY"):
-        create_app(settings(database_path, ENV="production"))
-    app = create_app(settings(database_path, ENV="production", SECRET_KEY="x" * 64))
+        make_app(ENV="production")
+    app = make_app(ENV="production", SECRET_KEY="x" * 64)
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -29,9 +27,9 @@ def test_settings_come_from_voterguide_environment_variables():
     assert config.from_environment({})["GEOCODER"] == "offline"
 
 
-def test_an_unknown_environment_is_refused(database_path):
+def test_an_unknown_environment_is_refused(make_app):
     with pytest.raises(config.ConfigurationError):
-        create_app(settings(database_path, ENV="staging"))
+        make_app(ENV="staging")
 
 
 def test_a_candidate_answers_a_question_once(db):

@@ -11,10 +11,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from voterguide import create_app
 from voterguide.config import ConfigurationError
-
-from .conftest import settings
+from voterguide.extensions import runtime
 
 DISTRICT = "/districts/al-circuit-6"
 CANDIDATE = "/candidates/al-circuit-6-kendall-lassiter"
@@ -74,8 +72,8 @@ def test_pages_declare_their_own_permanent_address_and_image(client, path, canon
     assert meta.properties["og:image"] == f"http://localhost{image}"
 
 
-def test_site_url_setting_makes_every_absolute_address(database_path):
-    app = create_app(settings(database_path, SITE_URL="https://guide.example.org"))
+def test_site_url_setting_makes_every_absolute_address(make_app):
+    app = make_app(SITE_URL="https://guide.example.org")
     client = app.test_client()
     meta = Meta(client.get(DISTRICT).get_data(as_text=True))
     assert meta.canonical == ["https://guide.example.org/districts/al-circuit-6"]
@@ -86,15 +84,15 @@ def test_site_url_setting_makes_every_absolute_address(database_path):
 
 @pytest.mark.parametrize("value", ["guide.example.org", "javascript:alert(1)",
                                    "https://x.org/path", "https://x.org\"><script>"])
-def test_a_bad_site_url_is_refused_at_start(database_path, value):
+def test_a_bad_site_url_is_refused_at_start(make_app, value):
     with pytest.raises(ConfigurationError):
-        create_app(settings(database_path, SITE_URL=value))
+        make_app(SITE_URL=value)
 
 
 @pytest.mark.parametrize("value", ["http://x.org; script-src *", "x.org", "'unsafe-inline'"])
-def test_bad_embed_origins_are_refused_at_start(database_path, value):
+def test_bad_embed_origins_are_refused_at_start(make_app, value):
     with pytest.raises(ConfigurationError):
-        create_app(settings(database_path, EMBED_ALLOWED_ORIGINS=value))
+        make_app(EMBED_ALLOWED_ORIGINS=value)
 
 
 @pytest.mark.parametrize(("short", "target"), [
@@ -133,20 +131,21 @@ def test_share_images_are_1200_by_630_pngs_kept_by_caches(client, path):
     assert again.status_code == 304
 
 
-def test_share_images_are_drawn_once_and_the_cache_is_bounded(app, client):
+def test_share_images_are_drawn_once_and_the_cache_is_bounded(make_app):
     from voterguide.outreach import images
 
+    app = make_app(SHARE_IMAGE_CACHE_SIZE=2)
+    client = app.test_client()
     drawn = []
     original = images.render
     images.render = lambda card: drawn.append(card.title) or original(card)
     try:
-        app.config["SHARE_IMAGE_CACHE_SIZE"] = 2
         for slug in ["al-circuit-6", "al-circuit-6", "al-circuit-7", "al-circuit-8"]:
             assert client.get(f"/share/districts/{slug}.png").status_code == 200
     finally:
         images.render = original
     assert len(drawn) == 3
-    assert len(app.extensions["voterguide.share_images"]) == 2
+    assert len(runtime(app).share_images) == 2
 
 
 def test_a_share_image_follows_an_edit(client, db):
@@ -250,10 +249,13 @@ def test_the_flyer_has_race_candidates_answers_qr_and_lookup_address(client):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     for text in ["6th Judicial Circuit", "Sample data", "Jerome McBride", "Kendall Lassiter",
-                 "Did not respond", "Money bail", "http://localhost/", "size: A4",
+                 "Did not respond", "Money bail", "http://localhost/",
                  "http://localhost/districts/al-circuit-6"]:
         assert text in page, text
     assert '<svg' in page and 'class="qr"' in page
+    [sheet] = re.findall(r'href="(/static/flyer-a4\.css)"', page)  # the A4 page box
+    with client.get(sheet) as stylesheet:
+        assert "size: A4" in stylesheet.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("size", ["legal", "A5", "<b>", "a" * 500])
@@ -285,27 +287,33 @@ def test_the_pdf_flyer_is_one_page_with_a_scannable_qr_code(client, size):
     assert "attachment" in response.headers["Content-Disposition"]
 
 
+def frame_ancestors(response) -> str:
+    """The frame-ancestors directive of a response's Content-Security-Policy."""
+    directives = dict(d.strip().split(" ", 1) for d in
+                      response.headers["Content-Security-Policy"].split(";"))
+    return directives["frame-ancestors"]
+
+
 def test_the_embed_may_be_framed_by_partners_and_nothing_else_is(client):
     for path in ["/embed", "/embed/al-circuit-6"]:
         response = client.get(path)
-        assert response.headers["Content-Security-Policy"] == "frame-ancestors *"
+        assert frame_ancestors(response) == "*"
         assert "X-Frame-Options" not in response.headers
+    assert frame_ancestors(client.post("/embed", data={"address": "35401"})) == "*"
     for path in ["/", DISTRICT, CANDIDATE, "/districts/al-circuit-6/flyer", "/nope"]:
         response = client.get(path)
-        assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+        assert frame_ancestors(response) == "'self'"
         assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
 
 
-def test_embed_origins_are_configurable(database_path):
-    app = create_app(settings(database_path, EMBED_ALLOWED_ORIGINS=(
-        "https://partner.example.org  https://*.allies.example")))
+def test_embed_origins_are_configurable(make_app):
+    app = make_app(EMBED_ALLOWED_ORIGINS="https://partner.example.org  https://*.allies.example")
     response = app.test_client().get("/embed")
-    assert response.headers["Content-Security-Policy"] == (
-        "frame-ancestors https://partner.example.org https://*.allies.example")
+    assert frame_ancestors(response) == "https://partner.example.org https://*.allies.example"
 
 
-def test_the_embed_looks_up_an_address_without_csrf_and_answers_in_the_frame(database_path):
-    app = create_app(settings(database_path, WTF_CSRF_ENABLED=True))
+def test_the_embed_looks_up_an_address_without_csrf_and_answers_in_the_frame(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     page = client.get("/embed").get_data(as_text=True)
     assert 'action="/embed"' in page and "csrf_token" not in page
@@ -348,7 +356,7 @@ def test_the_embed_answers_bad_addresses_in_the_frame(client, address, status, m
     response = client.post("/embed", data={"address": address})
     assert response.status_code == status
     assert message in response.get_data(as_text=True)
-    assert response.headers["Content-Security-Policy"] == "frame-ancestors *"
+    assert frame_ancestors(response) == "*"
 
 
 @pytest.mark.parametrize("slug", ["nope", "ocd-division", "<script>", "a" * 300])
@@ -358,3 +366,47 @@ def test_an_unknown_embed_district_is_a_friendly_404(client, slug):
     page = response.get_data(as_text=True)
     assert "know that district" in page and 'name="address"' in page
     assert "<script>" not in page
+
+
+@pytest.fixture
+def declined(db):
+    """A 6th-circuit candidate, marked in this test as having declined the questionnaire."""
+    from sqlalchemy import select
+
+    from voterguide.models import Answer, Candidate, ResponseStatus
+
+    candidate = db.session.scalar(select(Candidate).where(Candidate.slug.like("al-circuit-6-%"))
+                                  .order_by(Candidate.slug))
+    candidate.response_status = ResponseStatus.DECLINED
+    db.session.execute(Answer.__table__.delete().where(Answer.candidate_id == candidate.id))
+    db.session.commit()
+    return candidate.name, candidate.slug
+
+
+def test_the_embed_says_a_candidate_declined(client, declined):
+    name, _ = declined
+    page = client.get("/embed/al-circuit-6").get_data(as_text=True)
+    [line] = [li for li in re.findall(r"<li>(.*?)</li>", page, re.S) if name in li]
+    assert "Declined to respond" in line
+    assert "did not respond" not in line.lower()
+
+
+def test_every_page_words_a_declined_candidate_alike(client, declined):
+    name, slug = declined
+    for path in ["/districts/al-circuit-6", f"/candidates/{slug}", "/embed/al-circuit-6",
+                 "/districts/al-circuit-6/flyer"]:
+        assert "Declined to respond" in client.get(path).get_data(as_text=True), path
+
+
+def test_the_share_image_and_the_pdf_word_it_alike_too(app, declined):
+    from voterguide import queries
+    from voterguide.guide.services import district_page
+    from voterguide.outreach.services import candidate_card, flyer_races
+
+    name, slug = declined
+    with app.test_request_context():
+        card = candidate_card(queries.candidate_by_slug(slug))
+        [race] = flyer_races(district_page(queries.district_by_slug_or_id("al-circuit-6")))
+    assert "Declined to respond" in card.lines
+    [flyer_candidate] = [c for c in race.candidates if c.name == name]
+    assert set(flyer_candidate.summaries) == {"Declined to respond"}  # the PDF's cells too

@@ -14,9 +14,10 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP
-from .servers import HOST
-from .test_browser import ADDRESS_LABEL, PHONE
+from .support import DESKTOP, HOST, PHONE
+from .support.browser import csp_violations
+
+ADDRESS_LABEL = "Your home address"
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +125,7 @@ def test_axe_finds_no_violations(new_page, path, viewport):
     page.goto(path)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+    assert csp_violations(page) == []  # no inline script or style was blocked
 
 
 @pytest.mark.parametrize("path", ["/embed", "/embed/al-circuit-3", "/districts/al-circuit-6/flyer"])

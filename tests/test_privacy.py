@@ -12,8 +12,6 @@ import urllib.request
 
 import pytest
 
-from .servers import gunicorn
-
 # Distinctive strings, so that finding one anywhere can only mean it leaked.
 STREET = "4217 Quillfeather Lane"
 ADDRESS = f"{STREET}, Tuscaloosa, AL 35401"
@@ -48,12 +46,12 @@ def test_a_failed_lookup_keeps_the_address_out_of_the_url(client, caplog):
 
 
 @pytest.fixture(scope="module")
-def production_server(seeded_database, tmp_path_factory):
+def production_server(seeded_database, tmp_path_factory, gunicorn_server):
     """gunicorn with gunicorn.conf.py (access log on), CSRF on; yields (url, log, database)."""
     workdir = tmp_path_factory.mktemp("privacy")
     database = workdir / "voterguide.sqlite3"
     shutil.copy(seeded_database, database)
-    with gunicorn(database, workdir) as url:
+    with gunicorn_server(database, workdir) as url:
         yield url, workdir / "gunicorn.log", database
 
 

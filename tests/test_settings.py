@@ -13,7 +13,7 @@ import pytest
 
 from voterguide import config, create_app
 
-from .conftest import settings
+from .support import settings
 
 FLASK = Path(sys.executable).with_name("flask")
 

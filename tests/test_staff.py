@@ -6,67 +6,93 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from voterguide import create_app
-from voterguide.models import Answer, Candidate, ChangeSet, StaffUser
+from voterguide.models import Answer, Candidate, ChangeSet, Election, Question, StaffUser
+from voterguide.web.rules import rules_of
 
-from .conftest import DATA_DIR, PASSWORD, settings, sign_in
-from .test_importer import SLUG, WIDE, answered, csv_bytes, xlsx_bytes
+from .support import PASSWORD, sign_in
+from .support.spreadsheets import csv_bytes, wide_rows, xlsx_bytes
 
-ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
+#: Made-up values for the URL arguments of staff routes.
+URL_ARGUMENTS = {"change_set_id": 1, "slug": "al-circuit-6", "question_id": 1}
 
 
-def staff_urls(app) -> list[tuple[str, str, str]]:
-    """(endpoint, method, url) for every staff route, with made-up arguments."""
-    values = {"change_set_id": 1, "slug": "al-circuit-6", "question_id": 1}
+def staff_urls(app) -> list[tuple[str, str, str, bool]]:
+    """(endpoint, method, url, admins only) for every route under /staff, admins-only as the
+    view declares it: nothing is listed by hand."""
     found = []
     with app.test_request_context():
         from flask import url_for
 
         for rule in app.url_map.iter_rules():
-            if (not rule.endpoint.startswith(("staff.", "outreach_staff."))
-                    or rule.endpoint == "staff.login"):
+            if not rule.rule.startswith("/staff/"):
                 continue
-            url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
+            rules = rules_of(rule.endpoint)
+            if rules.open_to_all:
+                continue
+            url = url_for(rule.endpoint, **{k: URL_ARGUMENTS[k] for k in rule.arguments})
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                found.append((rule.endpoint, method, url))
+                found.append((rule.endpoint, method, url, rules.admin_only))
     return found
 
 
-_APP = create_app(settings(DATA_DIR / "unused.sqlite3"))
-STAFF_URLS = staff_urls(_APP)
-ADMIN_ONLY = {"staff.publish", "staff.rollback", "staff.users"}
+@pytest.fixture
+def every_staff_url(app) -> list[tuple[str, str, str, bool]]:
+    """Every staff route of this test's app."""
+    urls = staff_urls(app)
+    endpoints = {endpoint for endpoint, _, _, _ in urls}
+    # The walk reaches the blueprints nested in the staff area, and sees the declarations.
+    assert {"staff.new_import", "staff.campaigns.campaign_report"} <= endpoints
+    assert {e for e, _, _, admin in urls if admin} >= {"staff.publish", "staff.rollback",
+                                                       "staff.users"}
+    return urls
 
 
-def test_every_staff_endpoint_is_listed():
-    """The table below covers the staff blueprint (guards against a forgotten route)."""
-    assert {e for e, _, _ in STAFF_URLS} >= {"staff.new_import", "staff.publish",
-                                             "staff.preview_district", "staff.candidate_photo"}
+def test_every_staff_url_refuses_the_signed_out_and_stays_private(client, every_staff_url):
+    """Signed out: GET redirects to sign-in, anything else is 401; no content leaks, and no
+    answer under /staff may be cached or indexed."""
+    for _, method, url, _ in every_staff_url:
+        response = client.open(url, method=method)
+        if method == "GET":
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/staff/login"), url
+        else:
+            assert response.status_code == 401, (method, url)
+        assert response.headers["Cache-Control"] == "no-store", url
+        assert response.headers["X-Robots-Tag"] == "noindex", url
 
 
-@pytest.mark.parametrize(("endpoint", "method", "url"), STAFF_URLS,
-                         ids=[f"{m} {u}" for _, m, u in STAFF_URLS])
-def test_staff_urls_refuse_the_signed_out(client, endpoint, method, url):
-    """Signed out: GET redirects to sign-in, anything else is 401; no content leaks."""
-    response = client.open(url, method=method)
-    if method == "GET":
-        assert response.status_code == 302
-        assert response.headers["Location"].startswith("/staff/login")
-    else:
-        assert response.status_code == 401
+def test_admin_urls_refuse_editors(editor, every_staff_url):
+    """Editors get 403 from every view declared admins only, and no 403 from the others."""
+    last = sorted(every_staff_url, key=lambda url: url[0] == "staff.logout")  # stay signed in
+    for _, method, url, admin_only in last:
+        status = editor.open(url, method=method).status_code
+        assert (status == 403) == admin_only, (method, url, status)
 
 
-@pytest.mark.parametrize(("endpoint", "method", "url"),
-                         [u for u in STAFF_URLS if u[0] in ADMIN_ONLY],
-                         ids=[f"{m} {u}" for e, m, u in STAFF_URLS if e in ADMIN_ONLY])
-def test_admin_urls_refuse_editors(editor, endpoint, method, url):
-    """Editors get 403 from publishing, rollback and user management."""
-    assert editor.open(url, method=method).status_code == 403
+@pytest.fixture
+def wide(db) -> list[list[str]]:
+    """A wide spreadsheet whose first answer column is headed by a real question's text."""
+    question = db.session.scalar(select(Question).order_by(Question.position))
+    return wide_rows(question.text)
+
+
+@pytest.fixture
+def election_slug(db) -> str:
+    """The seeded election's slug."""
+    return db.session.scalar(select(Election.slug))
+
+
+@pytest.fixture
+def answered(db) -> tuple[Candidate, Answer]:
+    """A published candidate of the 6th circuit and one of their answers."""
+    answer = db.session.scalar(select(Answer).join(Candidate).where(
+        Candidate.slug.like("al-circuit-6-%")).order_by(Answer.id))
+    return answer.candidate, answer
 
 
 def test_sign_in_and_out(client, make_user):
@@ -102,6 +128,21 @@ def test_repeated_failures_lock_the_account(app, client, make_user, db):
     assert sign_in(client, "editor@example.org").status_code == 303
 
 
+def test_passwords_are_hashed_with_scrypt_by_default(make_app):
+    """Production's default; the tests' own settings choose a cheaper hash for speed."""
+    from voterguide.config import DEFAULTS
+    from voterguide.extensions import db as _db
+    from voterguide.staff.accounts import authenticate, create_user
+
+    assert DEFAULTS["PASSWORD_HASH_METHOD"] == "scrypt"
+    app = make_app(PASSWORD_HASH_METHOD="scrypt")
+    with app.app_context():
+        user = create_user(_db.session, "strong@example.org", PASSWORD, "admin")
+        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+        assert authenticate(_db.session, "strong@example.org", PASSWORD) is user
+        _db.session.rollback()
+
+
 def test_next_never_leaves_the_site(client, make_user):
     """The post-login redirect only goes to staff pages."""
     make_user("editor@example.org")
@@ -123,11 +164,10 @@ def test_create_user_command(runner, db):
 
 
 def upload(client, content: bytes, name: str = "answers.csv", **fields):
-    """Post a spreadsheet to the import form."""
+    """Post a spreadsheet to the import form, for the seeded election."""
     from voterguide.extensions import db
-    from voterguide.models import Election
 
-    election = db.session.scalar(select(Election).where(Election.slug == SLUG))
+    election = db.session.scalar(select(Election))
     data = {"election": str(election.id), "shape": "auto",
             "spreadsheet": (io.BytesIO(content), name), **fields}
     return client.post("/staff/imports/new", data=data, content_type="multipart/form-data")
@@ -139,13 +179,13 @@ def public_pages(client) -> tuple[bytes, bytes, bytes]:
         "/api/v1/districts/al-circuit-6").data, client.get("/data/guide.csv").data)
 
 
-def test_upload_preview_apply_publish_rollback(client, make_user, db):
+def test_upload_preview_apply_publish_rollback(client, make_user, db, wide):
     """The whole flow: the public guide changes only at publish, and back at rollback."""
     make_user("editor@example.org", "editor")
     make_user("admin@example.org", "admin")
     sign_in(client, "editor@example.org")
     before = public_pages(client)
-    response = upload(client, xlsx_bytes(WIDE), "answers.xlsx")
+    response = upload(client, xlsx_bytes(wide), "answers.xlsx")
     assert response.status_code == 303
     preview_url = response.headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
@@ -171,11 +211,11 @@ def test_upload_preview_apply_publish_rollback(client, make_user, db):
     assert "rollback" in client.get("/staff/history").get_data(as_text=True)
 
 
-def test_draft_preview_matches_the_published_page(client, make_user):
+def test_draft_preview_matches_the_published_page(client, make_user, wide):
     """The preview renders the public template: once published, the page is identical."""
     make_user("admin@example.org", "admin")
     sign_in(client, "admin@example.org")
-    url = upload(client, csv_bytes(WIDE)).headers["Location"]
+    url = upload(client, csv_bytes(wide)).headers["Location"]
     client.post(url + "/apply")
     preview = client.get(url + "/districts/al-circuit-6").get_data(as_text=True)
     client.post(url + "/publish")
@@ -215,13 +255,12 @@ def test_public_forms_keep_their_small_limit(client):
     assert client.post("/", data={"address": "x" * 100_000}).status_code == 413
 
 
-def test_two_imports_at_once_the_second_is_refused(admin, db):
+def test_two_imports_at_once_the_second_is_refused(admin, db, answered):
     """A draft made against an older guide is refused at publish; nothing of it applies."""
-    race, person = answered()
-    position = person["answers"][0]["question"]
+    person, answer = answered
+    position = answer.question.position
     rows = lambda words: csv_bytes([["name", "district", "question", "answer", "explanation"],  # noqa: E731
-                                    [person["name"], race["district"], str(position), "",
-                                     words]])
+                                    [person.name, "al-circuit-6", str(position), "", words]])
     first = upload(admin, rows("First version.")).headers["Location"]
     second = upload(admin, rows("Second version.")).headers["Location"]
     admin.post(first + "/apply")
@@ -229,24 +268,23 @@ def test_two_imports_at_once_the_second_is_refused(admin, db):
     admin.post(first + "/publish")
     response = admin.post(second + "/publish", follow_redirects=True)
     assert "Nothing was published" in response.get_data(as_text=True)
-    candidate = db.session.scalar(select(Candidate).where(Candidate.name == person["name"]))
+    db.session.expire_all()
+    candidate = db.session.scalar(select(Candidate).where(Candidate.name == person.name))
     assert {a.question.position: a.explanation for a in candidate.answers}[position] == \
         "First version."
 
 
-def test_browser_edits_are_drafts_until_published(admin, db):
+def test_browser_edits_are_drafts_until_published(admin, db, answered):
     """Fix a typo, mark declined, withdraw: public pages change only when published."""
-    race, person = answered()
-    slug, position = person["slug"], person["answers"][0]["question"]
-    candidate = db.session.scalar(select(Candidate).where(Candidate.slug == slug))
-    answer = next(a for a in candidate.answers if a.question.position == position)
+    candidate, answer = answered
+    slug, name, party = candidate.slug, candidate.name, candidate.party
     question_id, choice = answer.question_id, answer.choice
     before = admin.get(f"/candidates/{slug}").data
     response = admin.post(f"/staff/candidates/{slug}/answers/{question_id}", data={
         f"q{question_id}-choice": choice or "", f"q{question_id}-explanation": "Typo fixed."})
     assert response.status_code == 303
     admin.post(f"/staff/candidates/{slug}", data={
-        "name": person["name"], "party": person.get("party") or "", "website": "",
+        "name": name, "party": party or "", "website": "",
         "bio": "", "response_status": "declined", "withdrawn": "y"})
     assert admin.get(f"/candidates/{slug}").data == before
     form = admin.get(f"/staff/candidates/{slug}").get_data(as_text=True)
@@ -282,10 +320,9 @@ def image_bytes(fmt: str = "PNG", size=(40, 30)) -> bytes:
     return out.getvalue()
 
 
-def test_photo_upload_is_reencoded_and_served(admin, db):
+def test_photo_upload_is_reencoded_and_served(admin, db, answered):
     """A photo is checked, re-encoded, and served from our own route once published."""
-    race, person = answered()
-    slug = person["slug"]
+    slug = answered[0].slug
     response = admin.post(f"/staff/candidates/{slug}/photo",
                           data={"photo": (io.BytesIO(image_bytes("GIF")), "me.gif")},
                           content_type="multipart/form-data")
@@ -313,13 +350,13 @@ def test_users_page_for_admins(admin, db):
     assert short.status_code == 422
 
 
-def test_open_data_is_safe_in_a_spreadsheet(admin, db, client):
+def test_open_data_is_safe_in_a_spreadsheet(admin, db, client, wide):
     """CSV cells that would be formulas get a leading apostrophe; JSON keeps them verbatim."""
-    url = upload(admin, csv_bytes(WIDE)).headers["Location"]
+    url = upload(admin, csv_bytes(wide)).headers["Location"]
     admin.post(url + "/apply")
     admin.post(url + "/publish")
     rows = list(csv.DictReader(io.StringIO(client.get("/data/guide.csv").get_data(as_text=True))))
-    sam = [r for r in rows if r["candidate"] == "Sam Formula" and r["question_number"] == "1"]
+    sam = [r for r in rows if r["name"] == "Sam Formula" and r["question_number"] == "1"]
     assert sam[0]["explanation"] == "'=SUM(A1:A9)"
     assert all(not r[k].startswith(("=", "+", "-", "@")) for r in rows for k in r)
     data = client.get("/data/guide.json").get_json()
@@ -328,9 +365,9 @@ def test_open_data_is_safe_in_a_spreadsheet(admin, db, client):
     assert "=SUM(A1:A9)" in answers
 
 
-def test_open_data_never_shows_drafts(admin, client):
+def test_open_data_never_shows_drafts(admin, client, wide):
     """A draft's candidates are absent from the export until published."""
-    url = upload(admin, csv_bytes(WIDE)).headers["Location"]
+    url = upload(admin, csv_bytes(wide)).headers["Location"]
     admin.post(url + "/apply")
     assert "Rosa Import" not in client.get("/data/guide.json").get_data(as_text=True)
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from voterguide.models import Candidate, Election
 from voterguide.staff import services
 
-from .conftest import REPO
+from .support import REPO
 
 EXPORTS = REPO / "tests" / "data" / "survey-exports"
 SLUG = "al-2028-general-sample"

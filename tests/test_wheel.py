@@ -11,9 +11,9 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from .servers import HOST, free_port, wait_until_up
+from .support import HOST, REPO
+from .support.servers import free_port, wait_until_up
 
-REPO = Path(__file__).resolve().parent.parent
 DISTRICT = "/districts/al-circuit-6"
 
 

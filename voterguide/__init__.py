@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask
 
 from . import config
 from .caching import PageCache
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import Runtime, cache, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -31,7 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     register_extensions(app)
-    register_geocoder(app)
+    register_runtime(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -40,15 +40,18 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, its migrations, CSRF protection and staff sign-in."""
+    """Bind the request rules, the database and its migrations, CSRF protection, sign-in,
+    caches and limits."""
+    from . import web
+
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True)
+    web.init_app(app)  # first: its request boundary must run after every other hook
     db.init_app(app)
     # The migrations ship inside the package; SQLite alters tables by copying them (batch).
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
-    app.before_request(allow_staff_uploads)  # before CSRF reads the form: it sets the limit
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -59,86 +62,55 @@ def register_extensions(app: Flask) -> None:
 
         return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
 
-    app.extensions["voterguide.page_cache"] = PageCache(float(app.config["PAGE_CACHE_SECONDS"]))
+    cache.init_app(app, config={"CACHE_TYPE": app.config["PAGE_CACHE_TYPE"],
+                                "CACHE_THRESHOLD": 512})
+    app.config.update(RATELIMIT_STORAGE_URI=app.config["RATE_LIMIT_STORAGE_URI"],
+                      RATELIMIT_HEADERS_ENABLED=True)
+    limiter.init_app(app)
 
 
-def allow_staff_uploads() -> None:
-    """Let staff upload endpoints take files up to STAFF_UPLOAD_MAX_BYTES (others: 64 KB)."""
-    from flask import current_app, request
-
-    from .staff.views import UPLOAD_ENDPOINTS
-
-    if request.endpoint in UPLOAD_ENDPOINTS:
-        request.max_content_length = int(current_app.config["STAFF_UPLOAD_MAX_BYTES"])
-
-
-def register_geocoder(app: Flask) -> None:
-    """Build the configured geocoder once; tests replace app.extensions entry directly."""
+def register_runtime(app: Flask) -> None:
+    """Build what every request shares: the configured geocoders and the caches (tests
+    replace ``runtime(app).locator`` with a fake)."""
     from .geo.providers import build_locator
+    from .outreach.images import ImageCache
 
     # geopy and urllib3 log request URLs at DEBUG level, and a URL may hold an address.
     for name in ("geopy", "urllib3"):
         logging.getLogger(name).setLevel(logging.WARNING)
     try:
-        app.extensions["voterguide.locator"] = build_locator(app.config)
+        locator = build_locator(app.config)
     except ValueError as error:  # an unknown geocoder or option: a setting, not a crash
         raise config.ConfigurationError(str(error)) from None
+    app.extensions["voterguide"] = Runtime(
+        locator=locator,
+        page_cache=PageCache(cache, float(app.config["PAGE_CACHE_SECONDS"])),
+        share_images=ImageCache(int(app.config["SHARE_IMAGE_CACHE_SIZE"])))
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the public guide, the outreach tools, the open data, the API and the staff pages."""
+    """Mount the public guide, the outreach tools, the open data, the API and the staff area
+    (one blueprint tree under /staff: its own pages and the campaign report)."""
     from .api import views as api
     from .guide import views as guide
     from .opendata import views as opendata
-    from .outreach import staff as outreach_staff
+    from .outreach import staff as outreach_staff  # noqa: F401  (nests the campaign report)
     from .outreach import views as outreach
-    from .staff import editing  # noqa: F401  (adds the editing views to the staff blueprint)
+    from .staff import editing  # noqa: F401  (adds the editing views to the staff area)
     from .staff import views as staff
 
     app.register_blueprint(guide.blueprint)
     outreach.register(app)
     app.register_blueprint(opendata.blueprint)
     app.register_blueprint(staff.blueprint)
-    app.register_blueprint(outreach_staff.blueprint)
     api.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Friendly pages for 4xx and 5xx errors."""
-    from flask import request
-    from flask_wtf.csrf import CSRFError
-    from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+    """Friendly pages for 4xx and 5xx errors, JSON ones under /api."""
+    from .web import errors
 
-    from .api.views import blueprint as api
-    from .api.views import http_error as api_http_error
-
-    def render_error(error: HTTPException):
-        if request.path.startswith(api.url_prefix + "/"):
-            return api_http_error(error)  # URLs no API route matched still answer JSON
-        template = "404.html" if error.code == 404 else "error.html"
-        return render_template(template, error=error), error.code
-
-    def render_too_large(error: RequestEntityTooLarge):
-        if request.path.startswith(api.url_prefix + "/"):
-            return api_http_error(error)
-        limit = request.max_content_length or 0
-        return render_template("error.html", error=error, message=(
-            f"That file is too large: the limit is {limit // (1024 * 1024)} MB."
-            if limit >= 1024 * 1024 else "That was more than this form accepts.")), 413
-
-    def render_csrf_error(error: CSRFError):
-        return render_template("error.html", error=error,
-                               message="This form had expired. Please go back, reload the page "
-                               "and try again."), 400
-
-    def render_server_error(error):
-        logging.getLogger("voterguide").exception("Unhandled error on a request")
-        return render_template("500.html"), 500
-
-    app.register_error_handler(CSRFError, render_csrf_error)
-    app.register_error_handler(RequestEntityTooLarge, render_too_large)
-    app.register_error_handler(HTTPException, render_error)
-    app.register_error_handler(500, render_server_error)
+    errors.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,48 +1,41 @@
 """A micro-cache of rendered public pages: each page is rendered at most once per few
-seconds per process, so a rush of voters costs little, and an edit shows within seconds."""
+seconds, so a rush of voters costs little.
+
+Pages are kept through Flask-Caching (SimpleCache by default; any backend it supports), keyed
+by the published guide's version (``content.current``): a publish, a rollback or a data load
+bumps it in the database, so every worker and every machine serves the new page at once.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+import math
+from collections.abc import Callable
 
-from flask import current_app
+from flask_caching import Cache
+
+from . import content
+from .extensions import db, runtime
 
 
 class PageCache:
-    """Rendered pages by key, each kept for ``seconds``; at most ``size`` pages."""
+    """Rendered pages by key and content version, each kept for ``seconds`` (0: never)."""
 
-    def __init__(self, seconds: float, size: int = 512):
-        self.seconds, self.size = seconds, size
-        self._pages: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, cache: Cache, seconds: float):
+        self.cache, self.seconds = cache, seconds
 
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
-        """The cached page for key if still fresh, else render, keep and return it."""
+    def get_or_render(self, key: tuple[str, ...], render: Callable[[], str]) -> str:
+        """The cached page for key at the current content version, else render and keep it."""
         if self.seconds <= 0:
             return render()
-        now = time.monotonic()
-        with self._lock:
-            cached = self._pages.get(key)
-            if cached and now - cached[0] < self.seconds:
-                self._pages.move_to_end(key)
-                return cached[1]
-        page = render()
-        with self._lock:
-            self._pages[key] = (now, page)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
+        name = "page:" + ":".join([str(content.current(db.session)), *key])
+        page = self.cache.get(name)
+        if page is None:
+            page = render()
+            # Cache backends keep whole seconds: 2.5 keeps a page for up to 3.
+            self.cache.set(name, page, timeout=math.ceil(self.seconds))
         return page
-
-    def clear(self) -> None:
-        """Forget every page (after a change that must show at once)."""
-        with self._lock:
-            self._pages.clear()
 
 
 def page_cache() -> PageCache:
     """The app's page cache."""
-    return current_app.extensions["voterguide.page_cache"]
+    return runtime().page_cache

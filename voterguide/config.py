@@ -160,6 +160,18 @@ def origins(value: object) -> str:
     return value
 
 
+def rate_limit(value: object) -> str:
+    """A rate limit as Flask-Limiter reads it: 10 per minute, 10/minute;50/hour."""
+    from limits import parse_many
+
+    value = text(value)
+    try:
+        parse_many(value)
+    except ValueError:
+        raise Refused("a limit such as 10 per minute or 10/minute;50/hour") from None
+    return value
+
+
 def folder(value: object) -> str:
     """A folder path, or empty for the default."""
     return str(value) if isinstance(value, Path) else text(value)
@@ -210,6 +222,9 @@ SETTINGS: tuple[Setting, ...] = (
             "flask command) and rebuilds its index"),
     Setting("PAGE_CACHE_SECONDS", 5.0, number("seconds", 0),
             "how long a rendered district or candidate page is reused (0: never)"),
+    Setting("PAGE_CACHE_TYPE", "SimpleCache", text,
+            "where rendered pages are kept: a Flask-Caching backend (SimpleCache: each "
+            "process's memory; pages are keyed by the guide's version, so none goes stale)"),
     Setting("ORGANISATION", "voterguide", text,
             "who runs this guide, shown in the footer and the about page"),
     Setting("SITE_URL", "", site_url,
@@ -227,8 +242,15 @@ SETTINGS: tuple[Setting, ...] = (
             "failed sign-ins in a row after which a staff account is locked"),
     Setting("LOGIN_LOCK_MINUTES", 15, whole("minutes", 1),
             "how long a locked staff account stays locked"),
-    Setting("LOGIN_FAILURE_DELAY", 1.0, number("seconds", 0, 10),
-            "how long each failed sign-in waits before answering"),
+    Setting("PASSWORD_HASH_METHOD", "scrypt", text,
+            "how staff passwords are hashed, as werkzeug names it (scrypt, or e.g. "
+            "pbkdf2:sha256:600000); existing hashes keep working whatever it is"),
+    Setting("LOGIN_RATE_LIMIT", "10 per minute", rate_limit,
+            "failed staff sign-ins allowed from one address before it is asked to wait (a "
+            "429), e.g. 10 per minute or 10/minute;50/hour; nobody's request thread waits"),
+    Setting("RATE_LIMIT_STORAGE_URI", "memory://", text,
+            "where rate limits are counted: memory:// (each server process on its own) or a "
+            "shared store such as redis://host:6379"),
     Setting("STAFF_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, whole("bytes", 1024),
             "the largest spreadsheet or photo staff may upload (public forms: 64 KB)"),
     Setting("PHOTO_MAX_BYTES", 5 * 1024 * 1024, whole("bytes", 1024),

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import content
 from .models import (
     Answer,
     Candidate,
@@ -50,6 +51,7 @@ def load_demo_election(session: Session, path: Path) -> Election:
         for candidate_spec in race_spec["candidates"]:
             _load_candidate(session, race, candidate_spec, questions)
     session.flush()
+    content.bump(session)
     return election
 
 

@@ -129,6 +129,17 @@ class BoundaryVersion(db.Model):
     number: Mapped[int] = mapped_column(default=0)
 
 
+class ContentVersion(db.Model):
+    """A number that grows whenever the published guide changes (a publish, a rollback, a
+    data load), so that every server process's page cache serves the new pages at once."""
+
+    __tablename__ = "content_version"
+    __table_args__ = (CheckConstraint("id = 1", name="content_version_single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    number: Mapped[int] = mapped_column(default=0)
+
+
 class Election(db.Model):
     """An election day in one state."""
 

@@ -7,6 +7,8 @@ import datetime as dt
 from flask import Flask
 from markupsafe import Markup, escape
 
+from . import presenters
+
 #: Explanations longer than this many words are folded on the district page.
 LONG_ANSWER_WORDS = 120
 
@@ -43,3 +45,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(short_date)
     app.add_template_filter(word_count)
     app.add_template_global(LONG_ANSWER_WORDS, "LONG_ANSWER_WORDS")
+    presenters.register(app)

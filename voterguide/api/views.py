@@ -1,4 +1,5 @@
-"""JSON API: look up an address or a point; read a district's races and answers.
+"""JSON API: look up an address or a point; read a district's races and answers, in the
+same vocabulary as the open data (voterguide/serializers.py, docs/open-data.md).
 
 Errors are ``{"error": {"code", "message"}}`` with a 4xx status (503 when the geocoder is
 down). ``POST /api/v1/lookup`` with a JSON body keeps the address out of URLs and logs.
@@ -12,12 +13,13 @@ from flask import Blueprint, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from .. import queries
+from .. import queries, serializers
 from ..geo.districts import DistrictShape
 from ..geo.geocoding import AddressNotFound, GeocoderUnavailable, Location, Precision
 from ..guide import services
 from ..guide.forms import AddressForm
 from ..models import District
+from ..web.errors import json_error
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -39,8 +41,7 @@ def api_error(error: ApiError):
 @blueprint.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     """Answer HTTP errors (404, 405, 413, ...) under /api as JSON too."""
-    code = (error.name or "error").lower().replace(" ", "_")
-    return jsonify(error={"code": code, "message": error.description}), error.code
+    return json_error(error)
 
 
 @blueprint.route("/lookup", methods=["GET", "POST"])
@@ -151,42 +152,22 @@ def district(district_id: str):
         raise ApiError(404, "unknown_district", "There is no district with that id.")
     page = services.district_page(found)
     return jsonify({
-        **_district_summary(found),
+        **serializers.district(found),
+        "url": url_for("guide.district", slug=found.slug, _external=True),
         "state": found.state_code,
         "counties": [{"fips": c.fips, "name": c.name} for c in found.counties],
         "description": found.description,
-        "sample_data": page.is_sample,
+        "sample": page.is_sample,
         "races": [_race(view) for view in page.races],
     })
 
 
 def _race(view: services.RaceView) -> dict:
-    """A race as JSON: election, questions, candidates with their answers."""
-    race = view.race
-    questions = race.questionnaire.questions if race.questionnaire else []
-    return {
-        "office": race.office,
-        "election": {"name": race.election.name, "date": race.election.date.isoformat(),
-                     "sample_data": race.election.is_sample},
-        "questionnaire": race.questionnaire.title if race.questionnaire else None,
-        "questions": [{"position": q.position, "topic": q.topic, "text": q.text,
-                       "kind": q.kind.value} for q in questions],
-        "candidates": [_candidate(c) for c in view.candidates],
-    }
-
-
-def _candidate(candidate) -> dict:
-    """A candidate as JSON, with answers keyed by question position."""
-    return {
-        "name": candidate.name, "party": candidate.party, "incumbent": candidate.incumbent,
-        "website": candidate.website, "photo_url": candidate.photo_url, "bio": candidate.bio,
-        "response_status": candidate.response_status.value,
-        "url": url_for("guide.candidate", slug=candidate.slug, _external=True),
-        "answers": [{"question": a.question.position, "choice": a.choice,
-                     "explanation": a.explanation,
-                     "received_on": a.received_on.isoformat() if a.received_on else None}
-                    for a in sorted(candidate.answers, key=lambda a: a.question.position)],
-    }
+    """A race as the open data has it, each candidate with the address of their page."""
+    race = serializers.race(view.race, view.candidates)
+    for candidate in race["candidates"]:
+        candidate["url"] = url_for("guide.candidate", slug=candidate["slug"], _external=True)
+    return race
 
 
 def register(app) -> None:

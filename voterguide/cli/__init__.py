@@ -5,28 +5,17 @@ transaction (``unit_of_work``): one commit at its end, or nothing if it fails.""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy.orm import Session
 
-from ..extensions import db
+# The command's one transaction, the same rule as a request's: commit once if the body
+# succeeded, roll back if it raised (a refusal, a ClickException, or ctx.exit()).
+from ..web.transaction import unit_of_work
 
-
-@contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """The command's one transaction: commit once if the body succeeded, roll back if it
-    raised (a refusal, a ClickException, or ``ctx.exit()`` to keep nothing)."""
-    try:
-        yield db.session
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
+__all__ = ["unit_of_work", "state_dir", "covered_states", "register"]
 
 
 def state_dir(state: str) -> Path:

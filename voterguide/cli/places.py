@@ -8,11 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
-from ..caching import page_cache
+from ..extensions import runtime
 from ..geo import district_files
 from ..geo.boundaries import BoundaryDataError, district_index, forget_index, load_state
 from ..geo.census import BATCH_LIMIT
@@ -23,9 +22,9 @@ places = AppGroup("places", help="States, districts and placing addresses.")
 
 
 def boundaries_changed() -> None:
-    """After districts changed: rebuild this process's index, show new pages at once."""
+    """After districts changed: rebuild this process's index at once (other processes see
+    the boundary version; every page cache, the content version the loading bumped)."""
     forget_index()
-    page_cache().clear()
 
 
 @places.command("load-state")
@@ -115,7 +114,7 @@ def geocode_list(source, target, column: str, chunk_size: int) -> None:
     writer = csv.DictWriter(target, [*reader.fieldnames, *OUTPUT_COLUMNS], extrasaction="ignore")
     writer.writeheader()
     counts: Counter[str] = Counter()
-    locator = current_app.extensions["voterguide.locator"]
+    locator = runtime().locator
     # Reads only; the geocoding cache writes through its own connections as it goes.
     rows = place_rows(reader, column, locator, district_index(), chunk_size,
                       progress=lambda done: click.echo(f"{done:,} rows done", err=True))
@@ -130,7 +129,7 @@ def geocode_list(source, target, column: str, chunk_size: int) -> None:
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660))
 def geocode_cache_stats(days: int) -> None:
     """Print the geocoding cache's hits, misses and hit rate per day."""
-    cache = current_app.extensions["voterguide.locator"].cache
+    cache = runtime().locator.cache
     if cache is None:
         click.echo("No cache: every configured geocoder is offline.")
         return

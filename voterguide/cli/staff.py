@@ -10,7 +10,6 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..caching import page_cache
 from ..demo import load_demo_election
 from ..models import Election
 from . import state_dir, unit_of_work
@@ -132,5 +131,4 @@ def load_demo_command(state: str) -> None:
             election = load_demo_election(session, path)
     except (OSError, ValueError, KeyError) as error:
         raise click.ClickException(f"Cannot load {path}: {error}") from error
-    page_cache().clear()
     click.echo(f"Sample election loaded: {election.name} ({len(election.races)} races).")

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import content
 from ..models import BoundaryKind, BoundaryVersion, County, District, DistrictCounty, State
 from .districts import DistrictIndex, DistrictShape
 
@@ -165,11 +166,13 @@ def build_index(session: Session, accuracy_m: float, data_dir: Path | None = Non
 
 
 def bump_version(session: Session) -> None:
-    """Mark the boundaries as changed, for every process's index (flushes)."""
+    """Mark the boundaries as changed, for every process's index and, since district pages
+    show counties and maps, every page cache (flushes)."""
     version = session.get(BoundaryVersion, 1) or BoundaryVersion(id=1, number=0)
     version.number += 1
     session.add(version)
     session.flush()
+    content.bump(session)
 
 
 def current_version(session: Session) -> int:
@@ -178,7 +181,7 @@ def current_version(session: Session) -> int:
 
 
 @dataclass
-class _Built:
+class BuiltIndex:
     """A process's index, the boundary version it was built from, and when that was checked."""
 
     index: DistrictIndex
@@ -192,26 +195,29 @@ _index_lock = threading.Lock()
 def district_index() -> DistrictIndex:
     """The app's district index: built on first use, rebuilt when another process has loaded
     changed boundaries (checked at most every BOUNDARY_CHECK_SECONDS)."""
-    from ..extensions import db
+    from ..extensions import db, runtime
 
-    built: _Built | None = current_app.extensions.get("voterguide.district_index")
+    state = runtime()
+    built = state.district_index
     now = time.monotonic()
     if built is not None and now - built.checked_at < current_app.config["BOUNDARY_CHECK_SECONDS"]:
         return built.index
     with _index_lock:
-        built = current_app.extensions.get("voterguide.district_index")
+        built = state.district_index
         version = current_version(db.session)
         if built is None or built.version != version:
             settings = current_app.config
             states = [s.strip() for s in settings["STATES"].split(",") if s.strip()]
             index = build_index(db.session, accuracy_of(settings["DATA_DIR"], states),
                                 settings["DATA_DIR"], states)
-            built = _Built(index, version, now)
-            current_app.extensions["voterguide.district_index"] = built
+            built = BuiltIndex(index, version, now)
+            state.district_index = built
         built.checked_at = now
         return built.index
 
 
 def forget_index() -> None:
     """Drop this process's index so its next lookup sees changed boundaries at once."""
-    current_app.extensions.pop("voterguide.district_index", None)
+    from ..extensions import runtime
+
+    runtime().district_index = None

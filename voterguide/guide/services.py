@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app
-
 from .. import queries
+from ..extensions import runtime
 from ..geo.boundaries import district_index
 from ..geo.districts import DistrictShape, Match, Reason
 from ..geo.geocoding import Location, Locator
 from ..geo.svgmap import SvgMap, draw
 from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
+from ..presenters import no_answer_words
 from . import choices as wording  # the picker's words (``choices`` is a field name here)
 
 #: Kept for callers of the old names: the sentences live in ``guide.choices``.
@@ -20,7 +20,7 @@ WHY_ASKED, GENERIC_WHY = wording.WHY_ASKED, wording.GENERIC_WHY
 
 def locator() -> Locator:
     """The app's locator, built by the factory from configuration."""
-    return current_app.extensions["voterguide.locator"]
+    return runtime().locator
 
 
 @dataclass(frozen=True)
@@ -153,12 +153,7 @@ class AnswerCell:
     @property
     def missing_reason(self) -> str:
         """Plain words for an absent answer."""
-        status = self.candidate.response_status
-        if status is ResponseStatus.DECLINED:
-            return "Declined to respond to the questionnaire."
-        if status is ResponseStatus.NO_RESPONSE:
-            return "Did not respond to the questionnaire."
-        return "Did not answer this question."
+        return no_answer_words(self.candidate)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,12 @@ from ..geo.geocoding import (
     Precision,
     Spot,
 )
-from ..outreach.campaigns import clean_code
+from ..outreach.campaigns import clean_code, count_lookup
 from ..outreach.links import site_url
-from ..outreach.views import count_lookup
+from ..web.rules import public_page
 from . import services
 from .forms import AddressForm, PositionForm
+from .pages import candidate_html, district_html, race_html
 
 blueprint = Blueprint("guide", __name__)
 
@@ -27,6 +28,7 @@ MAX_CHOICES = 12
 
 
 @blueprint.get("/")
+@public_page(count_visits=True)
 def home():
     """The address form."""
     return render_template("guide/home.html", form=AddressForm(), position=PositionForm(),
@@ -115,6 +117,7 @@ def choose():
 
 
 @blueprint.get("/districts/")
+@public_page(count_visits=True)
 def districts():
     """Every district, by county, for voters who know their county."""
     states = [(state, [(county, queries.districts_of_county(county))
@@ -124,52 +127,27 @@ def districts():
 
 
 @blueprint.get("/districts/<slug>")
+@public_page(count_visits=True)
 def district(slug: str):
     """A district's races, candidates and their answers side by side."""
     return page_cache().get_or_render(("district", slug, site_url()),
                                       lambda: district_html(slug))
 
 
-def district_html(slug: str) -> str:
-    """Render a district page, or 404."""
-    found = queries.district_by_slug_or_id(slug)
-    if found is None:
-        abort(404)
-    return render_template("guide/district.html", page=services.district_page(found))
-
-
 @blueprint.get("/districts/<slug>/<election>")
+@public_page(count_visits=True)
 def race(slug: str, election: str):
     """A district's races at one election: the permanent page of a race."""
     return page_cache().get_or_render(("race", slug, election, site_url()),
-                                      lambda: _race_html(slug, election))
-
-
-def _race_html(slug: str, election: str) -> str:
-    """Render a race page (the district page narrowed to one election), or 404."""
-    found = queries.district_by_slug_or_id(slug)
-    if found is None:
-        abort(404)
-    page = services.district_page(found, election)
-    if not page.races:
-        abort(404)
-    return render_template("guide/district.html", page=page, election_slug=election)
+                                      lambda: race_html(slug, election))
 
 
 @blueprint.get("/candidates/<slug>")
+@public_page(count_visits=True)
 def candidate(slug: str):
     """One candidate: details and every answer in full."""
     return page_cache().get_or_render(("candidate", slug, site_url()),
                                       lambda: candidate_html(slug))
-
-
-def candidate_html(slug: str) -> str:
-    """Render a candidate page, or 404."""
-    found = queries.candidate_by_slug(slug)
-    if found is None:
-        abort(404)
-    return render_template("guide/candidate.html", candidate=found,
-                           view=services.race_view(found.race))
 
 
 @blueprint.get("/photos/<digest>.<extension>")
@@ -184,17 +162,18 @@ def photo(digest: str, extension: str):
     if found is None or extension != {"image/jpeg": "jpg", "image/png": "png"}[found.content_type]:
         abort(404)
     return Response(found.data, mimetype=found.content_type, headers={
-        "Cache-Control": "public, max-age=31536000, immutable",
-        "X-Content-Type-Options": "nosniff"})
+        "Cache-Control": "public, max-age=31536000, immutable"})
 
 
 @blueprint.get("/about")
+@public_page(count_visits=True)
 def about():
     """How the guide works: where answers come from, what "did not respond" means."""
     return render_template("guide/about.html")
 
 
 @blueprint.get("/what-a-district-attorney-does")
+@public_page(count_visits=True)
 def explainer():
     """What a district attorney decides and why the race matters."""
     return render_template("guide/explainer.html")

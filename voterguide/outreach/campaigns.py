@@ -9,15 +9,21 @@ new codes count under OTHER), districts are known slugs, and old days can be pru
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..models import CampaignCount, CampaignEvent
+
+if TYPE_CHECKING:
+    from ..guide.services import LookupResult
 
 #: A valid campaign code, once case-folded.
 CODE = re.compile(r"[a-z0-9_-]{1,32}")
@@ -54,6 +60,26 @@ def count(session: Session, code: str, kind: CampaignEvent, district: str = "",
         index_elements=["day", "code", "district", "kind"],
         set_={"count": CampaignCount.count + 1}))
     session.flush()
+
+
+def count_softly(session: Session, code: str, kind: CampaignEvent, district: str = "") -> None:
+    """Count as ``count`` does, inside a savepoint: a failure is logged and undone, never
+    costing a voter their page or their answer (flushes)."""
+    try:
+        with session.begin_nested():
+            count(session, code, kind, district)
+    except SQLAlchemyError:
+        logging.getLogger("voterguide").exception("Could not keep a campaign count")
+
+
+def count_lookup(code: str | None, result: LookupResult) -> None:
+    """Count a resolved lookup for a campaign code: its district, or "" for a picker
+    (flushes; the request commits it)."""
+    from ..extensions import db
+
+    if code:
+        district = result.choices[0].slug if not result.match.ambiguous else ""
+        count_softly(db.session, code, CampaignEvent.LOOKUP, district)
 
 
 def _bounded(session: Session, code: str, day: dt.date) -> str:

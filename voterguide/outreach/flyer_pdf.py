@@ -8,11 +8,10 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ..guide.services import DistrictPage
+from ..presenters import MISSING_BRIEFS
 from .images import FONT_DIR
 from .qr import qr_png
 from .services import FlyerRace
-
-MISSING = ("Did not respond", "Declined to respond", "No answer")
 
 
 class _Flyer(FPDF):
@@ -120,5 +119,5 @@ def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:
             for candidate in race.candidates:
                 summary = candidate.summaries[index]
                 row.cell(text(summary), style=FontFace(emphasis="ITALICS", color=(91, 58, 0))
-                         if summary in MISSING else None)
+                         if summary in MISSING_BRIEFS else None)
 

@@ -14,12 +14,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from .. import queries
+from ..web.rules import rules_of
 
-#: Endpoints of public pages that links, cards and QR codes may point to.
-PUBLIC_ENDPOINTS = frozenset({
-    "guide.home", "guide.districts", "guide.district", "guide.race", "guide.candidate",
-    "guide.about", "guide.explainer", "outreach.embed", "outreach.embed_district",
-})
 #: Longest page path a QR code may be asked for.
 MAX_PATH_LENGTH = 300
 
@@ -48,8 +44,9 @@ class PublicPage:
     endpoint: str
 
 
-def public_page(path: str) -> PublicPage:
-    """Check that a path names an existing public page of this site; raise NotAPublicPage."""
+def shared_page(path: str) -> PublicPage:
+    """Check that a path names an existing page of this site that views declared
+    ``@public_page``; raise NotAPublicPage."""
     if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):
         raise NotAPublicPage("Give the path of a page of this guide, starting with /.")
     if len(path) > MAX_PATH_LENGTH or any(c in path for c in "?#\\") or not path.isprintable():
@@ -61,7 +58,7 @@ def public_page(path: str) -> PublicPage:
         raise NotAPublicPage("That page has moved: use its current path.") from redirect
     except HTTPException as error:
         raise NotAPublicPage("That is not the path of a page of this guide.") from error
-    if endpoint not in PUBLIC_ENDPOINTS or not _exists(endpoint, args):
+    if not rules_of(endpoint).public_page or not _exists(endpoint, args):
         raise NotAPublicPage("That is not the path of a page of this guide.")
     return PublicPage(path, endpoint)
 

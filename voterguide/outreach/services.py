@@ -7,22 +7,20 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from flask import current_app, url_for
+from flask import url_for
 
+from ..extensions import runtime
 from ..guide.services import DistrictPage, RaceView, district_map
-from ..models import Candidate, QuestionKind, ResponseStatus
+from ..models import Candidate, QuestionKind
+from ..presenters import WITHDRAWN, no_answer_brief, status_words
 from . import images
 from .calendar import CalendarEvent
 from .links import absolute_url, site_url
 
 
 def image_cache() -> images.ImageCache:
-    """The app's share-image cache, made on first use."""
-    cache = current_app.extensions.get("voterguide.share_images")
-    if cache is None:
-        cache = images.ImageCache(int(current_app.config["SHARE_IMAGE_CACHE_SIZE"]))
-        current_app.extensions["voterguide.share_images"] = cache
-    return cache
+    """The app's share-image cache."""
+    return runtime().share_images
 
 
 def _host() -> str:
@@ -53,16 +51,13 @@ def candidate_card(candidate: Candidate) -> images.Card:
     """The share image of a candidate: name, race, party and whether they answered."""
     race = candidate.race
     district = race.district
-    status = {ResponseStatus.RESPONDED: "Answered our questionnaire",
-              ResponseStatus.DECLINED: "Declined our questionnaire",
-              ResponseStatus.NO_RESPONSE: "Did not respond to our questionnaire"}
     party = candidate.party or "No party listed"
     return images.Card(
         kicker=f"Candidate for {race.office.lower()}",
         title=candidate.name,
         lines=(f"{district.name}, {district.state.name}",
                party + (" · Incumbent" if candidate.incumbent else ""),
-               status[candidate.response_status],
+               status_words(candidate) + (f" · {WITHDRAWN}" if candidate.withdrawn else ""),
                f"Election day {race.election.date:%B} {race.election.date.day}, "
                f"{race.election.date.year}"),
         map=district_map(district), unmapped=district.boundary_kind.value == "unmapped",
@@ -127,11 +122,7 @@ def answer_summary(view: RaceView, candidate: Candidate, position: int) -> str:
     row = next(r for r in view.rows if r.question.position == position)
     cell = next(c for c in row.cells if c.candidate.id == candidate.id)
     if cell.answer is None:
-        if candidate.response_status is ResponseStatus.DECLINED:
-            return "Declined to respond"
-        if candidate.response_status is ResponseStatus.NO_RESPONSE:
-            return "Did not respond"
-        return "No answer"
+        return no_answer_brief(candidate)
     if cell.answer.choice:
         if row.question.kind is QuestionKind.SCALE:
             return f"{cell.answer.choice} of 5"

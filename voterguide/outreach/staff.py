@@ -1,6 +1,7 @@
 """Campaign counts for staff: a table and a bar chart of visits and lookups per code.
 
-Behind staff sign-in like every /staff page; ``flask campaign-report`` prints the same.
+A blueprint nested in the staff area (/staff/campaigns), so the area's rules cover it: staff
+sign-in, no caching, no indexing. ``flask campaign-report`` prints the same.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, render_template, request
 
 from ..extensions import db
-from ..staff.views import refuse_anonymous
+from ..staff import blueprint as staff_area
 from . import campaigns
 
-blueprint = Blueprint("outreach_staff", __name__, url_prefix="/staff")
-blueprint.before_request(refuse_anonymous)
+blueprint = Blueprint("campaigns", __name__)
 
 #: The longest period the report page shows, in days.
 MAX_DAYS = 366
@@ -60,3 +60,6 @@ def campaign_report():
     rows = campaigns.report(db.session, days=days)
     return render_template("outreach/campaigns.html", rows=rows, days=days,
                            chart=chart(campaigns.daily_totals(rows)))
+
+
+staff_area.register_blueprint(blueprint)

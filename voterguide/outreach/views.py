@@ -1,12 +1,11 @@
 """Outreach pages and files: short links, share images, QR codes, flyers, calendar files and
-the embeddable lookup; plus the response hooks that count campaign visits and set who may
-frame a page."""
+the embeddable lookup; plus the response hook that counts campaign visits to the pages that
+declare ``@public_page(count_visits=True)``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 
 from flask import (
     Blueprint,
@@ -19,7 +18,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from .. import queries
 from ..extensions import csrf, db
@@ -27,14 +25,13 @@ from ..geo.geocoding import AddressNotFound, GeocoderUnavailable
 from ..guide import services as guide
 from ..guide.forms import AddressForm
 from ..models import CampaignEvent
+from ..web.rules import frameable, public_page, rules_of
 from . import campaigns, qr, services
 from .calendar import calendar
-from .links import NotAPublicPage, absolute_url, public_page
+from .links import NotAPublicPage, absolute_url, shared_page
 
 blueprint = Blueprint("outreach", __name__)
 
-#: Endpoints a partner site may show in a frame.
-EMBED_ENDPOINTS = frozenset({"outreach.embed", "outreach.embed_district", "outreach.embed_lookup"})
 #: How long browsers and link-card fetchers may keep share images and QR codes.
 IMAGE_MAX_AGE = 3600
 
@@ -101,7 +98,7 @@ def site_image():
 def _qr_target() -> str:
     """The absolute address a QR code request names, or a 400 that says what is wrong."""
     try:
-        page = public_page(request.args.get("path", ""))
+        page = shared_page(request.args.get("path", ""))
     except NotAPublicPage as error:
         abort(400, description=str(error))
     return absolute_url(page.path, _ref())
@@ -187,12 +184,14 @@ def _embed_form() -> AddressForm:
 
 
 @blueprint.get("/embed")
+@public_page(count_visits=True, frameable=True)
 def embed():
     """The embeddable lookup: an address form that answers inside the partner's frame."""
     return render_template("outreach/embed.html", form=_embed_form(), ref=_ref())
 
 
 @blueprint.get("/embed/<slug>")
+@public_page(count_visits=True, frameable=True)
 def embed_district(slug: str):
     """The embed set to one district: its races in brief, a link to the full page."""
     district = queries.district_by_slug_or_id(slug)
@@ -205,6 +204,7 @@ def embed_district(slug: str):
 
 
 @blueprint.post("/embed")
+@frameable
 @csrf.exempt
 def embed_lookup():
     """Look up an address inside the embed.
@@ -233,46 +233,22 @@ def embed_lookup():
     if not result.found:
         return render_template("outreach/embed.html", **context,
                                problem="That place is outside the area this guide covers."), 422
-    count_lookup(ref, result)
+    campaigns.count_lookup(ref, result)
     if not result.match.ambiguous:
         return redirect(url_for(".embed_district", slug=result.choices[0].slug), 303)
     return render_template("outreach/embed.html", **context, choices=result.options(),
                            why=result.message(), state_names=result.state_names)
 
 
-def count_lookup(ref: str | None, result: guide.LookupResult) -> None:
-    """Count a resolved lookup for a campaign code: its district, or "" for a picker."""
-    if not ref:
-        return
-    district = result.choices[0].slug if not result.match.ambiguous else ""
-    try:
-        campaigns.count(db.session, ref, CampaignEvent.LOOKUP, district)
-    except SQLAlchemyError:  # counting must never cost a voter their answer
-        db.session.rollback()
-        logging.getLogger("voterguide").exception("Could not count a campaign lookup")
-
-
-#: Pages whose views count a campaign visit, and how to find the district they show.
-VISIT_ENDPOINTS = frozenset({
-    "guide.home", "guide.districts", "guide.district", "guide.race", "guide.candidate",
-    "guide.about", "guide.explainer", "outreach.embed", "outreach.embed_district",
-})
-
-
 def count_visit(response: Response) -> Response:
-    """After a public page with a valid ?ref=, count a visit (outside any page cache)."""
+    """After a page declared ``count_visits`` with a valid ?ref=, count a visit (outside any
+    page cache; the request commits it)."""
     if (request.method != "GET" or response.status_code != 200
-            or request.endpoint not in VISIT_ENDPOINTS):
+            or not rules_of(request.endpoint).count_visits):
         return response
     code = campaigns.clean_code(request.args.get("ref"))
-    if code is None:
-        return response
-    try:
-        campaigns.count(db.session, code, CampaignEvent.VISIT, _visited_district())
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-        logging.getLogger("voterguide").exception("Could not count a campaign visit")
+    if code is not None:
+        campaigns.count_softly(db.session, code, CampaignEvent.VISIT, _visited_district())
     return response
 
 
@@ -288,34 +264,9 @@ def _visited_district() -> str:
     return ""
 
 
-def frame_policy(response: Response) -> Response:
-    """Let partner sites frame the embed only; every other page only by this site."""
-    if request.endpoint in EMBED_ENDPOINTS:
-        origins = current_app.config["EMBED_ALLOWED_ORIGINS"].split() or ["'self'"]
-        response.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(origins)
-    else:
-        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
-        response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
-
-
-def commit_lookup_counts(response: Response) -> Response:
-    """The request boundary: keep the lookup counts the form views flushed."""
-    if request.method == "POST" and request.endpoint in ("guide.look_up",
-                                                         "outreach.embed_lookup"):
-        try:
-            db.session.commit()
-        except SQLAlchemyError:
-            db.session.rollback()
-            logging.getLogger("voterguide").exception("Could not keep a campaign count")
-    return response
-
-
 def register(app: Flask) -> None:
-    """Mount the outreach pages and the response hooks."""
+    """Mount the outreach pages and the visit counter."""
     app.register_blueprint(blueprint)
     app.add_template_global(absolute_url)
     app.add_template_global(services.share_links)
-    app.after_request(commit_lookup_counts)
     app.after_request(count_visit)
-    app.after_request(frame_policy)

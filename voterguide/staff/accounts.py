@@ -1,9 +1,12 @@
-"""Staff accounts: creating users, checking passwords, slowing and locking repeated failures."""
+"""Staff accounts: creating users, checking passwords, locking accounts after repeated failures.
+
+Nothing here waits: repeated attempts from one address are refused by the sign-in view's
+rate limit (LOGIN_RATE_LIMIT), never slowed by sleeping in a request thread."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -12,8 +15,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..models import StaffRole, StaffUser
 
-#: A hash to check against when the email is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = generate_password_hash("not a real password")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash to check against when the email is unknown, made the way real ones are, so
+    timing does not reveal which emails have accounts."""
+    return generate_password_hash("not a real password", method)
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -39,7 +46,8 @@ def create_user(session: Session, email: str, password: str, role: str) -> Staff
         raise AccountError("The role must be editor or admin.") from None
     if session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email)):
         raise AccountError(f"There is already a user {email}.")
-    user = StaffUser(email=email, password_hash=generate_password_hash(password),
+    user = StaffUser(email=email, password_hash=generate_password_hash(
+                         password, current_app.config["PASSWORD_HASH_METHOD"]),
                      role=staff_role, failed_logins=0, created_at=now())
     session.add(user)
     session.flush()
@@ -49,14 +57,15 @@ def create_user(session: Session, email: str, password: str, role: str) -> Staff
 def authenticate(session: Session, email: str, password: str) -> StaffUser | None:
     """The user if the password is right and the account not locked; counts failures (flushes).
 
-    After LOGIN_LOCK_AFTER failures in a row the account is locked for LOGIN_LOCK_MINUTES;
-    each failure also waits LOGIN_FAILURE_DELAY seconds. The caller says the same thing for
-    every failure, so nobody learns which emails have accounts.
+    After LOGIN_LOCK_AFTER failures in a row the account is locked for LOGIN_LOCK_MINUTES.
+    The caller says the same thing for every failure, so nobody learns which emails have
+    accounts (an unknown email costs a password check too, so timing does not tell either).
     """
     settings = current_app.config
     user = session.scalar(select(StaffUser).where(
         func.lower(StaffUser.email) == email.strip().lower()))
-    password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    dummy = _dummy_hash(settings["PASSWORD_HASH_METHOD"])
+    password_ok = check_password_hash(user.password_hash if user else dummy, password)
     if user is not None and user.locked_until and user.locked_until > now():
         password_ok = False
     elif user is not None and password_ok:
@@ -69,7 +78,6 @@ def authenticate(session: Session, email: str, password: str) -> StaffUser | Non
             user.locked_until = now() + dt.timedelta(minutes=int(settings["LOGIN_LOCK_MINUTES"]))
             user.failed_logins = 0
         session.flush()
-    time.sleep(float(settings["LOGIN_FAILURE_DELAY"]))
     return None
 
 

@@ -32,10 +32,10 @@ from ..models import (
     Race,
     ResponseStatus,
 )
-
-CANDIDATE_FIELDS = ("name", "party", "incumbent", "website", "photo_url", "bio",
-                    "response_status", "withdrawn")
-ANSWER_FIELDS = ("choice", "explanation", "received_on")
+from ..serializers import (  # one vocabulary with the API and the open data
+    answer_fields,
+    candidate_fields,
+)
 
 
 class ChangeConflict(Exception):
@@ -44,20 +44,6 @@ class ChangeConflict(Exception):
     def __init__(self, conflicts: list[str]):
         super().__init__("; ".join(conflicts))
         self.conflicts = conflicts
-
-
-def candidate_fields(candidate: Candidate) -> dict:
-    """A candidate's editable fields as JSON-ready values."""
-    return {"name": candidate.name, "party": candidate.party, "incumbent": candidate.incumbent,
-            "website": candidate.website, "photo_url": candidate.photo_url,
-            "bio": candidate.bio or "", "response_status": candidate.response_status.value,
-            "withdrawn": bool(candidate.withdrawn)}
-
-
-def answer_fields(answer: Answer) -> dict:
-    """An answer's fields as JSON-ready values."""
-    return {"choice": answer.choice, "explanation": answer.explanation or "",
-            "received_on": answer.received_on.isoformat() if answer.received_on else None}
 
 
 def field_diff(current: dict, wanted: dict) -> tuple[dict, dict]:

@@ -1,5 +1,6 @@
 """Correcting the guide in the browser: candidate details, answers, photos, new candidates,
-withdrawals. Every edit goes into the editor's own draft, published by an admin like an import."""
+withdrawals. Every edit goes into the editor's own draft, published by an admin like an import.
+Opening a page writes nothing: the draft is made by the first save."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Candidate, District, Election, QuestionKind, Race
-from . import services
+from ..web.rules import accepts_upload
+from . import blueprint, services
 from .changes import answer_fields, candidate_fields
 from .forms import AnswerForm, CandidateForm, NewCandidateForm, PhotoForm, options
-from .views import blueprint
 
 CHOICES = {QuestionKind.YES_NO: [("", "No choice"), ("Yes", "Yes"), ("No", "No")],
            QuestionKind.SCALE: [("", "No choice")] + [(str(n), f"{n} of 5") for n in range(1, 6)],
@@ -29,8 +30,8 @@ def _draft_values(candidate: Candidate) -> tuple[dict, dict[int, dict | None]]:
     """The candidate's fields and answers as the user's edit draft leaves them."""
     fields = candidate_fields(candidate)
     answers: dict[int, dict | None] = {a.question_id: answer_fields(a) for a in candidate.answers}
-    draft = services.edit_draft(db.session, current_user)
-    for change in draft.changes:
+    draft = services.open_edit_draft(db.session, current_user)
+    for change in draft.changes if draft else []:
         if change["entity"] == "candidate" and change["key"] == candidate.slug:
             fields.update(change["after"] or {})
         elif change["entity"] == "answer" and change["key"][0] == candidate.slug:
@@ -65,13 +66,12 @@ def candidate(slug: str):
         services.record_edit(db.session, current_user, {
             "entity": "candidate", "key": slug, "label": f"{found.name} (details)",
             "before": {k: live[k] for k in wanted}, "after": wanted})
-        db.session.commit()
         flash("Saved to your draft. An admin publishes it.", "done")
         return redirect(url_for("staff.candidate", slug=slug), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/candidate.html", candidate=found, form=form,
                            answer_forms=_answer_forms(found, answers), photo_form=PhotoForm(),
-                           draft=services.edit_draft(db.session, current_user)), status
+                           draft=services.open_edit_draft(db.session, current_user)), status
 
 
 def _answer_forms(candidate: Candidate, answers: dict[int, dict | None]) -> list:
@@ -111,12 +111,12 @@ def candidate_answer(slug: str, question_id: int):
     change = {"entity": "answer", "key": [slug, question_id], "label": label,
               "before": live_fields, "after": wanted}
     services.record_edit(db.session, current_user, change)
-    db.session.commit()
     flash(f"Question {question.position} saved to your draft.", "done")
     return redirect(url_for("staff.candidate", slug=slug), 303)
 
 
 @blueprint.post("/candidates/<slug>/photo")
+@accepts_upload()
 def candidate_photo(slug: str):
     """Upload a photo: checked, shrunk and re-encoded; the new photo goes into your draft."""
     found = _candidate(slug)
@@ -127,13 +127,11 @@ def candidate_photo(slug: str):
     try:
         path = services.store_photo(db.session, form.photo.data.read())
     except services.StaffActionRefused as refusal:
-        db.session.rollback()
         flash(str(refusal), "problem")
         return redirect(url_for("staff.candidate", slug=slug), 303)
     services.record_edit(db.session, current_user, {
         "entity": "candidate", "key": slug, "label": f"{found.name} (photo)",
         "before": {"photo_url": found.photo_url}, "after": {"photo_url": path}})
-    db.session.commit()
     flash("Photo saved to your draft.", "done")
     return redirect(url_for("staff.candidate", slug=slug), 303)
 
@@ -166,7 +164,6 @@ def new_candidate():
                          "office": race.office,
                          "questionnaire": race.questionnaire.slug if race.questionnaire
                          else None}}})
-        db.session.commit()
         flash(f"{name} added to your draft.", "done")
         return redirect(url_for("staff.index"), 303)
     status = 422 if request.method == "POST" else 200

@@ -16,6 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional
 
+from ..presenters import STATUS_WORDS
+
 
 def options(pairs) -> list[SelectChoice]:
     """Choices for a select or radio field from (value, label) pairs."""
@@ -54,9 +56,8 @@ class CandidateForm(FlaskForm):
     website = StringField("Website", validators=[Optional(), URL(require_tld=True),
                                                  Length(max=500)])
     bio = TextAreaField("Biography", validators=[Optional(), Length(max=10_000)])
-    response_status = RadioField("Questionnaire", choices=options([
-        ("responded", "Answered the questionnaire"), ("no_response", "Did not respond"),
-        ("declined", "Declined to respond")]))
+    response_status = RadioField("Questionnaire", choices=options(
+        (status.value, words) for status, words in STATUS_WORDS.items()))
     withdrawn = BooleanField("Withdrawn from the race (shown as withdrawn on the public page)")
 
 

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..caching import page_cache
+from ..content import bump as bump_content
 from ..models import (
     ChangeSet,
     ChangeSetKind,
@@ -206,7 +206,7 @@ def publish(session: Session, change_set: ChangeSet, user: StaffUser | None) -> 
     change_set.status = ChangeSetStatus.PUBLISHED
     change_set.published_by, change_set.published_at = user, now()
     session.flush()
-    page_cache().clear()
+    bump_content(session)  # every process's page cache serves the new pages at once
 
 
 def _conflict_text(conflict: ChangeConflict) -> str:
@@ -246,11 +246,17 @@ def discard(session: Session, change_set: ChangeSet) -> None:
     session.flush()
 
 
-def edit_draft(session: Session, user: StaffUser) -> ChangeSet:
-    """The user's open draft of browser edits, created when first needed (flushes)."""
-    draft = session.scalar(select(ChangeSet).where(
+def open_edit_draft(session: Session, user: StaffUser) -> ChangeSet | None:
+    """The user's open draft of browser edits, if any (reads only: a page view writes
+    nothing)."""
+    return session.scalar(select(ChangeSet).where(
         ChangeSet.kind == ChangeSetKind.EDIT, ChangeSet.status == ChangeSetStatus.DRAFT,
         ChangeSet.created_by_id == user.id).order_by(ChangeSet.id.desc()))
+
+
+def edit_draft(session: Session, user: StaffUser) -> ChangeSet:
+    """The user's open draft of browser edits, created when first needed (flushes)."""
+    draft = open_edit_draft(session, user)
     if draft is None:
         draft = ChangeSet(kind=ChangeSetKind.EDIT, status=ChangeSetStatus.DRAFT, changes=[],
                           problems=[], created_by=user, created_at=now(), summary="")
@@ -270,17 +276,19 @@ def record_edit(session: Session, user: StaffUser, change: dict) -> ChangeSet:
 
 
 def with_draft_applied(session: Session, change_set: ChangeSet, render: Callable[[], str]) -> str:
-    """Render a page as it will look once ``change_set`` is published, then undo everything.
+    """Render a page as it will look once ``change_set`` is published, then undo the changes.
 
-    The changes are applied inside the request's transaction, the page is rendered to a
-    string, and the transaction is rolled back: voters never see it.
+    The changes are applied inside a nested transaction (a savepoint), the page is rendered
+    to a string, and the savepoint is rolled back: voters never see it, and the request's
+    own transaction goes on untouched.
     """
+    savepoint = session.begin_nested()
     try:
         if change_set.status in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
             apply_changes(session, change_set.changes)
         return render()
     finally:
-        session.rollback()
+        savepoint.rollback()
 
 
 def store_photo(session: Session, content: bytes) -> str:
@@ -326,4 +334,4 @@ def store_photo(session: Session, content: bytes) -> str:
 __all__ = ["FileRefused", "StaffActionRefused", "ImportNotKept", "import_file", "start_import",
            "recheck", "pair_columns", "decide",
            "queue", "publish", "rollback", "discard", "record_edit", "edit_draft",
-           "with_draft_applied", "store_photo"]
+           "open_edit_draft", "with_draft_applied", "store_photo"]

@@ -1,13 +1,12 @@
-"""Staff pages: sign in, import a spreadsheet, preview and publish drafts, correct candidates
-and answers, read the history, roll back, manage users. Every URL here needs a signed-in user;
-publishing, rollback and users need an admin."""
+"""Staff pages: sign in, import a spreadsheet, preview and publish drafts, read the history,
+roll back, manage users. Every URL of the staff area needs a signed-in user (the area's guard,
+voterguide/staff/__init__.py); publishing, rollback and users are declared admins only."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -19,58 +18,13 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from ..extensions import db
-from ..guide.views import candidate_html, district_html
+from ..extensions import db, limiter, runtime
+from ..guide.pages import candidate_html, district_html
 from ..models import ChangeSet, ChangeSetStatus, Election
-from . import accounts, services
+from ..web.rules import accepts_upload, admin_required, commits_refusals, sign_in_not_required
+from . import accounts, blueprint, services
 from .forms import LoginForm, UploadForm, UserForm, options
 from .reading import FileRefused
-
-blueprint = Blueprint("staff", __name__, url_prefix="/staff")
-
-#: Endpoints anyone may reach (the sign-in page).
-OPEN_ENDPOINTS = {"staff.login"}
-#: Endpoints only admins may reach; filled by @admin_only.
-ADMIN_ENDPOINTS: set[str] = set()
-#: Endpoints that accept uploads larger than the public 64 KB limit.
-UPLOAD_ENDPOINTS = {"staff.new_import", "staff.candidate_photo"}
-
-
-def admin_only(view: Callable) -> Callable:
-    """Mark a view as admins only (checked before every staff request)."""
-    ADMIN_ENDPOINTS.add(f"staff.{view.__name__}")
-    return view
-
-
-def refuse_anonymous():
-    """Send visitors who are not signed in to the sign-in page (401 for anything but GET).
-    Other blueprints of staff pages install it as their before_request too."""
-    if not current_user.is_authenticated:
-        if request.method == "GET":
-            return redirect(url_for("staff.login", next=request.path))
-        abort(401)
-    return None
-
-
-@blueprint.before_request
-def require_staff():
-    """Refuse everyone but signed-in staff; refuse editors on admin pages."""
-    if request.endpoint in OPEN_ENDPOINTS:
-        return None
-    refused = refuse_anonymous()
-    if refused is not None:
-        return refused
-    if request.endpoint in ADMIN_ENDPOINTS and not current_user.is_admin:
-        abort(403)
-    return None
-
-
-@blueprint.after_request
-def never_cache(response):
-    """Staff pages and drafts are private: no shared or browser cache keeps them."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -80,13 +34,21 @@ def _safe_next(target: str | None) -> str:
     return url_for("staff.index")
 
 
+def _failed_sign_in(response) -> bool:
+    """Whether a sign-in attempt failed (only failures count toward the rate limit)."""
+    return response.status_code == 401
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
+@sign_in_not_required
+@commits_refusals  # a failed attempt is counted toward the account's lockout
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               deduct_when=_failed_sign_in)
 def login():
     """Sign in with email and password."""
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
-        db.session.commit()  # keep the failure count (or its reset) whatever happens next
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")), 303)
@@ -115,7 +77,7 @@ def index():
 @blueprint.get("/geocoding")
 def geocoding():
     """How often the geocoding cache answered, per day, and which geocoders are set up."""
-    locator = current_app.extensions["voterguide.locator"]
+    locator = runtime().locator
     days = locator.cache.stats() if locator.cache is not None else None
     return render_template("staff/geocoding.html", locator=locator, days=days)
 
@@ -126,6 +88,7 @@ def _elections() -> list[Election]:
 
 
 @blueprint.route("/imports/new", methods=["GET", "POST"])
+@accepts_upload()
 def new_import():
     """Upload a spreadsheet; it is checked and shown as a preview, nothing changes yet."""
     form = UploadForm()
@@ -140,9 +103,7 @@ def new_import():
             db.session, election, upload.filename or "upload", upload.read(), current_user,
             None if form.shape.data == "auto" else form.shape.data, form.delete_missing.data)
     except FileRefused as refusal:
-        db.session.rollback()
         return render_template("staff/import.html", form=form, problem=str(refusal)), 422
-    db.session.commit()
     return redirect(url_for("staff.change_set", change_set_id=change_set.id), 303)
 
 
@@ -172,15 +133,14 @@ def change_set(change_set_id: int):
 
 
 def _act(change_set_id: int, action: Callable[[ChangeSet], object], done: str):
-    """Run a change-set action in one transaction; show its refusal as a 409."""
+    """Run a change-set action; a refusal undoes what it began and is shown as a message."""
     found = _change_set(change_set_id)
     try:
-        action(found)
+        with db.session.begin_nested():  # a refusal rolls back this action only
+            action(found)
     except (services.StaffActionRefused, FileRefused) as refusal:
-        db.session.rollback()
         flash(str(refusal), "problem")
         return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
-    db.session.commit()
     flash(done, "done")
     return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
 
@@ -250,7 +210,7 @@ def discard(change_set_id: int):
 
 
 @blueprint.post("/changes/<int:change_set_id>/publish")
-@admin_only
+@admin_required
 def publish(change_set_id: int):
     """Publish a draft to the public guide in one transaction."""
     return _act(change_set_id, lambda cs: services.publish(db.session, cs, current_user),
@@ -258,7 +218,7 @@ def publish(change_set_id: int):
 
 
 @blueprint.post("/changes/<int:change_set_id>/rollback")
-@admin_only
+@admin_required
 def rollback(change_set_id: int):
     """Undo a published change set (the undo is recorded in history too)."""
     return _act(change_set_id, lambda cs: services.rollback(db.session, cs, current_user),
@@ -266,7 +226,7 @@ def rollback(change_set_id: int):
 
 
 def _preview(change_set_id: int, render: Callable[[], str]):
-    """A public page rendered with the change set applied, then rolled back."""
+    """A public page rendered with the change set applied inside a savepoint, then undone."""
     found = _change_set(change_set_id)
     request.environ["voterguide.draft_preview"] = found.id  # the banner, for this request only
     try:
@@ -296,7 +256,7 @@ def history():
 
 
 @blueprint.route("/users", methods=["GET", "POST"])
-@admin_only
+@admin_required
 def users():
     """Staff users, and a form to add one."""
     form = UserForm()
@@ -306,10 +266,8 @@ def users():
             accounts.create_user(db.session, form.email.data, form.password.data,
                                  form.role.data)
         except accounts.AccountError as error:
-            db.session.rollback()
             problem = str(error)
         else:
-            db.session.commit()
             flash(f"Added {form.email.data}.", "done")
             return redirect(url_for("staff.users"), 303)
     status = 422 if request.method == "POST" else 200

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO / "data"
-HOST = "127.0.0.1"
+from .paths import DATA_DIR, HOST, REPO
 
 
 def free_port() -> int:

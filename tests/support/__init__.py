@@ -1,0 +1,37 @@
+"""What the tests share that is not a fixture: settings for a test app, the fake geocoder,
+spreadsheets to upload, servers on loopback. Test modules import from here, never from
+conftest.py or from one another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .fakes import FakeGeocoder
+from .paths import CHROMIUM, DATA_DIR, HOST, REPO
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "DATA_DIR", "DESKTOP", "HOST", "PASSWORD", "PHONE",
+           "REPO", "TIMEOUT_MS", "FakeGeocoder", "settings", "sign_in"]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+#: The browser tests' viewports, and how long they wait for anything.
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 320, "height": 640}
+TIMEOUT_MS = 10_000
+#: Every staff user's password in the tests.
+PASSWORD = "correct horse battery staple"
+
+
+def settings(database: Path, **overrides) -> dict:
+    """Test settings: a SQLite file, the embedded data, CSRF off unless a test wants it."""
+    return {"DATABASE_URL": f"sqlite:///{database}", "DATA_DIR": str(DATA_DIR),
+            "STATES": "al", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
+            "TESTING": True, "PAGE_CACHE_SECONDS": 0,
+            # A cheap hash: the tests sign in hundreds of times (production: scrypt).
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "GEOCODING_STATE_DIR": str(Path(database).parent / "geocoders"), **overrides}
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    """Sign a test client in as a staff user; return the response."""
+    return client.post("/staff/login", data={"email": email, "password": password})

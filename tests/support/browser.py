@@ -1,0 +1,30 @@
+"""What the browser tests share: a recorder of Content-Security-Policy violations, and the
+voter's lookup on the home page."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, Response
+
+#: The address field's label on the home page.
+ADDRESS_LABEL = "Your home address"
+
+#: Records every Content-Security-Policy violation of a page, from before its first script
+#: (install it with context.add_init_script).
+RECORD_VIOLATIONS = """window.cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.cspViolations.push(e.violatedDirective + " " + e.blockedURI));"""
+
+
+def csp_violations(page) -> list[str]:
+    """The violations recorded on the page so far (the recorder must have run)."""
+    found = page.evaluate("window.cspViolations")
+    assert isinstance(found, list), f"{page.url}: the CSP recorder did not run"
+    return found
+
+def look_up(page: Page, address: str) -> Response:
+    """Type an address on the home page and submit it; return the navigation's response."""
+    page.goto("/")
+    page.get_by_label(ADDRESS_LABEL).fill(address)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Find my race").click()
+    return navigation.value

@@ -1,0 +1,107 @@
+"""One vocabulary for the guide as data: the JSON API (/api/v1/districts/...), the open data
+(/data/guide.json, /data/guide.csv) and change sets all use these functions, so each field has
+one name everywhere. The fields are documented in docs/open-data.md.
+
+- election: ``slug``, ``name``, ``date`` (YYYY-MM-DD), ``sample`` (fictional sample data)
+- district: ``id`` (Open Civic Data division id), ``slug``, ``name``
+- question: ``id`` (stable), ``number`` (its place in the questionnaire, from 1), ``topic``,
+  ``text``, ``kind`` (``yes_no``, ``scale``, ``text``), ``scale_low``, ``scale_high``
+- candidate: ``slug``, then the editable fields that change sets also carry (``name``,
+  ``party``, ``incumbent``, ``website``, ``photo_url``, ``bio``, ``response_status``:
+  ``responded``, ``no_response`` or ``declined``, ``withdrawn``), then ``answers``
+- answer: ``question_id``, ``question_number``, then the editable fields (``choice``,
+  ``explanation``, ``received_on``)
+"""
+
+from __future__ import annotations
+
+from .models import Answer, Candidate, District, Election, Question, Race
+
+#: The candidate fields a change set may change, in this order.
+CANDIDATE_FIELDS = ("name", "party", "incumbent", "website", "photo_url", "bio",
+                    "response_status", "withdrawn")
+#: The answer fields a change set may change.
+ANSWER_FIELDS = ("choice", "explanation", "received_on")
+#: The open data CSV: one row per candidate and question, named as in the JSON.
+CSV_COLUMNS = ["election_slug", "election_name", "election_date", "sample", "district_id",
+               "district_slug", "district_name", "office", "candidate_slug", "name", "party",
+               "incumbent", "withdrawn", "response_status", "website", "question_id",
+               "question_number", "topic", "question_text", "choice", "explanation",
+               "received_on"]
+
+
+def election(record: Election) -> dict:
+    """An election as data."""
+    return {"slug": record.slug, "name": record.name, "date": record.date.isoformat(),
+            "sample": record.is_sample}
+
+
+def district(record: District) -> dict:
+    """A district's identity as data."""
+    return {"id": record.id, "slug": record.slug, "name": record.name}
+
+
+def question(record: Question) -> dict:
+    """A question as data."""
+    return {"id": record.id, "number": record.position, "topic": record.topic,
+            "text": record.text, "kind": record.kind.value, "scale_low": record.scale_low,
+            "scale_high": record.scale_high}
+
+
+def candidate_fields(record: Candidate) -> dict:
+    """A candidate's editable fields as JSON-ready values (what change sets compare)."""
+    return {"name": record.name, "party": record.party, "incumbent": record.incumbent,
+            "website": record.website, "photo_url": record.photo_url, "bio": record.bio or "",
+            "response_status": record.response_status.value, "withdrawn": bool(record.withdrawn)}
+
+
+def answer_fields(record: Answer) -> dict:
+    """An answer's editable fields as JSON-ready values (what change sets compare)."""
+    return {"choice": record.choice, "explanation": record.explanation or "",
+            "received_on": record.received_on.isoformat() if record.received_on else None}
+
+
+def answer(record: Answer) -> dict:
+    """An answer as data, naming its question both ways."""
+    return {"question_id": record.question_id, "question_number": record.question.position,
+            **answer_fields(record)}
+
+
+def candidate(record: Candidate) -> dict:
+    """A candidate and their answers (in question order) as data."""
+    answers = sorted(record.answers, key=lambda a: a.question.position)
+    return {"slug": record.slug, **candidate_fields(record),
+            "answers": [answer(a) for a in answers]}
+
+
+def race(record: Race, candidates: list[Candidate] | None = None) -> dict:
+    """A race as data: its election, district, questions and candidates (in page order if
+    given, else by name)."""
+    questions = record.questionnaire.questions if record.questionnaire else []
+    return {"office": record.office, "election": election(record.election),
+            "district": district(record.district),
+            "questionnaire": record.questionnaire.title if record.questionnaire else None,
+            "questions": [question(q) for q in questions],
+            "candidates": [candidate(c) for c in (candidates or record.candidates)]}
+
+
+def csv_rows(record: Race) -> list[list[object]]:
+    """A race's CSV rows (CSV_COLUMNS): one per candidate and question, or one per candidate
+    when the race has no questionnaire."""
+    questions = record.questionnaire.questions if record.questionnaire else []
+    rows = []
+    for person in record.candidates:
+        answers = {a.question_id: a for a in person.answers}
+        head = [record.election.slug, record.election.name, record.election.date.isoformat(),
+                record.election.is_sample, record.district.id, record.district.slug,
+                record.district.name, record.office, person.slug, person.name, person.party,
+                person.incumbent, person.withdrawn, person.response_status.value,
+                person.website]
+        for asked in questions or [None]:
+            found = answers.get(asked.id) if asked else None
+            fields = answer_fields(found) if found else {}
+            rows.append(head + ([asked.id, asked.position, asked.topic, asked.text]
+                                if asked else ["", "", "", ""])
+                        + [fields.get("choice"), fields.get("explanation"),
+                           fields.get("received_on")])
+    return rows

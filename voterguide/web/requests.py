@@ -1,0 +1,22 @@
+"""The request class: its largest accepted body comes from what its view declared."""
+
+from __future__ import annotations
+
+from flask import Request, current_app
+
+from .rules import rules_of
+
+
+class GuideRequest(Request):
+    """A request whose size limit is the view's declared upload limit, else the app's 64 KB.
+
+    Read when the body is parsed (by CSRF protection or a form), after the URL is matched.
+    """
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The declared upload setting's value for upload views, else MAX_CONTENT_LENGTH."""
+        setting = rules_of(self.url_rule.endpoint if self.url_rule else None).upload_setting
+        if setting is not None:
+            return int(current_app.config[setting])
+        return current_app.config["MAX_CONTENT_LENGTH"]
