@@ -118,10 +118,13 @@ class Picker:
         return None
 
 
-def picker(keys: list[str], reason: Reason | None, outside: bool) -> Picker | None:
+def picker(keys: list[str], reason: Reason | None, outside: bool,
+           counties: list[str] = ()) -> Picker | None:
     """The picker for districts named by slug or id (unknown ones dropped); None when none
     is known. An office inside another's area is not an answer of its own: the district
-    around it stands for it (its page shows both races)."""
+    around it stands for it (its page shows both races). ``counties`` (FIPS codes) are the
+    counties the place touches: a district's answers name those of its counties, or all of
+    them when none is given or none of the given is its own."""
     index = district_index()
     found: dict[str, District] = {}
     for key in dict.fromkeys(keys):
@@ -136,8 +139,13 @@ def picker(keys: list[str], reason: Reason | None, outside: bool) -> Picker | No
     if not districts:
         return None
     states = list(dict.fromkeys(d.state.name for d in districts))
-    answers = wording.options(districts, lambda d: [c.name for c in d.counties], outside,
-                              states, lambda d: d.state.name)
+    touched = set(counties)
+
+    def names(district: District) -> list[str]:
+        own = [c.name for c in district.counties if c.fips in touched]
+        return own or [c.name for c in district.counties]
+
+    answers = wording.options(districts, names, outside, states, lambda d: d.state.name)
     inside = {d.id: [s.name for s in index.inside(d.id)] for d in districts}
     return Picker(answers, wording.why(reason, states, outside),
                   wording.question(answers), {k: v for k, v in inside.items() if v}, states)
