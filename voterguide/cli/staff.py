@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..demo import load_demo_election
+from ..demo import load_demo_election, load_demo_profiles
 from ..models import Election
 from . import state_dir, unit_of_work
 
@@ -124,11 +124,17 @@ def import_answers_command(path: Path, election_slug: str, shape: str, delete_mi
 @staff.command("load-demo")
 @click.argument("state")
 def load_demo_command(state: str) -> None:
-    """Load or update the fictional sample election in data/<state>/demo-election.json."""
+    """Load or update the fictional sample election in data/<state>/demo-election.json, and
+    the sample office profiles in data/<state>/demo-profiles.json if there are any."""
     path = state_dir(state) / "demo-election.json"
+    profiles_path = state_dir(state) / "demo-profiles.json"
     try:
         with unit_of_work() as session:
             election = load_demo_election(session, path)
+            profiles = load_demo_profiles(session, profiles_path) \
+                if profiles_path.exists() else 0
     except (OSError, ValueError, KeyError) as error:
         raise click.ClickException(f"Cannot load {path}: {error}") from error
     click.echo(f"Sample election loaded: {election.name} ({len(election.races)} races).")
+    if profiles:
+        click.echo(f"Sample office profiles loaded: {profiles}.")
