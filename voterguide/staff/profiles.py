@@ -41,6 +41,8 @@ FIGURES_SHAPE = "figures"
 #: The columns a figures file needs, then the optional ones.
 REQUIRED = ("district", "fact", "period", "value", "unit", "source", "link", "retrieved")
 OPTIONAL = ("caveat", "counties")
+#: Columns of the open data's figures CSV that an import reads past without a word.
+IGNORED = ("district slug", "district name", "sample")
 #: Other headers staff's spreadsheets use for the same columns.
 ALIASES = {"district id": "district", "figure": "fact", "name": "fact", "year": "period",
            "units": "unit", "source name": "source", "source link": "link", "url": "link",
@@ -201,7 +203,7 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
                                         "keep one."))
             else:
                 found[name] = index
-        elif text.strip():
+        elif text.strip() and name not in IGNORED:
             problems.append(Problem(1, column_letter(index), f"“{text.strip()[:80]}” is not a "
                                     "column of a figures file; it is ignored.", blocking=False))
     for name in REQUIRED:
