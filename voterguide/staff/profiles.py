@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -66,8 +67,8 @@ class CellProblem(ValueError):
 
 def clean_period(text: str, today: dt.date | None = None) -> str:
     """A period: a year ("2023") or a month ("2023-06"), not in the future."""
-    value = text.strip()
-    found = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", value)
+    value = unicodedata.normalize("NFKC", text).strip()
+    found = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2}))?", value)
     if not found:
         raise CellProblem(f"“{value}” is not a period: write a year (2023) or a month "
                           "(2023-06).")
@@ -93,12 +94,12 @@ def clean_unit(text: str) -> FactUnit:
 def clean_value(text: str, unit: FactUnit | None) -> float:
     """A figure's number: digits with optional thousands commas, a decimal point, a % sign
     for a percentage; not negative, a percentage at most 100."""
-    raw = text.strip().replace("\u00a0", "").replace(" ", "")
+    raw = unicodedata.normalize("NFKC", text).strip().replace("\u00a0", "").replace(" ", "")
     if unit is FactUnit.PERCENT:
         raw = raw.removesuffix("%")
     if unit is FactUnit.DOLLARS:
         raw = raw.removeprefix("$")
-    if not re.fullmatch(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?", raw):
+    if not re.fullmatch(r"-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?", raw):
         raise CellProblem(f"“{text.strip()}” is not a number.")
     value = float(raw.replace(",", ""))
     if math.isinf(value) or value > 1e12:
