@@ -164,6 +164,9 @@ def district(district_id: str):
         "description": found.description,
         "sample": page.is_sample,
         "races": [_race(view) for view in page.races],
+        "profile": serializers.office_profile(page.office.profile if page.office else None),
+        "figures": [serializers.figure(f) for s in (page.office.figures if page.office
+                                                    else []) for f in s.facts],
     })
 
 

@@ -13,6 +13,7 @@ from ..geo.svgmap import SvgMap, draw
 from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
 from ..presenters import no_answer_words
 from . import choices as wording  # the picker's words (``choices`` is a field name here)
+from .office import OfficeView, office_view
 
 #: Kept for callers of the old names: the sentences live in ``guide.choices``.
 WHY_ASKED, GENERIC_WHY = wording.WHY_ASKED, wording.GENERIC_WHY
@@ -181,6 +182,11 @@ class RaceView:
     rows: list[QuestionRow] = field(default_factory=list)
 
     @property
+    def unopposed(self) -> bool:
+        """Whether one candidate is on the ballot (a withdrawn one does not count)."""
+        return sum(not c.withdrawn for c in self.candidates) == 1
+
+    @property
     def responded(self) -> int:
         """How many candidates returned the questionnaire."""
         return sum(c.response_status is ResponseStatus.RESPONDED for c in self.candidates)
@@ -219,15 +225,19 @@ class DistrictPage:
     map: SvgMap | None
     is_sample: bool
     also: list[AlsoOnBallot] = field(default_factory=list)
+    #: The office's profile and figures, shown above the races (None: none published).
+    office: OfficeView | None = None
 
 
 def district_page(district: District, election_slug: str | None = None) -> DistrictPage:
     """Build the district page's content (for one election's races, if a slug is given)."""
     races = [race_view(r) for r in queries.races_for_district(district, election_slug)]
     also = also_on_ballot(district, election_slug)
+    office = office_view(district)
     return DistrictPage(district, races, district_map(district),
                         any(r.race.election.is_sample for r in [*races, *(
-                            v for a in also for v in a.races)]), also)
+                            v for a in also for v in a.races)]) or bool(
+                            office and office.is_sample), also, office)
 
 
 def also_on_ballot(district: District, election_slug: str | None = None) -> list[AlsoOnBallot]:

@@ -8,6 +8,8 @@ A change is a plain dict, kept as JSON on a ChangeSet:
      "before": {...} | None, "after": {...} | None}
     {"entity": "contact", "key": "<candidate slug>", "label": "...",
      "before": {"email": ...} | None, "after": {"email": ...} | None}   (staff only)
+    {"entity": "profile" | "figure", ...}   an office profile or a district figure
+                                            (voterguide/staff/profile_changes.py)
 
 ``before`` None creates the record, ``after`` None deletes it; otherwise both hold only the
 fields that change. A change set is applied only if every ``before`` still matches the live
@@ -36,6 +38,8 @@ from ..serializers import (  # one vocabulary with the API and the open data
     answer_fields,
     candidate_fields,
 )
+from .profile_changes import ENTITIES as PROFILE_ENTITIES
+from .profile_changes import ProfileRows, apply_profile_changes, touched_districts
 
 
 class ChangeConflict(Exception):
@@ -120,9 +124,12 @@ class _Live:
             for contact in session.scalars(select(CandidateContact).where(
                     CandidateContact.candidate_id.in_(ids[start:start + 500]))):
                 self.contacts[by_id[contact.candidate_id]] = contact
+        self.profiles = ProfileRows(session, changes)
 
     def current(self, change: dict) -> dict | None:
         """The live fields of the record a change touches, or None if it does not exist."""
+        if change["entity"] in PROFILE_ENTITIES:
+            return self.profiles.current(change)
         if change["entity"] == "candidate":
             candidate = self.candidates.get(change["key"])
             return candidate_fields(candidate) if candidate else None
@@ -208,6 +215,7 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
                 session.delete(contact)
             session.delete(candidate)
     session.flush()
+    apply_profile_changes(session, live.profiles, changes)
 
 
 def _answer_values(fields: dict) -> dict:
@@ -253,8 +261,8 @@ def _race(session: Session, spec: dict) -> Race:
 def touched_pages(session: Session, changes: list[dict]) -> tuple[list[str], list[str]]:
     """The district slugs and candidate slugs whose public pages a change set alters."""
     slugs = sorted({c["key"] if c["entity"] == "candidate" else c["key"][0] for c in changes
-                    if c["entity"] != "contact"})
-    districts = set()
+                    if c["entity"] in ("candidate", "answer")})
+    districts = touched_districts(changes)
     for change in changes:
         race = (change["after"] or {}).get("race")
         if race:
