@@ -13,6 +13,7 @@ from ..geo.svgmap import SvgMap, draw
 from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
 from ..presenters import no_answer_words
 from . import choices as wording  # the picker's words (``choices`` is a field name here)
+from .voting import VotingSummary, main_election, voting_summary
 
 #: Kept for callers of the old names: the sentences live in ``guide.choices``.
 WHY_ASKED, GENERIC_WHY = wording.WHY_ASKED, wording.GENERIC_WHY
@@ -164,9 +165,28 @@ class QuestionRow:
     cells: list[AnswerCell]
 
 
+#: Words after a surname that are not the surname ("Jr.", "III").
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
+
+
+def last_name(name: str) -> str:
+    """A candidate's surname as an alphabetical list sorts by it: the last word that is not a
+    suffix such as "Jr." ("Ana María de la Cruz" sorts under Cruz, as most lists would)."""
+    words = [w for w in name.replace(",", " ").split() if w.lower() not in NAME_SUFFIXES]
+    return (words or [name])[-1]
+
+
+def ballot_order(candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates alphabetically by last name, then full name; withdrawn ones last. The
+    incumbent is not put first: marking them is enough, and first place is an advantage."""
+    return sorted(candidates, key=lambda c: (c.withdrawn, last_name(c.name).casefold(),
+                                             c.name.casefold()))
+
+
 @dataclass(frozen=True)
 class RaceView:
-    """A race with its questionnaire laid out as questions × candidates."""
+    """A race with its questionnaire laid out as questions × the candidates who answered;
+    those who did not are named once for the race, not in every row."""
 
     race: Race
     candidates: list[Candidate]
@@ -175,17 +195,39 @@ class RaceView:
     @property
     def responded(self) -> int:
         """How many candidates returned the questionnaire."""
-        return sum(c.response_status is ResponseStatus.RESPONDED for c in self.candidates)
+        return len(self.responders)
+
+    @property
+    def responders(self) -> list[Candidate]:
+        """The candidates who returned the questionnaire, in the race's order."""
+        return [c for c in self.candidates if c.response_status is ResponseStatus.RESPONDED]
+
+    @property
+    def silent(self) -> list[Candidate]:
+        """The candidates who did not respond (declined or never answered)."""
+        return [c for c in self.candidates if c.response_status is not ResponseStatus.RESPONDED]
+
+    @property
+    def declined(self) -> list[Candidate]:
+        """The candidates who told us they would not answer."""
+        return [c for c in self.candidates if c.response_status is ResponseStatus.DECLINED]
+
+    @property
+    def no_response(self) -> list[Candidate]:
+        """The candidates who never answered."""
+        return [c for c in self.candidates if c.response_status is ResponseStatus.NO_RESPONSE]
 
 
 def race_view(race: Race) -> RaceView:
-    """Lay out a race's answers as one row per question, one cell per candidate."""
-    candidates = sorted(race.candidates, key=lambda c: (c.withdrawn, not c.incumbent, c.name))
+    """Lay out a race's answers as one row per question, one cell per candidate who
+    returned the questionnaire."""
+    candidates = ballot_order(list(race.candidates))
+    answering = [c for c in candidates if c.response_status is ResponseStatus.RESPONDED]
     rows = []
     if race.questionnaire:
         for question in race.questionnaire.questions:
             cells = [AnswerCell(c, next((a for a in c.answers if a.question_id == question.id),
-                                        None)) for c in candidates]
+                                        None)) for c in answering]
             rows.append(QuestionRow(question, cells))
     return RaceView(race, candidates, rows)
 
@@ -211,15 +253,27 @@ class DistrictPage:
     map: SvgMap | None
     is_sample: bool
     also: list[AlsoOnBallot] = field(default_factory=list)
+    #: The next step for the page's main election (None: no race yet).
+    voting: VotingSummary | None = None
+
+    @property
+    def ballot(self) -> list[tuple[RaceView, bool]]:
+        """Every race the page shows, each with whether it is on the voter's ballot for
+        certain (an office inside this district's area may not be)."""
+        return [*((v, True) for v in self.races),
+                *((v, a.certain) for a in self.also for v in a.races)]
 
 
 def district_page(district: District, election_slug: str | None = None) -> DistrictPage:
     """Build the district page's content (for one election's races, if a slug is given)."""
     races = [race_view(r) for r in queries.races_for_district(district, election_slug)]
     also = also_on_ballot(district, election_slug)
+    election = main_election([v.race.election for v in races]
+                             or [v.race.election for a in also for v in a.races])
     return DistrictPage(district, races, district_map(district),
                         any(r.race.election.is_sample for r in [*races, *(
-                            v for a in also for v in a.races)]), also)
+                            v for a in also for v in a.races)]), also,
+                        voting_summary(district.state, election) if election else None)
 
 
 def also_on_ballot(district: District, election_slug: str | None = None) -> list[AlsoOnBallot]:

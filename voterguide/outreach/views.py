@@ -157,7 +157,8 @@ def flyer_pdf(slug: str):
     page_url = absolute_url(url_for("guide.district", slug=district.slug),
                             _ref())
     pdf = make_pdf(page, services.flyer_races(page), page_url,
-                   absolute_url(url_for("guide.home")), FLYER_SIZES[size])
+                   absolute_url(url_for("guide.home")), FLYER_SIZES[size],
+                   current_app.config["ORGANISATION"])
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{district.slug}-flyer-{size}.pdf"')
