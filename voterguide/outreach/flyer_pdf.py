@@ -41,6 +41,12 @@ class _Flyer(FPDF):
         else:
             self.family = "Helvetica"
 
+    def close_fonts(self) -> None:
+        """Close the font files of a layout that is thrown away (output() closes them)."""
+        for font in self.fonts.values():
+            if hasattr(font, "close"):
+                font.close()
+
     def text_of(self, text: str) -> str:
         """Text the chosen font can draw (the core font knows Latin-1 only)."""
         if self.family == "DejaVu":
@@ -67,8 +73,9 @@ def flyer_pdf(page: DistrictPage, races: list[FlyerRace], page_url: str, home_ur
     """Lay out the flyer on one Letter or A4 page, as large as fits."""
     for scale in SCALES:
         pdf = _layout(page, races, page_url, home_url, paper, organisation, scale)
-        if pdf.page == 1:
+        if pdf.page == 1 or scale == SCALES[-1]:
             break
+        pdf.close_fonts()
     return bytes(pdf.output())
 
 
@@ -138,7 +145,7 @@ def _race(pdf: _Flyer, race: FlyerRace) -> None:
     names = " · ".join(
         f"{c.name} ({c.party}{', incumbent' if c.incumbent else ''})"
         + ("" if c.responded else f": {c.status}") for c in race.candidates)
-    order = ORDER_SENTENCE[0].lower() + ORDER_SENTENCE[1:]
+    order = ORDER_SENTENCE[0].lower() + ORDER_SENTENCE[1:].rstrip(".")
     pdf.para(width, 9.5, f"Candidates ({order}): {names}")
     if race.silence:
         pdf.para(width, 9.5, f"{race.silence} {race.contact}".strip(), "I", WARN)
@@ -168,19 +175,18 @@ def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:
     heading = FontFace(emphasis="BOLD", fill_color=None)
     with pdf.table(col_widths=widths, headings_style=heading, line_height=size * 0.45,
                    text_align="LEFT", first_row_as_headings=True, padding=0.8,
-                   borders_layout="HORIZONTAL_LINES") as table:
+                   borders_layout="HORIZONTAL_LINES", markdown=True) as table:
         row = table.row()
-        row.cell(text("Question"))
+        row.cell("Question")
         for candidate in race.responders:
             label = candidate.party + (", incumbent" if candidate.incumbent else "")
-            row.cell(text(f"{candidate.name}\n{label}"))
+            row.cell(_plain(text(f"{candidate.name}\n{label}")))
         for index, question in enumerate(race.questions):
             row = table.row()
-            row.cell(f"**{_plain(text(question.topic))}**\n{_plain(text(question.text))}",
-                     markdown=True)
+            row.cell(f"**{_plain(text(question.topic))}**\n{_plain(text(question.text))}")
             for candidate in race.responders:
                 summary = candidate.summaries[index]
-                row.cell(text(summary), style=FontFace(emphasis="ITALICS", color=WARN)
+                row.cell(_plain(text(summary)), style=FontFace(emphasis="ITALICS", color=WARN)
                          if summary in MISSING_BRIEFS else None)
     pdf.ln(1)
 
