@@ -195,12 +195,13 @@ class RaceView:
     @property
     def responded(self) -> int:
         """How many candidates returned the questionnaire."""
-        return len(self.responders)
+        return sum(c.response_status is ResponseStatus.RESPONDED for c in self.candidates)
 
     @property
     def responders(self) -> list[Candidate]:
-        """The candidates who returned the questionnaire, in the race's order."""
-        return [c for c in self.candidates if c.response_status is ResponseStatus.RESPONDED]
+        """The candidates whose answers the questions show: those who returned the
+        questionnaire, and any other with answers on record (kept, never hidden)."""
+        return [c for c in self.candidates if has_answers(c)]
 
     @property
     def silent(self) -> list[Candidate]:
@@ -218,11 +219,16 @@ class RaceView:
         return [c for c in self.candidates if c.response_status is ResponseStatus.NO_RESPONSE]
 
 
+def has_answers(candidate: Candidate) -> bool:
+    """True when the candidate returned the questionnaire or has answers on record."""
+    return candidate.response_status is ResponseStatus.RESPONDED or bool(candidate.answers)
+
+
 def race_view(race: Race) -> RaceView:
     """Lay out a race's answers as one row per question, one cell per candidate who
-    returned the questionnaire."""
+    returned the questionnaire (or has answers on record)."""
     candidates = ballot_order(list(race.candidates))
-    answering = [c for c in candidates if c.response_status is ResponseStatus.RESPONDED]
+    answering = [c for c in candidates if has_answers(c)]
     rows = []
     if race.questionnaire:
         for question in race.questionnaire.questions:
