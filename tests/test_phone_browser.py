@@ -135,7 +135,9 @@ def test_the_focus_ring_has_3_to_1_contrast(new_page):
 
 def test_a_tablet_shows_answers_in_readable_columns(new_page):
     page = new_page(viewport=TABLET)
-    page.goto(f"/districts/{slug_of(max(DEMO['races'], key=lambda r: sum(c['questionnaire_status'] == 'responded' for c in r['candidates'])))}")
+    most = max(DEMO["races"], key=lambda r: sum(c["questionnaire_status"] == "responded"
+                                                for c in r["candidates"]))
+    page.goto(f"/districts/{slug_of(most)}")
     widths = page.eval_on_selector_all(".answers li", "els => els.map(e => e.offsetWidth)")
     assert widths and min(widths) >= 240, widths
 
