@@ -37,9 +37,10 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-# Debian's poppler-utils: the tests read the PDF flyer's words back with pdftotext.
+# Debian's poppler-utils: the flyer tests render the PDF to PNG (pdftoppm), read its words
+# (pdftotext) and its metadata (pdfinfo).
 pdftools:
-	@command -v pdftotext >/dev/null 2>&1 || { \
+	@command -v pdftoppm >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils; }
 

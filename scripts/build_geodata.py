@@ -476,12 +476,13 @@ def districts_document(rows: list[dict], description: dict, atlas: str) -> dict:
 
 
 def state_document(code: str, name: str, fips: str, description: dict, atlas: str) -> dict:
-    """state.json: name, FIPS code, official voter tools and sources."""
+    """state.json: name, FIPS code, official voter tools, voting facts and sources."""
     return {
         "code": code,
         "name": name,
         "fips": fips,
         "voter_tools": description["voter_tools"],
+        "voting": description.get("voting", {}),
         "sources": [
             *description["sources"],
             f"County boundaries: Census Bureau cartographic boundary files, 2017 ({atlas})",

@@ -35,6 +35,8 @@ QUESTIONNAIRE = {
     "slug": "al-2028-da-questionnaire-sample",
     "title": "2028 District Attorney Candidate Questionnaire (sample)",
     "sent_on": "2028-06-01",
+    "reminder_on": "2028-06-15",
+    "closes_on": "2028-08-15",
     "description": (
         "Sample data: this questionnaire and every answer to it are invented for a "
         "demonstration. In this fictional election it was e-mailed to every district attorney "
@@ -631,6 +633,8 @@ def build_candidate(rng: random.Random, district_slug: str, profile: Profile,
         "website": website,
         "photo_url": None,
         "bio": bio,
+        # A responder's biography came with the questionnaire; the others' staff wrote.
+        "bio_source": "candidate" if profile.status == "responded" else "staff",
         "questionnaire_status": profile.status,
         "answers": answers,
     }

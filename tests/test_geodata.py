@@ -1,6 +1,7 @@
 """Checks on the committed geography files written by scripts/build_geodata.py."""
 
 import csv
+import datetime as dt
 import importlib.util
 import json
 import re
@@ -207,10 +208,39 @@ def test_known_points(counties, lat, lon, fips):
 def test_state_json():
     state = json.loads((DATA / "al" / "state.json").read_text(encoding="utf-8"))
     assert (state["code"], state["name"], state["fips"]) == ("AL", "Alabama", "01")
-    assert {"label": "Register to vote", "url": "https://www.alabamavotes.gov/"} in (
+    assert {"label": "Register to vote",
+            "url": "https://www.sos.alabama.gov/alabama-votes/voter/register-to-vote"} in (
         state["voter_tools"])
     assert all(tool["url"].startswith("https://") for tool in state["voter_tools"])
+    # Each tool goes to a page of its own (checking and finding a polling place is one).
+    assert len({tool["url"] for tool in state["voter_tools"]}) == len(state["voter_tools"])
     assert state["sources"]
+    # The voting facts, each with its source; deadlines by rule and per election.
+    voting = state["voting"]
+    for fact in ("photo_id", "polling_hours", "absentee"):
+        assert voting[fact]["text"] and voting[fact]["source"], fact
+        assert voting[fact]["url"].startswith("https://www.sos.alabama.gov/"), fact
+    kinds = {d["kind"] for d in voting["deadlines"]}
+    assert kinds == {"registration", "absentee_application", "absentee_ballot"}
+    assert all(d["rule"] and d["source"] and d["url"].startswith("https://")
+               for d in voting["deadlines"])
+    for election in voting["elections"]:
+        day = dt.date.fromisoformat(election["date"])
+        assert set(election["deadlines"]) <= kinds
+        # A date no official calendar has confirmed says so, and follows the rule.
+        assert election["confirmed"] or election["note"]
+        days_before = {d["kind"]: d["days_before"] for d in voting["deadlines"]}
+        for kind, date in election["deadlines"].items():
+            assert (day - dt.date.fromisoformat(date)).days == days_before[kind]
+
+
+def test_state_json_is_what_the_script_derives_from_the_sources():
+    """state.json's voter tools and voting facts are the sources' own, copied by
+    scripts/build_geodata.py, not edited by hand."""
+    state = json.loads((DATA / "al" / "state.json").read_text(encoding="utf-8"))
+    source = json.loads((DATA / "sources" / "alabama.json").read_text(encoding="utf-8"))
+    assert state["voter_tools"] == source["voter_tools"]
+    assert state["voting"] == source["voting"]
 
 
 def test_us_counties_csv():

@@ -13,6 +13,7 @@ from PIL import Image
 
 from voterguide.config import ConfigurationError
 from voterguide.extensions import runtime
+from voterguide.presenters import MISSING_BRIEFS
 
 DISTRICT = "/districts/al-circuit-6"
 CANDIDATE = "/candidates/al-circuit-6-kendall-lassiter"
@@ -272,9 +273,21 @@ def test_the_flyer_summarises_each_answer_in_one_line(app):
 
     [race] = flyer_races(district_page(queries.district_by_slug_or_id("al-circuit-6")))
     assert len(race.topics) == 10
-    for candidate in race.candidates:
+    assert all(q.text.endswith("?") for q in race.questions)  # the question, not its topic
+    assert race.responders and len(race.responders) < len(race.candidates)
+    for candidate in race.responders:
         assert len(candidate.summaries) == 10
-        assert all(s and "\n" not in s and len(s) <= 30 for s in candidate.summaries)
+        assert all(s and "\n" not in s and len(s) <= 60 for s in candidate.summaries)
+        assert "Answered in words" not in candidate.summaries
+    # A scale answer says what its number means.
+    scale = [i for i, q in enumerate(race.questions) if q.key]
+    assert scale and all(re.fullmatch(r".+ \([1-5] of 5\)", c.summaries[i])
+                         for c in race.responders for i in scale
+                         if c.summaries[i] not in MISSING_BRIEFS)
+    # Who did not respond is said once for the race, not in a cell per question.
+    silent = [c for c in race.candidates if not c.responded]
+    assert silent and all(c.summaries == [] for c in silent)
+    assert all(c.name in race.silence for c in silent)
 
 
 @pytest.mark.parametrize("size", ["letter", "a4"])
@@ -409,4 +422,5 @@ def test_the_share_image_and_the_pdf_word_it_alike_too(app, declined):
         [race] = flyer_races(district_page(queries.district_by_slug_or_id("al-circuit-6")))
     assert "Declined to respond" in card.lines
     [flyer_candidate] = [c for c in race.candidates if c.name == name]
-    assert set(flyer_candidate.summaries) == {"Declined to respond"}  # the PDF's cells too
+    assert flyer_candidate.status == "Declined to respond"  # the PDF's candidate line too
+    assert f"{name} declined to respond." in race.silence

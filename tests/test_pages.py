@@ -63,10 +63,18 @@ def test_the_district_page_shows_the_race_side_by_side(client):
         assert candidate["name"] in page
     questions = DEMO["questionnaire"]["questions"]
     assert page.count('class="question"') == len(questions)
-    # Every cell is there: an answer, or a plain reason why there is none.
+    # A cell for every candidate who returned the questionnaire: an answer, or a plain
+    # reason why there is none; those who did not are named once, above the questions.
+    responders = [c for c in spec["candidates"] if c["questionnaire_status"] == "responded"]
+    silent = [c for c in spec["candidates"] if c["questionnaire_status"] != "responded"]
+    assert responders and silent
     cells = page.count('<p class="who">')
-    assert cells == len(questions) * len(spec["candidates"])
-    assert "Did not respond to the questionnaire." in page
+    assert cells == len(questions) * len(responders)
+    assert "Did not respond to the questionnaire." not in page
+    assert (f"{len(silent)} of {len(spec['candidates'])} candidates did not respond by "
+            f"Aug 15, 2028: {silent[0]['name']}.") in page
+    assert "We sent the questionnaire to every candidate on Jun 1, 2028 and a reminder on " \
+        "Jun 15, 2028." in page
     assert "Did not answer this question." in page
     assert 'viewBox="0 0 300' in page  # the inline map
 

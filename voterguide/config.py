@@ -152,6 +152,22 @@ def site_url(value: object) -> str:
 EMBED_ORIGIN = re.compile(r"\*|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
+def web_address(value: object) -> str:
+    """An http(s) address (a path allowed), or empty."""
+    value = text(value)
+    if value and not re.fullmatch(r"https?://[^\s<>\"']+", value):
+        raise Refused("an http(s) address such as https://example.org/corrections")
+    return value
+
+
+def email(value: object) -> str:
+    """An e-mail address, or empty."""
+    value = text(value)
+    if value and not re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+", value):
+        raise Refused("an e-mail address such as guide@example.org")
+    return value
+
+
 def origins(value: object) -> str:
     """Space-separated origins that may frame the embed, or *."""
     value = text(value)
@@ -227,6 +243,20 @@ SETTINGS: tuple[Setting, ...] = (
             "process's memory; pages are keyed by the guide's version, so none goes stale)"),
     Setting("ORGANISATION", "voterguide", text,
             "who runs this guide, shown in the footer and the about page"),
+    Setting("SITE_NAME", "Prosecutor Voter Guide", text,
+            "the guide's one name: page titles, the header, link cards and flyers"),
+    Setting("CONTACT_EMAIL", "", email,
+            "where voters and candidates write, and send corrections (empty: the about page "
+            "points to the source code's issue tracker instead)"),
+    Setting("CORRECTIONS_URL", "", web_address,
+            "a form for reporting a correction (empty: the contact address, else the issue "
+            "tracker)"),
+    Setting("SOURCE_URL", "https://github.com/voterguide/voterguide", web_address,
+            "where the guide's source code is published (the licence requires a link)"),
+    Setting("DATA_LICENCE", "CC BY 4.0", text,
+            "the licence of the open data downloads, as named on the about page"),
+    Setting("DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/", web_address,
+            "the text of that licence"),
     Setting("SITE_URL", "", site_url,
             "the public address, e.g. https://guide.example.org (no path), for canonical "
             "links, link cards, QR codes, flyers and calendar files; empty: from each request"),

@@ -71,7 +71,9 @@ def _load_questionnaire(session: Session, spec: dict) -> Questionnaire:
     """Insert or update a questionnaire and its questions by position."""
     questionnaire = _one(session, Questionnaire, spec["slug"])
     questionnaire.title, questionnaire.description = spec["title"], spec.get("description", "")
-    questionnaire.sent_on = dt.date.fromisoformat(spec["sent_on"]) if spec.get("sent_on") else None
+    questionnaire.sent_on, questionnaire.reminder_on, questionnaire.closes_on = (
+        dt.date.fromisoformat(spec[key]) if spec.get(key) else None
+        for key in ("sent_on", "reminder_on", "closes_on"))
     session.flush()
     existing = {q.position: q for q in questionnaire.questions}
     for q in spec["questions"]:
@@ -94,7 +96,7 @@ def _load_candidate(session: Session, race: Race, spec: dict,
     candidate.name, candidate.party = spec["name"], spec.get("party")
     candidate.incumbent = bool(spec.get("incumbent"))
     candidate.website, candidate.photo_url = spec.get("website"), spec.get("photo_url")
-    candidate.bio = spec.get("bio", "")
+    candidate.bio, candidate.bio_source = spec.get("bio", ""), spec.get("bio_source")
     candidate.response_status = ResponseStatus(spec["questionnaire_status"])
     answers = {a.question.position: a for a in candidate.answers}
     for answer_spec in spec.get("answers", []):

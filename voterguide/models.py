@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -68,6 +69,9 @@ class State(db.Model):
     fips: Mapped[str] = mapped_column(String(2), unique=True)
     # A list of {"label", "url"} objects, in the order they are shown.
     voter_tools: Mapped[list] = mapped_column(db.JSON, default=list)
+    # The "voting" object of the state's state.json (docs/data-format.md): deadlines per
+    # election, the ID rule, polling hours and official links, each with its source.
+    facts: Mapped[dict] = mapped_column(db.JSON, default=dict, server_default=text("'{}'"))
 
 
 class County(db.Model):
@@ -168,6 +172,9 @@ class Questionnaire(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
+    # When a reminder went out, and the last day answers were taken (None: not known).
+    reminder_on: Mapped[dt.date | None] = mapped_column(Date)
+    closes_on: Mapped[dt.date | None] = mapped_column(Date)
 
     questions: Mapped[list[Question]] = relationship(back_populates="questionnaire",
                                                      order_by="Question.position")
@@ -224,6 +231,8 @@ class Candidate(db.Model):
         CheckConstraint("website IS NULL OR website LIKE 'http%'", name="candidate_website_url"),
         CheckConstraint("photo_url IS NULL OR photo_url LIKE 'http%' OR photo_url LIKE '/%'",
                         name="candidate_photo_url"),
+        CheckConstraint("bio_source IS NULL OR bio_source IN ('candidate', 'staff')",
+                        name="candidate_bio_source_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -235,6 +244,8 @@ class Candidate(db.Model):
     website: Mapped[str | None] = mapped_column(String(500))
     photo_url: Mapped[str | None] = mapped_column(String(500))
     bio: Mapped[str] = mapped_column(Text, default="")
+    # Who wrote the biography: "candidate" or "staff" (None: not recorded).
+    bio_source: Mapped[str | None] = mapped_column(String(20))
     response_status: Mapped[ResponseStatus] = mapped_column(
         _enum(ResponseStatus, "response_status"), default=ResponseStatus.NO_RESPONSE)
     # Withdrawn candidates stay on the page, marked, so a voter holding an old flyer learns why.

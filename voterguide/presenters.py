@@ -9,7 +9,17 @@ embed, the flyer, the PDF and the share image say the same thing for the same st
 
 from __future__ import annotations
 
-from .models import Candidate, DistrictFact, FactUnit, ResponseStatus
+import datetime as dt
+
+from .models import (
+    Answer,
+    Candidate,
+    DistrictFact,
+    FactUnit,
+    Question,
+    QuestionKind,
+    ResponseStatus,
+)
 
 STATUS_WORDS = {
     ResponseStatus.RESPONDED: "Answered the questionnaire",
@@ -28,6 +38,12 @@ NO_ANSWER_BRIEF = {
 }
 #: Every brief "no answer" wording: a flyer shows these cells in italics.
 MISSING_BRIEFS = frozenset(NO_ANSWER_BRIEF.values())
+#: How the pages state the order of candidates (the order guide.services.ballot_order gives).
+ORDER_SENTENCE = ("Listed alphabetically by last name; the incumbent is marked, not listed "
+                  "first.")
+#: Who wrote a candidate's biography (Candidate.bio_source), as its byline says.
+BIO_BYLINES = {"candidate": "Biography written by the candidate.",
+               "staff": "Biography written by our staff from public sources."}
 #: How a candidate who left the race is marked.
 WITHDRAWN = "Withdrawn from the race"
 
@@ -56,6 +72,76 @@ def number_words(value: float, unit: FactUnit) -> str:
 def figure_words(fact: DistrictFact) -> str:
     """A figure in one line: "County jail population, 2023: 1,204 people"."""
     return f"{fact.fact}, {fact.period}: {number_words(fact.value, fact.unit)}"
+#: The five points of an agree/disagree scale, in words.
+AGREE_SCALE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
+               "Strongly agree")
+
+
+def scale_point_words(question: Question, point: int) -> str:
+    """What a point of a question's 1-5 scale means: the agree/disagree words when the scale
+    runs from "Strongly disagree" to "Strongly agree", else its ends' own labels, with
+    "closer to ..." between them."""
+    low, high = question.scale_low or "", question.scale_high or ""
+    if (low.casefold(), high.casefold()) == (AGREE_SCALE[0].casefold(),
+                                             AGREE_SCALE[-1].casefold()):
+        return AGREE_SCALE[point - 1]
+    low, high = low or "lowest", high or "highest"
+    return {1: low, 2: f"Closer to “{low}”", 3: "In the middle", 4: f"Closer to “{high}”",
+            5: high}[point]
+
+
+def choice_words(question: Question, answer: Answer) -> str:
+    """An answer's choice as a voter reads it: "Agree (4 of 5)", "Yes"; "" for none."""
+    choice = (answer.choice or "").strip()
+    if not choice:
+        return ""
+    if question.kind is QuestionKind.SCALE and choice.isdigit() and 1 <= int(choice) <= 5:
+        return f"{scale_point_words(question, int(choice))} ({choice} of 5)"
+    return choice
+
+
+def scale_key(question: Question) -> str:
+    """A scale question's five points in one line: "1 Strongly disagree · ... · 5 ..."."""
+    return " · ".join(f"{n} {scale_point_words(question, n)}" for n in range(1, 6))
+
+
+def day_words(day: dt.date, year: bool = True) -> str:
+    """A date as "Aug 15, 2028" (or "Aug 15")."""
+    text = f"{day:%b} {day.day}"
+    return f"{text}, {day.year}" if year else text
+
+
+def silence_sentence(silent: list[Candidate], total: int, closes_on: dt.date | None) -> str:
+    """How many of a race's candidates did not respond, once for the race: "2 of 3
+    candidates did not respond by Aug 15, 2028." (declining is said apart, by name)."""
+    if not silent:
+        return ""
+    declined = [c.name for c in silent if c.response_status is ResponseStatus.DECLINED]
+    ignored = [c.name for c in silent if c.response_status is not ResponseStatus.DECLINED]
+    by = f" by {day_words(closes_on)}" if closes_on else ""
+    parts = []
+    if ignored:
+        who = "candidate" if total == 1 else "candidates"
+        parts.append(f"{len(ignored)} of {total} {who} did not respond{by}: "
+                     f"{_names(ignored)}.")
+    if declined:
+        parts.append(f"{_names(declined)} declined to respond.")
+    return " ".join(parts)
+
+
+def _names(names: list[str]) -> str:
+    """Names joined for a sentence: "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def contact_sentence(sent_on: dt.date | None, reminder_on: dt.date | None) -> str:
+    """When the questionnaire went out, and the reminder, as a sentence ("" if unknown)."""
+    if not sent_on:
+        return ""
+    text = f"We sent the questionnaire to every candidate on {day_words(sent_on)}"
+    if reminder_on:
+        text += f" and a reminder on {day_words(reminder_on)}"
+    return text + "."
 
 
 def status_words(candidate: Candidate) -> str:
@@ -82,5 +168,11 @@ def register(app) -> None:
     app.add_template_global(number_words, "number_words")
     app.add_template_global(UNOPPOSED, "UNOPPOSED")
     app.add_template_global(UNOPPOSED_MEANING, "UNOPPOSED_MEANING")
+    app.add_template_global(choice_words, "choice_words")
+    app.add_template_global(scale_key, "scale_key")
+    app.add_template_global(silence_sentence, "silence_sentence")
+    app.add_template_global(contact_sentence, "contact_sentence")
     app.add_template_global(MISSING_BRIEFS, "MISSING_BRIEFS")
     app.add_template_global(WITHDRAWN, "WITHDRAWN")
+    app.add_template_global(ORDER_SENTENCE, "ORDER_SENTENCE")
+    app.add_template_global(BIO_BYLINES, "BIO_BYLINES")

@@ -79,3 +79,16 @@ def district_facts(district_id: str) -> list[DistrictFact]:
     return list(db.session.scalars(select(DistrictFact).where(
         DistrictFact.district_id == district_id).order_by(DistrictFact.fact,
                                                          DistrictFact.period)))
+def districts_of_state(state: State) -> list[District]:
+    """A state's districts in their natural order (1st, 2nd, ... 10th), by slug's number."""
+    districts = db.session.scalars(select(District).where(District.state_code == state.code))
+    return sorted(districts, key=lambda d: [(0, int(p), "") if p.isdigit() else (1, 0, p)
+                                            for p in d.slug.split("-")])
+
+
+def questionnaires_shown() -> list[Questionnaire]:
+    """The questionnaires of the published races, oldest first (the about page says how
+    and when each was sent)."""
+    return list(db.session.scalars(
+        select(Questionnaire).where(Questionnaire.id.in_(select(Race.questionnaire_id)))
+        .order_by(Questionnaire.sent_on, Questionnaire.id)))

@@ -11,6 +11,8 @@ from . import presenters
 
 #: Explanations longer than this many words are folded on the district page.
 LONG_ANSWER_WORDS = 120
+#: How many words of a folded explanation show before "Read the rest".
+OPENING_WORDS = 40
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -30,12 +32,26 @@ def short_date(value: dt.date | None) -> str:
     """A date in brief: Jul 15, 2028."""
     if value is None:
         return ""
-    return f"{value:%b} {value.day}, {value.year}"
+    return presenters.day_words(value)
 
 
 def word_count(text: str | None) -> int:
     """How many words a text has."""
     return len((text or "").split())
+
+
+def opening(text: str | None, words: int = OPENING_WORDS) -> str:
+    """The opening lines of a long answer: its first sentences up to about ``words`` words
+    (at least a sentence's worth cut at a word), ending in "…"."""
+    flat = " ".join((text or "").split())
+    parts = flat.split(" ")
+    if len(parts) <= words:
+        return flat
+    cut = " ".join(parts[:words])
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    if end >= len(cut) // 2:
+        return cut[:end + 1] + " …"
+    return cut.rstrip(",;:") + " …"
 
 
 def register(app: Flask) -> None:
@@ -44,5 +60,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(word_count)
+    app.add_template_filter(opening)
     app.add_template_global(LONG_ANSWER_WORDS, "LONG_ANSWER_WORDS")
     presenters.register(app)

@@ -45,6 +45,7 @@ def load_state(session: Session, state_dir: Path) -> LoadReport:
         raise BoundaryDataError(f"Cannot read the data in {state_dir}: {error}") from error
     state = session.get(State, meta["code"]) or State(code=meta["code"])
     state.name, state.fips, state.voter_tools = meta["name"], meta["fips"], meta["voter_tools"]
+    state.facts = meta.get("voting", {})
     session.add(state)
     for feature in counties["features"]:
         props = feature["properties"]

@@ -7,6 +7,7 @@ from flask import abort, render_template
 
 from .. import queries
 from . import services
+from .voting import voting_summary
 
 
 def district_html(slug: str) -> str:
@@ -33,5 +34,7 @@ def candidate_html(slug: str) -> str:
     found = queries.candidate_by_slug(slug)
     if found is None:
         abort(404)
+    race = found.race
     return render_template("guide/candidate.html", candidate=found,
-                           view=services.race_view(found.race))
+                           view=services.race_view(race),
+                           voting=voting_summary(race.district.state, race.election))

@@ -14,6 +14,7 @@ from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
 from ..presenters import no_answer_words
 from . import choices as wording  # the picker's words (``choices`` is a field name here)
 from .office import OfficeView, office_view
+from .voting import VotingSummary, main_election, voting_summary
 
 #: Kept for callers of the old names: the sentences live in ``guide.choices``.
 WHY_ASKED, GENERIC_WHY = wording.WHY_ASKED, wording.GENERIC_WHY
@@ -173,9 +174,28 @@ class QuestionRow:
     cells: list[AnswerCell]
 
 
+#: Words after a surname that are not the surname ("Jr.", "III").
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
+
+
+def last_name(name: str) -> str:
+    """A candidate's surname as an alphabetical list sorts by it: the last word that is not a
+    suffix such as "Jr." ("Ana María de la Cruz" sorts under Cruz, as most lists would)."""
+    words = [w for w in name.replace(",", " ").split() if w.lower() not in NAME_SUFFIXES]
+    return (words or [name])[-1]
+
+
+def ballot_order(candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates alphabetically by last name, then full name; withdrawn ones last. The
+    incumbent is not put first: marking them is enough, and first place is an advantage."""
+    return sorted(candidates, key=lambda c: (c.withdrawn, last_name(c.name).casefold(),
+                                             c.name.casefold()))
+
+
 @dataclass(frozen=True)
 class RaceView:
-    """A race with its questionnaire laid out as questions × candidates."""
+    """A race with its questionnaire laid out as questions × the candidates who answered;
+    those who did not are named once for the race, not in every row."""
 
     race: Race
     candidates: list[Candidate]
@@ -191,15 +211,43 @@ class RaceView:
         """How many candidates returned the questionnaire."""
         return sum(c.response_status is ResponseStatus.RESPONDED for c in self.candidates)
 
+    @property
+    def responders(self) -> list[Candidate]:
+        """The candidates whose answers the questions show: those who returned the
+        questionnaire, and any other with answers on record (kept, never hidden)."""
+        return [c for c in self.candidates if has_answers(c)]
+
+    @property
+    def silent(self) -> list[Candidate]:
+        """The candidates who did not respond (declined or never answered)."""
+        return [c for c in self.candidates if c.response_status is not ResponseStatus.RESPONDED]
+
+    @property
+    def declined(self) -> list[Candidate]:
+        """The candidates who told us they would not answer."""
+        return [c for c in self.candidates if c.response_status is ResponseStatus.DECLINED]
+
+    @property
+    def no_response(self) -> list[Candidate]:
+        """The candidates who never answered."""
+        return [c for c in self.candidates if c.response_status is ResponseStatus.NO_RESPONSE]
+
+
+def has_answers(candidate: Candidate) -> bool:
+    """True when the candidate returned the questionnaire or has answers on record."""
+    return candidate.response_status is ResponseStatus.RESPONDED or bool(candidate.answers)
+
 
 def race_view(race: Race) -> RaceView:
-    """Lay out a race's answers as one row per question, one cell per candidate."""
-    candidates = sorted(race.candidates, key=lambda c: (c.withdrawn, not c.incumbent, c.name))
+    """Lay out a race's answers as one row per question, one cell per candidate who
+    returned the questionnaire (or has answers on record)."""
+    candidates = ballot_order(list(race.candidates))
+    answering = [c for c in candidates if has_answers(c)]
     rows = []
     if race.questionnaire:
         for question in race.questionnaire.questions:
             cells = [AnswerCell(c, next((a for a in c.answers if a.question_id == question.id),
-                                        None)) for c in candidates]
+                                        None)) for c in answering]
             rows.append(QuestionRow(question, cells))
     return RaceView(race, candidates, rows)
 
@@ -227,6 +275,15 @@ class DistrictPage:
     also: list[AlsoOnBallot] = field(default_factory=list)
     #: The office's profile and figures, shown above the races (None: none published).
     office: OfficeView | None = None
+    #: The next step for the page's main election (None: no race yet).
+    voting: VotingSummary | None = None
+
+    @property
+    def ballot(self) -> list[tuple[RaceView, bool]]:
+        """Every race the page shows, each with whether it is on the voter's ballot for
+        certain (an office inside this district's area may not be)."""
+        return [*((v, True) for v in self.races),
+                *((v, a.certain) for a in self.also for v in a.races)]
 
 
 def district_page(district: District, election_slug: str | None = None) -> DistrictPage:
@@ -234,10 +291,13 @@ def district_page(district: District, election_slug: str | None = None) -> Distr
     races = [race_view(r) for r in queries.races_for_district(district, election_slug)]
     also = also_on_ballot(district, election_slug)
     office = office_view(district)
+    election = main_election([v.race.election for v in races]
+                             or [v.race.election for a in also for v in a.races])
     return DistrictPage(district, races, district_map(district),
                         any(r.race.election.is_sample for r in [*races, *(
                             v for a in also for v in a.races)]) or bool(
-                            office and office.is_sample), also, office)
+                            office and office.is_sample), also, office,
+                        voting_summary(district.state, election) if election else None)
 
 
 def also_on_ballot(district: District, election_slug: str | None = None) -> list[AlsoOnBallot]:

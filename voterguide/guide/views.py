@@ -130,28 +130,47 @@ def districts():
     return render_template("guide/districts.html", states=states)
 
 
+def _canonical(endpoint: str, **slugs: str):
+    """A redirect to the lower-case address when a slug was typed in capitals (slugs are
+    lower case), keeping a campaign code; None when the address is already canonical."""
+    if all(value == value.lower() for value in slugs.values()):
+        return None
+    ref = clean_code(request.args.get("ref"))
+    return redirect(url_for(endpoint, **{k: v.lower() for k, v in slugs.items()},
+                            **({"ref": ref} if ref else {})), 301)
+
+
 @blueprint.get("/districts/<slug>")
 @public_page(count_visits=True)
 def district(slug: str):
     """A district's races, candidates and their answers side by side."""
-    return page_cache().get_or_render(("district", slug, site_url()),
-                                      lambda: district_html(slug))
+    return _canonical(".district", slug=slug) or page_cache().get_or_render(
+        ("district", slug, site_url()), lambda: district_html(slug))
+
+
+@blueprint.get("/districts/<slug>/")
+@blueprint.get("/candidates/<slug>/", endpoint="candidate_slash")
+def district_slash(slug: str):
+    """A district (or candidate) address with a trailing slash: to the page itself."""
+    endpoint = ".candidate" if request.endpoint.endswith("candidate_slash") else ".district"
+    ref = clean_code(request.args.get("ref"))
+    return redirect(url_for(endpoint, slug=slug.lower(), **({"ref": ref} if ref else {})), 301)
 
 
 @blueprint.get("/districts/<slug>/<election>")
 @public_page(count_visits=True)
 def race(slug: str, election: str):
     """A district's races at one election: the permanent page of a race."""
-    return page_cache().get_or_render(("race", slug, election, site_url()),
-                                      lambda: race_html(slug, election))
+    return _canonical(".race", slug=slug, election=election) or page_cache().get_or_render(
+        ("race", slug, election, site_url()), lambda: race_html(slug, election))
 
 
 @blueprint.get("/candidates/<slug>")
 @public_page(count_visits=True)
 def candidate(slug: str):
     """One candidate: details and every answer in full."""
-    return page_cache().get_or_render(("candidate", slug, site_url()),
-                                      lambda: candidate_html(slug))
+    return _canonical(".candidate", slug=slug) or page_cache().get_or_render(
+        ("candidate", slug, site_url()), lambda: candidate_html(slug))
 
 
 @blueprint.get("/photos/<digest>.<extension>")
@@ -172,8 +191,28 @@ def photo(digest: str, extension: str):
 @blueprint.get("/about")
 @public_page(count_visits=True)
 def about():
-    """How the guide works: where answers come from, what "did not respond" means."""
-    return render_template("guide/about.html")
+    """Who runs the guide and how it works: contact, corrections, how candidates were
+    chosen and asked, what "did not respond" means, source code and licences."""
+    return render_template("guide/about.html", questionnaires=queries.questionnaires_shown())
+
+
+@blueprint.get("/share")
+@public_page(count_visits=True)
+def share():
+    """For organisers: a district's link, QR code, flyers, the embed and campaign codes."""
+    states = [(state, [d for d in queries.districts_of_state(state)])
+              for state in queries.states()]
+    return render_template("guide/share.html", states=states)
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    """The site's icon, where browsers look for it without being told."""
+    from flask import current_app
+
+    response = current_app.send_static_file("favicon.ico")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @blueprint.get("/what-a-district-attorney-does")

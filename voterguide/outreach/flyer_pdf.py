@@ -1,4 +1,10 @@
-"""The district flyer as a one-page PDF (fpdf2), with the QR code embedded as a PNG."""
+"""The district flyer as a one-page PDF (fpdf2), laid out like the HTML flyer printed from a
+browser: heading and a captioned QR code, each race's candidates, one sentence for those who
+did not respond, the answers of those who did under each question's full text, the scale's
+key, and the footer. Titled, in English, and tagged (the QR code has alternative text).
+
+Whatever the district, it stays on one page: the text shrinks a step at a time until it fits.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,23 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ..guide.services import DistrictPage
-from ..presenters import MISSING_BRIEFS, UNOPPOSED
+from ..presenters import MISSING_BRIEFS, ORDER_SENTENCE, UNOPPOSED
 from .images import FONT_DIR
 from .qr import qr_png
 from .services import FlyerRace
+
+INK, MUTED, ACCENT, LINE, WARN = (27, 27, 27), (74, 74, 74), (11, 79, 138), (201, 201, 201), \
+    (91, 58, 0)
+#: Body text sizes tried in turn until the flyer fits on its page.
+SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)
 
 
 class _Flyer(FPDF):
     """An FPDF document in DejaVu Sans (shipped with the package), else the core Helvetica."""
 
-    def __init__(self, paper: str):
+    def __init__(self, paper: str, scale: float = 1.0):
         super().__init__(format=paper)
+        self.scale = scale
         self.set_auto_page_break(False)
         self.set_margins(12, 12, 12)
         faces = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -29,112 +41,190 @@ class _Flyer(FPDF):
         else:
             self.family = "Helvetica"
 
+    def close_fonts(self) -> None:
+        """Close the font files of a layout that is thrown away (output() closes them)."""
+        for font in self.fonts.values():
+            if hasattr(font, "close"):
+                font.close()
+
     def text_of(self, text: str) -> str:
         """Text the chosen font can draw (the core font knows Latin-1 only)."""
         if self.family == "DejaVu":
             return text
-        return text.replace("…", "...").replace("·", "-").encode("latin-1", "replace").decode(
-            "latin-1")
+        return (text.replace("…", "...").replace("·", "-").replace("“", '"').replace("”", '"')
+                .encode("latin-1", "replace").decode("latin-1"))
+
+    def font(self, style: str, size: float, color: tuple[int, int, int] = INK) -> None:
+        """Set the font at ``size`` points times the flyer's scale."""
+        self.set_font(self.family, style, size * self.scale)
+        self.set_text_color(*color)
+
+    def para(self, width: float, size: float, text: str, style: str = "",
+             color: tuple[int, int, int] = INK, gap: float = 1.0) -> None:
+        """A left-aligned paragraph (never justified: a justified title gapes)."""
+        self.font(style, size, color)
+        self.multi_cell(width, size * self.scale * 0.45, self.text_of(text), align="L",
+                        new_x="LMARGIN", new_y="NEXT")
+        self.ln(gap * self.scale)
 
 
 def flyer_pdf(page: DistrictPage, races: list[FlyerRace], page_url: str, home_url: str,
-              paper: str) -> bytes:
-    """Lay out the flyer on one Letter or A4 page."""
-    pdf = _Flyer(paper)
-    pdf.add_page()
-    text = pdf.text_of
-    district = page.district
-    width = pdf.epw
-    qr_size = 42
-    if page.is_sample:
-        pdf.set_fill_color(255, 244, 214)
-        pdf.set_font(pdf.family, "B", 10)
-        pdf.multi_cell(width - qr_size - 4, 6, text("Sample data: these candidates and answers "
-                                                    "are fictional."), fill=True,
-                       new_x="LMARGIN", new_y="NEXT")
-    pdf.image(io.BytesIO(qr_png(page_url, scale=6)), x=pdf.l_margin + width - qr_size,
-              y=pdf.t_margin, w=qr_size, h=qr_size)
-    pdf.set_font(pdf.family, "B", 11)
-    pdf.set_text_color(11, 79, 138)
-    pdf.cell(width - qr_size - 4, 7, text(f"Know who is running for {district.office.lower()}"),
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(27, 27, 27)
-    pdf.set_font(pdf.family, "B", 20)
-    pdf.multi_cell(width - qr_size - 4, 9, text(f"{district.name}, {district.state.name}"),
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(pdf.family, "", 9)
-    pdf.multi_cell(width - qr_size - 4, 4.5,
-                   text(", ".join(c.name for c in district.counties)),
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(max(pdf.get_y(), pdf.t_margin + qr_size + 2))
-    for race in races:
-        pdf.set_font(pdf.family, "B", 13)
-        pdf.cell(width, 8, text(f"{race.office} · {race.election}"), new_x="LMARGIN",
-                 new_y="NEXT")
-        pdf.set_font(pdf.family, "", 10)
-        pdf.cell(width, 6, text(f"Election day: {race.date:%A, %B} {race.date.day}, "
-                                f"{race.date.year}"), new_x="LMARGIN", new_y="NEXT")
-        if race.unopposed:
-            _office_brief(pdf, race)
-        _answers_table(pdf, race)
-    pdf.set_y(pdf.h - pdf.b_margin - 24)
-    pdf.set_draw_color(11, 79, 138)
-    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
-    pdf.ln(2)
-    pdf.set_font(pdf.family, "B", 10)
-    pdf.multi_cell(width, 5, text(f"Read every answer in full: {page_url}"),
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(width, 5, text(f"Not sure of your district? Type your address at {home_url}"),
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(pdf.family, "", 8)
-    pdf.multi_cell(width, 4, text("Nonpartisan: we do not endorse candidates. We never keep "
-                                  "the address you type."), new_x="LMARGIN", new_y="NEXT")
+              paper: str, organisation: str = "") -> bytes:
+    """Lay out the flyer on one Letter or A4 page, as large as fits."""
+    for scale in SCALES:
+        pdf = _layout(page, races, page_url, home_url, paper, organisation, scale)
+        if pdf.page == 1 or scale == SCALES[-1]:
+            break
+        pdf.close_fonts()
     return bytes(pdf.output())
+
+
+def _layout(page: DistrictPage, races: list[FlyerRace], page_url: str, home_url: str,
+            paper: str, organisation: str, scale: float) -> _Flyer:
+    """The flyer at one text scale; more than one page means it did not fit."""
+    district = page.district
+    pdf = _Flyer(paper, scale)
+    title = f"{district.office} candidates: {district.name}, {district.state.name}"
+    pdf.set_title(title)
+    pdf.set_subject("A nonpartisan one-page guide to the candidates and their answers")
+    pdf.set_keywords(", ".join([district.office, district.name, district.state.name,
+                                "voter guide", *(["sample data"] if page.is_sample else [])]))
+    pdf.set_author(organisation or "voterguide")
+    pdf.set_creator("voterguide")
+    pdf.set_lang("en-US")
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.add_page()
+    width = pdf.epw
+    qr_size = 38
+    text_width = width - qr_size - 6
+    qr_x = pdf.l_margin + width - qr_size
+    pdf.image(io.BytesIO(qr_png(page_url, scale=6)), x=qr_x, y=pdf.t_margin, w=qr_size,
+              h=qr_size, alt_text=f"QR code: {page_url}")
+    pdf.set_xy(qr_x - 3, pdf.t_margin + qr_size + 1)
+    pdf.font("B", 8)
+    pdf.multi_cell(qr_size + 6, 3.6, pdf.text_of("Scan for every answer in full"), align="C",
+                   new_x="LEFT", new_y="NEXT")
+    pdf.font("", 7, MUTED)
+    pdf.multi_cell(qr_size + 6, 3.2, pdf.text_of(page_url), align="C", new_x="LMARGIN",
+                   new_y="NEXT")
+    qr_bottom = pdf.get_y()
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
+    if page.is_sample:
+        _sample_box(pdf, text_width)
+    pdf.para(text_width, 11, f"Know who is running for {district.office.lower()}", "B",
+             ACCENT)
+    pdf.para(text_width, 20, f"{district.name}, {district.state.name}", "B")
+    pdf.para(text_width, 9.5, ", ".join(c.name for c in district.counties), color=MUTED)
+    pdf.set_y(max(pdf.get_y(), qr_bottom) + 2)
+    if not races:
+        pdf.para(width, 11, "No races have been added for this district yet.")
+    for race in races:
+        _race(pdf, race)
+    _footer(pdf, page_url, home_url, organisation)
+    return pdf
+
+
+def _sample_box(pdf: _Flyer, width: float) -> None:
+    """The "Sample data" notice: bordered, like the HTML flyer's, and not filled."""
+    pdf.set_draw_color(138, 109, 0)
+    pdf.set_line_width(0.5)
+    pdf.font("B", 9.5)
+    pdf.multi_cell(width, 9.5 * pdf.scale * 0.5, pdf.text_of(
+        "Sample data: these candidates and answers are fictional, made up to show how the "
+        "guide works."), border=1, align="L", padding=1.2, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_line_width(0.2)
+    pdf.ln(1.5)
+
+
+def _race(pdf: _Flyer, race: FlyerRace) -> None:
+    """One race: heading, election day, candidates, the silent ones once, the answers."""
+    width = pdf.epw
+    pdf.para(width, 13, f"{race.office} · {race.election}", "B", gap=0.5)
+    pdf.para(width, 10, f"Election day: {race.date:%A, %B} {race.date.day}, {race.date.year}",
+             color=MUTED)
+    names = " · ".join(
+        f"{c.name} ({c.party}{', incumbent' if c.incumbent else ''})"
+        + ("" if c.responded else f": {c.status}") for c in race.candidates)
+    order = ORDER_SENTENCE[0].lower() + ORDER_SENTENCE[1:].rstrip(".")
+    pdf.para(width, 9.5, f"Candidates ({order}): {names}")
+    if race.unopposed:
+        _office_brief(pdf, race)
+    if race.silence:
+        pdf.para(width, 9.5, f"{race.silence} {race.contact}".strip(), "I", WARN)
+    if race.questions and race.responders:
+        _answers_table(pdf, race)
+        for key in race.scale_keys:
+            pdf.para(width, 8.5, f"Scale answers: {key}.", color=MUTED)
+    elif race.questions:
+        pdf.para(width, 9.5, "The questions we asked:", "B", gap=0.3)
+        for number, question in enumerate(race.questions, start=1):
+            pdf.para(width, 8.5, f"{number}. {question.topic}: {question.text}", gap=0.2)
+    pdf.ln(2 * pdf.scale)
 
 
 def _office_brief(pdf: _Flyer, race: FlyerRace) -> None:
     """An unopposed race: the word, and the incumbent and one sourced figure of the office."""
-    text, width = pdf.text_of, pdf.epw
-    pdf.set_font(pdf.family, "B", 10)
-    pdf.multi_cell(width, 5, text(f"{UNOPPOSED}: only one candidate is on the ballot."),
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(pdf.family, "", 9)
+    width = pdf.epw
+    pdf.para(width, 10, f"{UNOPPOSED}: only one candidate is on the ballot.", "B", gap=0.3)
     office = race.record
     for line in ([f"Holds the office now: {office.incumbent}"] if office and office.incumbent
                  else []) + ([f"{office.figure} ({office.source})"] if office and office.figure
                              else []):
-        pdf.multi_cell(width, 4.5, text(line), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1)
+        pdf.para(width, 9, line, gap=0.2)
 
 
 def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:
-    """The questions down, the candidates across, one short summary per cell."""
+    """The questions down (topic and full text), the responders across, one line per cell.
+    Lines, not fills: a filled row prints grey on most printers and blurs the text."""
     text = pdf.text_of
-    if not race.topics:
-        pdf.set_font(pdf.family, "", 10)
-        for candidate in race.candidates:
-            pdf.cell(pdf.epw, 5, text(f"{candidate.name} ({candidate.party})"),
-                     new_x="LMARGIN", new_y="NEXT")
-        return
-    columns = len(race.candidates)
-    size = 10 if columns <= 4 else 7
+    columns = len(race.responders)
+    question_width = pdf.epw * (0.4 if columns <= 2 else 0.32)
+    widths = [question_width] + [(pdf.epw - question_width) / columns] * columns
+    size = (9 if columns <= 4 else 7) * pdf.scale
+    pdf.set_draw_color(*LINE)
+    pdf.set_line_width(0.2)
     pdf.set_font(pdf.family, "", size)
-    topic_width = pdf.epw * (0.28 if columns <= 4 else 0.2)
-    widths = [topic_width] + [(pdf.epw - topic_width) / max(columns, 1)] * columns
-    heading = FontFace(emphasis="BOLD", fill_color=(243, 245, 248))
-    line_height = 5.5 if columns <= 4 else 4
-    with pdf.table(col_widths=widths, headings_style=heading, line_height=line_height,
-                   text_align="LEFT", first_row_as_headings=True) as table:
+    pdf.set_text_color(*INK)
+    heading = FontFace(emphasis="BOLD", fill_color=None)
+    with pdf.table(col_widths=widths, headings_style=heading, line_height=size * 0.45,
+                   text_align="LEFT", first_row_as_headings=True, padding=0.8,
+                   borders_layout="HORIZONTAL_LINES", markdown=True) as table:
         row = table.row()
-        row.cell(text("Question"))
-        for candidate in race.candidates:
+        row.cell("Question")
+        for candidate in race.responders:
             label = candidate.party + (", incumbent" if candidate.incumbent else "")
-            row.cell(text(f"{candidate.name}\n{label}"))
-        for index, topic in enumerate(race.topics):
+            row.cell(_plain(text(f"{candidate.name}\n{label}")))
+        for index, question in enumerate(race.questions):
             row = table.row()
-            row.cell(text(topic), style=FontFace(emphasis="BOLD"))
-            for candidate in race.candidates:
+            row.cell(f"**{_plain(text(question.topic))}**\n{_plain(text(question.text))}")
+            for candidate in race.responders:
                 summary = candidate.summaries[index]
-                row.cell(text(summary), style=FontFace(emphasis="ITALICS", color=(91, 58, 0))
+                row.cell(_plain(text(summary)), style=FontFace(emphasis="ITALICS", color=WARN)
                          if summary in MISSING_BRIEFS else None)
+    pdf.ln(1)
 
+
+def _plain(text: str) -> str:
+    """Text shown as written in a markdown cell: its markers ("**", "__", "--", "~~")
+    escaped, so a question's own dashes are not read as underlining."""
+    text = text.replace("\\", "\\\\")
+    for marker in ("**", "__", "--", "~~"):
+        text = text.replace(marker, "\\" + marker[0] + "\\" + marker[1])
+    return text
+
+
+def _footer(pdf: _Flyer, page_url: str, home_url: str, organisation: str) -> None:
+    """Where to read everything, and how to find one's own district."""
+    width = pdf.epw
+    pdf.ln(1)
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+    pdf.set_line_width(0.2)
+    pdf.ln(1.5)
+    pdf.para(width, 10, f"Read every answer in full: {page_url}", "B", gap=0.3)
+    pdf.para(width, 10, f"Not sure of your district? Type your address at {home_url}", "B",
+             gap=0.3)
+    who = f"{organisation} does" if organisation else "we do"
+    pdf.para(width, 8, f"Nonpartisan: {who} not endorse candidates. We never keep the "
+                       "address you type.", color=MUTED)

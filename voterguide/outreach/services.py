@@ -12,7 +12,17 @@ from flask import url_for
 from ..extensions import runtime
 from ..guide.services import DistrictPage, RaceView, district_map
 from ..models import Candidate, QuestionKind
-from ..presenters import UNOPPOSED, WITHDRAWN, figure_words, no_answer_brief, status_words
+from ..presenters import (
+    UNOPPOSED,
+    WITHDRAWN,
+    choice_words,
+    contact_sentence,
+    figure_words,
+    no_answer_brief,
+    scale_key,
+    silence_sentence,
+    status_words,
+)
 from . import images
 from .calendar import CalendarEvent
 from .links import absolute_url, site_url
@@ -137,39 +147,76 @@ def share_links(url: str, text: str) -> list[ShareLink]:
 
 @dataclass(frozen=True)
 class FlyerCandidate:
-    """A candidate on a flyer, with a one-line summary per question."""
+    """A candidate on a flyer, with a one-line summary per question (empty for a candidate
+    who did not respond: the flyer says that once, not in every row)."""
 
     name: str
     party: str
     incumbent: bool
     summaries: list[str]
+    status: str = ""
+    responded: bool = True
+
+
+@dataclass(frozen=True)
+class FlyerQuestion:
+    """A question as a flyer prints it: topic, full text and, for a scale, its key."""
+
+    topic: str
+    text: str
+    key: str = ""
 
 
 @dataclass(frozen=True)
 class FlyerRace:
-    """A race on a flyer: the questions' topics and the candidates' summaries."""
+    """A race on a flyer: its questions, every candidate, and the answers of those who
+    returned the questionnaire; the others named once (``silence``)."""
 
     office: str
     election: str
     date: dt.date
-    topics: list[str]
+    questions: list[FlyerQuestion]
     candidates: list[FlyerCandidate]
     #: For an unopposed race: the office in brief (incumbent, one sourced figure).
     unopposed: bool = False
     record: OfficeSummary | None = None
+    silence: str = ""
+    contact: str = ""
+
+    @property
+    def topics(self) -> list[str]:
+        """The questions' topics, in order."""
+        return [q.topic for q in self.questions]
+
+    @property
+    def responders(self) -> list[FlyerCandidate]:
+        """The candidates whose answers the table shows."""
+        return [c for c in self.candidates if c.responded]
+
+    @property
+    def scale_keys(self) -> list[str]:
+        """The distinct scale keys of the questions, for one legend under the table."""
+        return list(dict.fromkeys(q.key for q in self.questions if q.key))
+
+
+#: The most words of a written answer a flyer's cell quotes.
+FLYER_QUOTE_WORDS = 8
 
 
 def answer_summary(view: RaceView, candidate: Candidate, position: int) -> str:
-    """One line for a candidate's answer: the choice, "Answered in words", or why not."""
+    """One line for a candidate's answer: the choice in words ("Agree (4 of 5)"), the
+    opening words of a written answer in quotes, or why there is none."""
     row = next(r for r in view.rows if r.question.position == position)
-    cell = next(c for c in row.cells if c.candidate.id == candidate.id)
-    if cell.answer is None:
+    cell = next((c for c in row.cells if c.candidate.id == candidate.id), None)
+    if cell is None or cell.answer is None:
         return no_answer_brief(candidate)
     if cell.answer.choice:
         if row.question.kind is QuestionKind.SCALE:
-            return f"{cell.answer.choice} of 5"
+            return choice_words(row.question, cell.answer)
         return cell.answer.choice
-    return "Answered in words"
+    words = cell.answer.explanation.split()
+    quoted = " ".join(words[:FLYER_QUOTE_WORDS])
+    return f"“{quoted}{' …' if len(words) > FLYER_QUOTE_WORDS else ''}”"
 
 
 def flyer_races(page: DistrictPage) -> list[FlyerRace]:
@@ -177,14 +224,26 @@ def flyer_races(page: DistrictPage) -> list[FlyerRace]:
     races = []
     for view in page.races:
         positions = [row.question.position for row in view.rows]
+        questions = [FlyerQuestion(row.question.topic, row.question.text,
+                                   scale_key(row.question)
+                                   if row.question.kind is QuestionKind.SCALE else "")
+                     for row in view.rows]
+        answering = {c.id for c in view.responders}
         candidates = [FlyerCandidate(c.name, c.party or "No party listed", c.incumbent,
-                                     [answer_summary(view, c, p) for p in positions])
+                                     [answer_summary(view, c, p) for p in positions]
+                                     if c.id in answering else [],
+                                     status_words(c), c.id in answering)
                       for c in view.candidates]
+        questionnaire = view.race.questionnaire
+        silence = contact = ""
+        if questionnaire and view.silent:
+            silence = silence_sentence(view.silent, len(view.candidates), questionnaire.closes_on)
+            contact = contact_sentence(questionnaire.sent_on, questionnaire.reminder_on)
         races.append(FlyerRace(view.race.office, view.race.election.name,
-                               view.race.election.date,
-                               [row.question.topic for row in view.rows], candidates,
+                               view.race.election.date, questions, candidates,
                                view.unopposed,
-                               office_summary(page) if view.unopposed else None))
+                               office_summary(page) if view.unopposed else None,
+                               silence, contact))
     return races
 
 

@@ -120,6 +120,10 @@ def qr_code_png():
                            hashlib.sha256(url.encode()).hexdigest()[:32])
 
 
+#: The height (CSS pixels) the share page suggests for the embed's frame: its tallest answer
+#: (a district with four candidates, at the frame's 40rem width) fits, as a browser test checks.
+EMBED_HEIGHT = 960
+
 #: Paper sizes a flyer is laid out for.
 FLYER_SIZES = {"letter": "Letter", "a4": "A4"}
 
@@ -157,7 +161,8 @@ def flyer_pdf(slug: str):
     page_url = absolute_url(url_for("guide.district", slug=district.slug),
                             _ref())
     pdf = make_pdf(page, services.flyer_races(page), page_url,
-                   absolute_url(url_for("guide.home")), FLYER_SIZES[size])
+                   absolute_url(url_for("guide.home")), FLYER_SIZES[size],
+                   current_app.config["ORGANISATION"])
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{district.slug}-flyer-{size}.pdf"')
@@ -269,5 +274,6 @@ def register(app: Flask) -> None:
     """Mount the outreach pages and the visit counter."""
     app.register_blueprint(blueprint)
     app.add_template_global(absolute_url)
+    app.add_template_global(EMBED_HEIGHT, "EMBED_HEIGHT")
     app.add_template_global(services.share_links)
     app.after_request(count_visit)
