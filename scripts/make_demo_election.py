@@ -35,6 +35,7 @@ QUESTIONNAIRE = {
     "slug": "al-2028-da-questionnaire-sample",
     "title": "2028 District Attorney Candidate Questionnaire (sample)",
     "sent_on": "2028-06-01",
+    "deadline": "2028-08-15",
     "description": (
         "Sample data: this questionnaire and every answer to it are invented for a "
         "demonstration. In this fictional election it was e-mailed to every district attorney "

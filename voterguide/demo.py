@@ -69,6 +69,8 @@ def _load_questionnaire(session: Session, spec: dict) -> Questionnaire:
     questionnaire = _one(session, Questionnaire, spec["slug"])
     questionnaire.title, questionnaire.description = spec["title"], spec.get("description", "")
     questionnaire.sent_on = dt.date.fromisoformat(spec["sent_on"]) if spec.get("sent_on") else None
+    questionnaire.deadline = (dt.date.fromisoformat(spec["deadline"]) if spec.get("deadline")
+                              else None)
     session.flush()
     existing = {q.position: q for q in questionnaire.questions}
     for q in spec["questions"]:

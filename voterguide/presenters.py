@@ -5,9 +5,14 @@ embed, the flyer, the PDF and the share image say the same thing for the same st
   "Declined to respond").
 - ``no_answer_words``: why a cell of the answers has no answer, as a sentence.
 - ``no_answer_brief``: the same in a few words, for a flyer's table.
+
+After the questionnaire's deadline, a candidate who did not respond is shown as "Did not
+respond by <the deadline>".
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from .models import Candidate, ResponseStatus
 
@@ -32,13 +37,36 @@ MISSING_BRIEFS = frozenset(NO_ANSWER_BRIEF.values())
 WITHDRAWN = "Withdrawn from the race"
 
 
+def missed_deadline(candidate: Candidate) -> dt.date | None:
+    """The deadline a candidate who did not respond let pass, or None (not passed, no
+    deadline, or they responded or declined)."""
+    if candidate.response_status is not ResponseStatus.NO_RESPONSE:
+        return None
+    questionnaire = candidate.race.questionnaire if candidate.race else None
+    deadline = questionnaire.deadline if questionnaire is not None else None
+    if deadline is None or dt.datetime.now(dt.UTC).date() <= deadline:
+        return None
+    return deadline
+
+
+def _day(value: dt.date) -> str:
+    """A deadline as shown: Aug 15, 2028."""
+    return f"{value:%b} {value.day}, {value.year}"
+
+
 def status_words(candidate: Candidate) -> str:
     """The candidate's questionnaire status in words."""
+    deadline = missed_deadline(candidate)
+    if deadline is not None:
+        return f"Did not respond by {_day(deadline)}"
     return STATUS_WORDS[candidate.response_status]
 
 
 def no_answer_words(candidate: Candidate) -> str:
     """Why the candidate has no answer to a question, as a sentence."""
+    deadline = missed_deadline(candidate)
+    if deadline is not None:
+        return f"Did not respond to the questionnaire by {_day(deadline)}."
     return NO_ANSWER_WORDS[candidate.response_status]
 
 

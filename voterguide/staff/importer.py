@@ -31,7 +31,7 @@ from ..models import (
     ResponseStatus,
 )
 from . import cleaners, columns, dates, names
-from .changes import answer_fields, candidate_fields, field_diff
+from .changes import answer_fields, candidate_fields, contact_fields, field_diff
 from .cleaners import CleanError, normalise
 from .district_names import DistrictNames
 from .reading import Sheet, Table, column_letter
@@ -440,13 +440,14 @@ def _read_person(reader: Reader, detail_columns: dict[str, int], number: int,
                    "bio": cleaners.clean_bio, "status": cleaners.clean_status,
                    "received_on": lambda v: dates.parse(v, reader.date_order)
                    if reader.date_order else None,  # undecided: the preview asks once
-                   "name": cleaners.clean_name, "email": cleaners.clean_email}.get(name)
+                   "name": cleaners.clean_name, "email": cleaners.clean_email,
+                   "postal_address": cleaners.clean_postal_address}.get(name)
         if cleaner is None:
             continue
         try:
             cleaned[name] = cleaner(row[index])
         except CleanError as error:
-            if name == "email":
+            if name in ("email", "postal_address"):
                 reader.problem(number, index, f"{error} It is not kept.", blocking=False)
                 continue
             reader.problem(number, index, str(error))
@@ -669,14 +670,21 @@ def _compare(reader: Reader, people: list[CandidateRows], delete_missing: bool) 
                 result.changes.append({"entity": "candidate", "key": slug, "label": label,
                                        "before": before, "after": after})
             existing_answers = {a.question_id: a for a in candidate.answers}
-        email = person.details.get("email")
-        if email:
+        reach = {k: person.details[k] for k in ("email", "postal_address")
+                 if person.details.get(k)}
+        if reach:
             current = contacts.get(candidate.id) if candidate else None
-            if current is None or current.email != email:
+            if current is None:
                 result.changes.append({
-                    "entity": "contact", "key": slug, "label": f"{label}: email (staff only)",
-                    "before": None if current is None else {"email": current.email},
-                    "after": {"email": email}})
+                    "entity": "contact", "key": slug, "label": f"{label}: contact (staff only)",
+                    "before": None, "after": reach})
+            else:
+                before, after = field_diff(contact_fields(current), reach)
+                if after:
+                    result.changes.append({
+                        "entity": "contact", "key": slug,
+                        "label": f"{label}: contact (staff only)", "before": before,
+                        "after": after})
         for question_id, fields in person.answers.items():
             answer = existing_answers.get(question_id)
             question = questions[question_id]
