@@ -282,9 +282,16 @@ def _check_columns(reader: Reader, readings: list[columns.Reading], long_shape: 
                        "candidate's name (a header such as Name, Full name or “What is your "
                        "full name?”). Pair the column that holds it below.")
     if not long_shape and not any((r.target or "").startswith("question:") for r in readings):
-        reader.problem(1, None, "No column matches a question of the "
-                       f"{reader.context.questionnaire.title}. Pair the columns with questions "
-                       "below, or check it is the right file.")
+        if {"email", "postal_address"} & present and "district" in present:
+            # The qualified-candidate list (name, district, party, email, postal address):
+            # candidates and how to reach them, before anyone has answered.
+            reader.problem(1, None, "No column holds answers: read as a list of candidates "
+                           "(their email and postal address are kept for staff only).",
+                           blocking=False)
+        else:
+            reader.problem(1, None, "No column matches a question of the "
+                           f"{reader.context.questionnaire.title}. Pair the columns with "
+                           "questions below, or check it is the right file.")
     for reading in readings:
         if reading.target is not None:
             continue
