@@ -134,6 +134,16 @@ def sheet(session: Session, invitation: Invitation) -> Sheet:
     return Sheet(invitation, candidate, candidate.race, questionnaire, fields)
 
 
+def saved_sheet(session: Session, invitation: Invitation) -> Sheet:
+    """The candidate's page as saved, each answer checked as a submission would be."""
+    current = sheet(session, invitation)
+    values = {}
+    for answer in current.fields:
+        values[f"choice-{answer.question.id}"] = answer.choice or ""
+        values[f"explanation-{answer.question.id}"] = answer.explanation
+    return read_answers(current, values)
+
+
 def mark_opened(invitation: Invitation) -> None:
     """Note when the candidate first opened the questionnaire."""
     if invitation.opened_at is None:

@@ -143,10 +143,20 @@ def answer(token: str):
         return jsonify(saved=True, problems={a.question.id: a.problem for a in current.fields
                                              if a.problem})
     if action == "preview":
-        return render_template("questionnaire/preview.html", sheet=current, token=token,
-                               form=ActionForm(), now_date=tokens.now().date())
+        return redirect(url_for("questionnaire.preview", token=token), 303)
     flash("Saved. Come back to this page any time before the deadline to finish.", "done")
     return redirect(url_for("questionnaire.answer", token=token, _anchor="saved"), 303)
+
+
+@blueprint.get("/<token>/preview")
+@secret_url
+@guesses()
+def preview(token: str):
+    """The saved answers as voters will see them once published, with a button to submit."""
+    invitation = _invitation(token)
+    return render_template("questionnaire/preview.html",
+                           sheet=services.saved_sheet(db.session, invitation), token=token,
+                           form=ActionForm(), now_date=tokens.now().date())
 
 
 @blueprint.post("/<token>/submit")
@@ -158,11 +168,7 @@ def submit_saved(token: str):
     invitation = _invitation(token)
     if not ActionForm().validate_on_submit():
         abort(400, description="This form has expired. Reload the page and try again.")
-    current = services.sheet(db.session, invitation)
-    services.read_answers(current, {**{f"choice-{a.question.id}": a.choice or ""
-                                       for a in current.fields},
-                                    **{f"explanation-{a.question.id}": a.explanation
-                                       for a in current.fields}})
+    current = services.saved_sheet(db.session, invitation)
     try:
         services.submit(db.session, current)
     except services.QuestionnaireRefused as refusal:
