@@ -406,3 +406,21 @@ def test_did_not_respond_by_the_deadline(app, client):
         assert "Did not respond by Aug 15, 2028" in page
         assert "Did not respond to the questionnaire by Aug 15, 2028." in page
         assert "Did not respond by" in client.get(f"/candidates/{SLUG}").text
+
+
+# -- settings --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"SMTP_HOST": "mail.example.org"}, "VOTERGUIDE_SMTP_SENDER must be set"),
+    ({"SMTP_SENDER": "not an address"}, "VOTERGUIDE_SMTP_SENDER is 'not an address'"),
+    ({"SMTP_SECURITY": "tls"}, "VOTERGUIDE_SMTP_SECURITY is 'tls', but it takes"),
+    ({"QUESTIONNAIRE_REMINDER_DAYS": "7,soon"}, "whole numbers of days from 0 to 365"),
+    ({"QUESTIONNAIRE_MAX_REMINDERS": 50}, "VOTERGUIDE_QUESTIONNAIRE_MAX_REMINDERS is 50"),
+    ({"QUESTIONNAIRE_RATE_LIMIT": "lots"}, "a limit such as"),
+])
+def test_mail_and_questionnaire_settings_are_checked(make_app, overrides, message):
+    """A wrong setting stops the app with one line naming it."""
+    from voterguide.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        make_app(**overrides)
