@@ -314,8 +314,29 @@ def test_submit_publish_and_roll_back(mail_app, inbox, make_user):
     assert re.search(r'id="c-al-circuit-1-jamal-dunaway".*?Published', tracker, re.S)
     assert client.post(f"/staff/changes/{change_set.id}/rollback").status_code == 303
     assert "Money should not decide" not in client.get(DISTRICT).text
+    tracker = client.get("/staff/invitations/al-2028-general-sample").text
+    assert re.search(r'id="c-al-circuit-1-jamal-dunaway".*?Published, then rolled back',
+                     tracker, re.S)
     _db.session.expire_all()
     assert candidate().response_status is ResponseStatus.NO_RESPONSE
+
+
+def test_a_discarded_submission_shows_as_such(app, client, make_user):
+    """Staff discarding a submission's change set: the tracker says so."""
+    _, token, _ = invite()
+    client.post(f"/questionnaire/{token}", data=form({1: ("No", "")}, "submit"))
+    change_set = _db.session.scalar(select(ChangeSet).where(
+        ChangeSet.kind == ChangeSetKind.QUESTIONNAIRE))
+    make_user("admin@example.org", "admin")
+    from .support import sign_in
+
+    sign_in(client, "admin@example.org")
+    page = client.get(f"/staff/changes/{change_set.id}").text
+    assert "Sent online by the candidate" in page
+    client.post(f"/staff/changes/{change_set.id}/discard")
+    tracker = client.get("/staff/invitations/al-2028-general-sample").text
+    assert re.search(r'id="c-al-circuit-1-jamal-dunaway".*?Submission discarded by staff',
+                     tracker, re.S)
 
 
 def test_answers_are_published_verbatim(app, client, make_user):

@@ -330,7 +330,9 @@ def return_to_candidate(session: Session, invitation: Invitation, note: str) -> 
 
 #: The tracker's states, from the furthest along.
 STATE_WORDS = {
+    "rolled_back": "Published, then rolled back",
     "published": "Published",
+    "set_aside": "Submission discarded by staff",
     "submitted": "Submitted, waiting to be published",
     "declined": "Declined",
     "returned": "Returned to the candidate",
@@ -350,6 +352,7 @@ class TrackedCandidate:
     candidate: Candidate
     invitation: Invitation | None
     contact: CandidateContact | None
+    rolled_back: bool = False
 
     @property
     def state(self) -> str:
@@ -358,8 +361,13 @@ class TrackedCandidate:
         if invitation is None:
             return "not_invited"
         change_set = invitation.change_set
+        answered = invitation.submitted_at or invitation.declined_at
         if change_set is not None and change_set.status is ChangeSetStatus.PUBLISHED:
-            return "published"
+            return "rolled_back" if self.rolled_back else "published"
+        if answered and change_set is None:
+            return "published"  # what they sent is what the guide already says
+        if answered and change_set.status is ChangeSetStatus.DISCARDED:
+            return "set_aside"
         if invitation.declined_at:
             return "declined"
         if invitation.submitted_at:
@@ -419,8 +427,19 @@ def tracker(session: Session, election: Election) -> list[TrackedRace]:
         for contact in session.scalars(select(CandidateContact).where(
                 CandidateContact.candidate_id.in_(chunk))):
             contacts[contact.candidate_id] = contact
-    return [TrackedRace(race, [TrackedCandidate(c, latest.get(c.id), contacts.get(c.id))
-                               for c in race.candidates]) for race in races]
+    published = [i.change_set_id for i in latest.values() if i.change_set_id is not None]
+    rolled_back = set()
+    for start in range(0, len(published), 500):
+        rolled_back |= set(session.scalars(select(ChangeSet.rolls_back_id).where(
+            ChangeSet.rolls_back_id.in_(published[start:start + 500]),
+            ChangeSet.status == ChangeSetStatus.PUBLISHED)))
+
+    def row(candidate: Candidate) -> TrackedCandidate:
+        invitation = latest.get(candidate.id)
+        return TrackedCandidate(candidate, invitation, contacts.get(candidate.id),
+                                invitation is not None and invitation.change_set_id in rolled_back)
+
+    return [TrackedRace(race, [row(c) for c in race.candidates]) for race in races]
 
 
 # -- reminders ---------------------------------------------------------------------------
