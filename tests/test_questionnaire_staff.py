@@ -363,3 +363,21 @@ def test_the_tracker_needs_sign_in(client):
     """Signed out: to the sign-in page."""
     response = client.get(TRACKER)
     assert response.status_code == 302 and "/staff/login" in response.location
+
+
+@pytest.mark.parametrize("email, postal, status, message", [
+    ("dunaway@campaign.example", "PO Box 1\r\nTroy, AL", 303, None),
+    ("not an email", "", 422, "is not an email address"),
+    ("", "x" * 600, 422, "longer than 500 characters"),
+])
+def test_a_contact_typed_by_hand(admin, app, email, postal, status, message):
+    """Staff type an email and a postal address; bad ones are refused, nothing is kept."""
+    response = admin.post(f"/staff/invitations/candidates/{SLUG}/contact",
+                          data={"email": email, "postal_address": postal})
+    assert response.status_code == status
+    contact = _db.session.get(CandidateContact, candidate().id)
+    if message:
+        assert message in response.text and contact is None
+    else:
+        assert (contact.email, contact.postal_address) == (email, "PO Box 1\nTroy, AL")
+        assert "dunaway@campaign.example" not in admin.get(f"/candidates/{SLUG}").text

@@ -511,6 +511,18 @@ def contact_of(session: Session, candidate: Candidate) -> CandidateContact | Non
     return session.get(CandidateContact, candidate.id)
 
 
+def save_contact(session: Session, candidate: Candidate, email: str | None,
+                 postal_address: str | None) -> CandidateContact:
+    """Keep how staff reach a candidate (flushes): staff-only, never published."""
+    contact = session.get(CandidateContact, candidate.id)
+    if contact is None:
+        contact = CandidateContact(candidate_id=candidate.id)
+        session.add(contact)
+    contact.email, contact.postal_address = email, postal_address
+    session.flush()
+    return contact
+
+
 __all__ = ["QuestionnaireRefused", "choices_for", "word_limit", "sheet", "read_answers",
            "save_draft", "submit", "decline", "return_to_candidate", "tracker",
            "due_reminders", "why_not_remind", "count_reminder", "set_deadline"]

@@ -190,3 +190,28 @@ def letters(slug: str):
     pdf = sending.invite_by_letter(db.session, candidates, current_user)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="letters-{election.slug}.pdf"'})
+
+
+@blueprint.route("/invitations/candidates/<slug>/contact", methods=["GET", "POST"])
+def contact(slug: str):
+    """A candidate's email and postal address, typed by hand (staff only; not part of the
+    published guide, so a save takes effect at once)."""
+    from .cleaners import CleanError, clean_email, clean_postal_address
+
+    candidate = _candidate(slug)
+    found = services.contact_of(db.session, candidate)
+    values = {"email": found.email if found else "",
+              "postal_address": found.postal_address if found else ""}
+    if request.method == "GET":
+        return render_template("staff/invitations/contact.html", candidate=candidate,
+                               values=values)
+    values = {name: (request.form.get(name) or "")[:1000] for name in values}
+    try:
+        email = clean_email(values["email"])
+        postal = clean_postal_address(values["postal_address"])
+    except CleanError as error:
+        return render_template("staff/invitations/contact.html", candidate=candidate,
+                               values=values, problem=str(error)), 422
+    services.save_contact(db.session, candidate, email, postal)
+    flash(f"Saved {candidate.name}'s contact (for staff only).", "done")
+    return _back(candidate)
