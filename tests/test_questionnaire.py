@@ -411,6 +411,7 @@ def test_a_statement_over_the_limit_is_refused(make_app):
         response = made.test_client().post(f"/questionnaire/{token}/decline",
                                            data={"statement": "word " * 11})
         assert response.status_code == 422 and "the limit is 10" in response.text
+        assert "word word word word word word word word word word word" in response.text
 
 
 # -- "Did not respond by" --------------------------------------------------------------

@@ -97,10 +97,13 @@ def enter():
     return render_template("questionnaire/enter.html", form=form), status
 
 
-def _page(current: services.Sheet, token: str, status: int = 200, problem: str | None = None):
-    """The questionnaire page."""
+def _page(current: services.Sheet, token: str, status: int = 200, problem: str | None = None,
+          statement: str | None = None):
+    """The questionnaire page (with the statement as typed, when a refusal was refused)."""
     return render_template("questionnaire/answer.html", sheet=current, token=token,
                            form=ActionForm(), problem=problem,
+                           statement=current.invitation.decline_statement
+                           if statement is None else statement,
                            editable=services.editable(current.invitation)), status
 
 
@@ -190,10 +193,11 @@ def decline(token: str):
     if not ActionForm().validate_on_submit():
         abort(400, description="This form has expired. Reload the page and try again.")
     current = services.sheet(db.session, invitation)
+    statement = request.form.get("statement", "")
     try:
-        services.decline(db.session, invitation, request.form.get("statement", ""))
+        services.decline(db.session, invitation, statement)
     except services.QuestionnaireRefused as refusal:
-        return _page(current, token, 422, str(refusal))
+        return _page(current, token, 422, str(refusal), statement=statement)
     try:
         sending.send_receipt(db.session, invitation, current)
     except mail.MailNotSent:

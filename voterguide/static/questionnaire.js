@@ -52,5 +52,11 @@
   });
   form.addEventListener("change", changed);
   form.addEventListener("submit", function () { if (timer) { clearTimeout(timer); } });
-  window.addEventListener("beforeunload", function () { if (pending && timer) { save(); } });
+  // Leaving with unsaved typing: hand the last words to the browser to send on its own.
+  window.addEventListener("pagehide", function () {
+    if (!pending || !timer || !navigator.sendBeacon) { return; }
+    var data = new FormData(form);
+    data.set("action", "autosave");
+    navigator.sendBeacon(form.dataset.autosave, data);
+  });
 }());
