@@ -38,7 +38,7 @@ browser:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
 # Debian's poppler-utils: the flyer tests render the PDF to PNG (pdftoppm), read its words
-# (pdftotext) and its metadata (pdfinfo).
+# (pdftotext) and its metadata (pdfinfo); the letters to candidates are read back too.
 pdftools:
 	@command -v pdftoppm >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

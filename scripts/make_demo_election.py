@@ -36,7 +36,7 @@ QUESTIONNAIRE = {
     "title": "2028 District Attorney Candidate Questionnaire (sample)",
     "sent_on": "2028-06-01",
     "reminder_on": "2028-06-15",
-    "closes_on": "2028-08-15",
+    "deadline": "2028-08-15",
     "description": (
         "Sample data: this questionnaire and every answer to it are invented for a "
         "demonstration. In this fictional election it was e-mailed to every district attorney "

@@ -13,6 +13,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from voterguide.guide.services import ballot_order, last_name
@@ -136,6 +137,7 @@ def test_candidate_pages_have_the_voting_links_too(client):
 # --- the compact comparison ------------------------------------------------------------
 
 
+@time_machine.travel(dt.datetime(2028, 8, 16, 12), tick=False)  # the day after the deadline
 def test_nobody_responded_is_said_once_with_the_questionnaire_dates(client):
     race = race_of("al-circuit-1")
     assert all(c["questionnaire_status"] == "no_response" for c in race["candidates"])
@@ -155,13 +157,12 @@ def test_scale_answers_are_words_with_the_number():
     assert [scale_point_words(agree, n) for n in range(1, 6)] == [
         "Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
         "Strongly agree"]
-    from voterguide.models import Answer
-    assert choice_words(agree, Answer(choice="4")) == "Agree (4 of 5)"
+    assert choice_words(agree, "4") == "Agree (4 of 5)"
     other = Question(kind=QuestionKind.SCALE, scale_low="Never", scale_high="Always")
-    assert choice_words(other, Answer(choice="2")) == "Closer to “Never” (2 of 5)"
-    assert choice_words(other, Answer(choice="9")) == "9"  # not on the scale: as given
+    assert choice_words(other, "2") == "Closer to “Never” (2 of 5)"
+    assert choice_words(other, "9") == "9"  # not on the scale: as given
     yes_no = Question(kind=QuestionKind.YES_NO)
-    assert choice_words(yes_no, Answer(choice="Yes")) == "Yes"
+    assert choice_words(yes_no, "Yes") == "Yes"
 
 
 def test_the_page_shows_scale_answers_in_words_and_a_jump_list(client):
@@ -195,6 +196,7 @@ def test_a_long_answer_shows_its_opening_lines_and_prints_in_full(client, db):
     assert "word0" in printed and "word299" in printed
 
 
+@time_machine.travel(dt.datetime(2028, 8, 16, 12), tick=False)
 def test_silence_sentence_names_declined_apart():
     quiet = Candidate(name="A Quiet", response_status="no_response")
     no = Candidate(name="B No", response_status="declined")
@@ -204,6 +206,16 @@ def test_silence_sentence_names_declined_apart():
     assert silence_sentence([quiet, no], 3, dt.date(2028, 8, 15)) == (
         "1 of 3 candidates did not respond by Aug 15, 2028: A Quiet. B No declined to respond.")
     assert silence_sentence([], 3, None) == ""
+
+
+def test_before_the_deadline_nobody_is_said_to_have_let_it_pass():
+    quiet = Candidate(name="A Quiet", response_status="no_response")
+    from voterguide.models import ResponseStatus
+    quiet.response_status = ResponseStatus.NO_RESPONSE
+    with time_machine.travel(dt.datetime(2028, 8, 15, 12), tick=False):
+        assert silence_sentence([quiet], 2, dt.date(2028, 8, 15)) == (
+            "1 of 2 candidates have not responded yet (answers are taken until Aug 15, 2028): "
+            "A Quiet.")
 
 
 # --- order and bylines -------------------------------------------------------------------

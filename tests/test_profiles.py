@@ -412,7 +412,7 @@ def test_the_district_page_shows_the_profile_above_the_race(client):
     for slug, unopposed in (("al-circuit-6", False), ("al-circuit-20", True)):
         page = client.get(f"/districts/{slug}").get_data(as_text=True)
         assert page.index('class="office"') < page.index('class="race"')
-        assert "Sample data.</strong> This profile and these figures are invented" in page
+        assert "Sample data.</strong> This profile is invented" in page
         assert "Holds the office now" in page and "Last contested election" in page
         assert ("<strong>Unopposed.</strong>" in page) is unopposed
 
@@ -440,7 +440,7 @@ def test_the_chart_has_a_data_table_with_every_period(client, db):
         .order_by(DistrictFact.period)))
     assert len(facts) == 5
     page = client.get("/districts/al-circuit-6").get_data(as_text=True)
-    start = page.index('<h4 id="figure-1">County jail population, average daily</h4>')
+    start = page.index('<h3 id="figure-1">County jail population, average daily</h3>')
     section = page[start:page.index("</section>", start)]
     svg = section[section.index("<svg"):section.index("</svg>")]
     assert 'aria-hidden="true"' in svg

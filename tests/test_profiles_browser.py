@@ -99,8 +99,9 @@ def test_the_district_page_with_its_office_record_is_accessible(page):
     """The office section, its charts and tables pass axe-core and fit a phone; the chart's
     numbers are in a table that names its source."""
     page.goto("/districts/al-circuit-20")
-    office = page.get_by_role("region", name=re.compile(r"^The office"))
-    expect(office).to_contain_text("Holds the office now")
+    expect(page.get_by_role("region", name=re.compile(r"^The office"))).to_contain_text(
+        "Holds the office now")
+    office = page.get_by_role("region", name=re.compile(r"^What the office has done"))
     table = office.get_by_role("table", name=re.compile(r"County jail population"))
     expect(table.get_by_role("row")).to_have_count(6)  # the header and five years
     expect(office.locator("svg.chart").first).to_be_visible()
@@ -150,7 +151,7 @@ def test_a_malformed_file_changes_nothing_published(page, tmp_path):
     """The preview's error table names the row and column of each problem; nothing can be
     applied, and the district page is as it was."""
     page.goto("/districts/al-circuit-6")
-    before = page.get_by_role("region", name=re.compile(r"^The office")).inner_text()
+    before = page.get_by_role("region", name=re.compile(r"^What the office has done")).inner_text()
     path = tmp_path / "bad.csv"
     path.write_text(MALFORMED, encoding="utf-8")
     sign_in(page)
@@ -162,7 +163,8 @@ def test_a_malformed_file_changes_nothing_published(page, tmp_path):
     expect(page.get_by_role("button", name="Apply to the draft")).to_have_count(0)
     audit(page)
     page.goto("/districts/al-circuit-6")
-    assert page.get_by_role("region", name=re.compile(r"^The office")).inner_text() == before
+    record = page.get_by_role("region", name=re.compile(r"^What the office has done"))
+    assert record.inner_text() == before
 
 
 def test_the_profile_editing_page_is_accessible(page):

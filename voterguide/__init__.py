@@ -96,14 +96,18 @@ def register_blueprints(app: Flask) -> None:
     from .opendata import views as opendata
     from .outreach import staff as outreach_staff  # noqa: F401  (nests the campaign report)
     from .outreach import views as outreach
-
-    # The editing views and the offices' profiles and figures join the staff area.
-    from .staff import editing, profile_pages  # noqa: F401
+    from .questionnaire import views as questionnaire
+    from .staff import (
+        editing,  # noqa: F401  (adds the editing views to the staff area)
+        invitations,  # noqa: F401  (adds the invitations and the tracker)
+        profile_pages,  # noqa: F401  (adds the offices' profiles and figures)
+    )
     from .staff import views as staff
 
     app.register_blueprint(guide.blueprint)
     outreach.register(app)
     app.register_blueprint(opendata.blueprint)
+    app.register_blueprint(questionnaire.blueprint)
     app.register_blueprint(staff.blueprint)
     api.register(app)
 

@@ -188,6 +188,23 @@ def rate_limit(value: object) -> str:
     return value
 
 
+def days_list(value: object) -> str:
+    """Whole numbers of days, comma-separated (e.g. 14,7,2), or empty."""
+    value = text(value)
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not all(part.isdigit() and int(part) <= 365 for part in parts):
+        raise Refused("whole numbers of days from 0 to 365, comma-separated, such as 14,7,2")
+    return ",".join(parts)
+
+
+def email_address(value: object) -> str:
+    """An email address (as a sender: name@example.org), or empty."""
+    value = text(value)
+    if value and not re.fullmatch(r"[^@\s<>]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", value):
+        raise Refused("an email address such as guide@example.org")
+    return value
+
+
 def folder(value: object) -> str:
     """A folder path, or empty for the default."""
     return str(value) if isinstance(value, Path) else text(value)
@@ -287,6 +304,33 @@ SETTINGS: tuple[Setting, ...] = (
             "the largest candidate photo"),
     Setting("PHOTO_MAX_SIDE", 800, whole("pixels", 16, 4000),
             "a candidate photo's longest side once re-encoded"),
+    Setting("SMTP_HOST", "", text,
+            "the mail server that sends candidates their invitations, reminders and receipts; "
+            "empty: no email (staff print letters with each candidate's access code)"),
+    Setting("SMTP_PORT", 587, whole("", 1, 65535), "the mail server's port"),
+    Setting("SMTP_SECURITY", "starttls", choice("starttls", "ssl", "none"),
+            "how the connection to the mail server is encrypted (none: only on loopback)"),
+    Setting("SMTP_USERNAME", "", text, "the mail server's user name; empty: no sign-in"),
+    Setting("SMTP_PASSWORD", "", text, "the mail server's password"),
+    Setting("SMTP_SENDER", "", email_address,
+            "the address candidates' emails come from (and that they can reply to)"),
+    Setting("SMTP_TIMEOUT", 10.0, number("seconds", 0.5, 120),
+            "how long one conversation with the mail server may take"),
+    Setting("QUESTIONNAIRE_WORD_LIMIT", 250, whole("words", 10, 5000),
+            "the most words a candidate's explanation may have (shown and enforced)"),
+    Setting("QUESTIONNAIRE_REMINDER_DAYS", "14,7,2", days_list,
+            "days before a questionnaire's deadline on which `flask questionnaire remind` "
+            "reminds candidates who have not answered"),
+    Setting("QUESTIONNAIRE_MAX_REMINDERS", 3, whole("", 0, 20),
+            "reminders a candidate gets at most, scheduled and by hand together"),
+    Setting("QUESTIONNAIRE_LINK_DAYS", 120, whole("days", 1, 730),
+            "how long an invitation works when its questionnaire has no deadline"),
+    Setting("QUESTIONNAIRE_RATE_LIMIT", "10 per minute;60 per hour", rate_limit,
+            "links and access codes that do not work, tried from one address, before it is "
+            "asked to wait (a 429)"),
+    Setting("QUESTIONNAIRE_TOKEN_KEY", "", text,
+            "the key candidates' links and codes are derived from; empty: derived from the "
+            "secret key (changing either stops every link and code sent)"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -346,6 +390,9 @@ def check(settings: dict[str, object]) -> None:
         raise ConfigurationError(
             "VOTERGUIDE_SECRET_KEY must be set to a long random value in production."
         )
+    if settings["SMTP_HOST"] and not settings["SMTP_SENDER"]:
+        raise ConfigurationError("VOTERGUIDE_SMTP_SENDER must be set (the address candidates' "
+                                 "emails come from) when VOTERGUIDE_SMTP_HOST is.")
 
 
 def resolve_paths(settings: dict[str, object], instance_path: str) -> None:

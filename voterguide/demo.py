@@ -71,9 +71,9 @@ def _load_questionnaire(session: Session, spec: dict) -> Questionnaire:
     """Insert or update a questionnaire and its questions by position."""
     questionnaire = _one(session, Questionnaire, spec["slug"])
     questionnaire.title, questionnaire.description = spec["title"], spec.get("description", "")
-    questionnaire.sent_on, questionnaire.reminder_on, questionnaire.closes_on = (
+    questionnaire.sent_on, questionnaire.reminder_on, questionnaire.deadline = (
         dt.date.fromisoformat(spec[key]) if spec.get(key) else None
-        for key in ("sent_on", "reminder_on", "closes_on"))
+        for key in ("sent_on", "reminder_on", "deadline"))
     session.flush()
     existing = {q.position: q for q in questionnaire.questions}
     for q in spec["questions"]:

@@ -172,9 +172,11 @@ class Questionnaire(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
-    # When a reminder went out, and the last day answers were taken (None: not known).
+    # When a reminder went out (None: not known).
     reminder_on: Mapped[dt.date | None] = mapped_column(Date)
-    closes_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The last day candidates may answer online; after it, who did not answer is shown as
+    # "Did not respond by <date>" (voterguide/presenters.py).
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
 
     questions: Mapped[list[Question]] = relationship(back_populates="questionnaire",
                                                      order_by="Question.position")
@@ -250,6 +252,8 @@ class Candidate(db.Model):
         _enum(ResponseStatus, "response_status"), default=ResponseStatus.NO_RESPONSE)
     # Withdrawn candidates stay on the page, marked, so a voter holding an old flyer learns why.
     withdrawn: Mapped[bool] = mapped_column(default=False)
+    # What a candidate who declined the questionnaire chose to say instead, shown as theirs.
+    statement: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     race: Mapped[Race] = relationship(back_populates="candidates")
     answers: Mapped[list[Answer]] = relationship(back_populates="candidate",
@@ -267,6 +271,8 @@ class CandidateContact(db.Model):
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"),
                                               primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254))
+    # Where a letter with the questionnaire's access code goes (campaign or office address).
+    postal_address: Mapped[str | None] = mapped_column(Text)
 
 
 class Answer(db.Model):
@@ -479,6 +485,7 @@ class ChangeSetKind(enum.Enum):
     IMPORT = "import"
     EDIT = "edit"
     ROLLBACK = "rollback"
+    QUESTIONNAIRE = "questionnaire"  # a candidate's answers (or refusal), sent online
 
 
 class ChangeSetStatus(enum.Enum):
@@ -559,3 +566,64 @@ class Photo(db.Model):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     content_type: Mapped[str] = mapped_column(String(20))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Invitation(db.Model):
+    """A candidate's private way into the online questionnaire: a long link and a short code.
+
+    Neither is stored: both are derived from ``salt`` with a key the database does not hold
+    (voterguide/questionnaire/tokens.py), and only their hashes are kept, to find the
+    invitation again. A new invitation for the same candidate revokes the old one. The
+    timestamps are the tracker's: sent, opened, draft saved, submitted, declined, returned.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint("length(token_hash) = 64", name="invitation_token_is_hash"),
+        CheckConstraint("length(code_hash) = 64", name="invitation_code_is_hash"),
+        CheckConstraint("reminders_sent >= 0", name="invitation_reminders_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"),
+                                              index=True)
+    salt: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # "email" or "letter": how the link or the code reached the candidate.
+    sent_by: Mapped[str | None] = mapped_column(String(10))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    draft_saved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    declined_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decline_statement: Mapped[str] = mapped_column(Text, default="")
+    returned_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    return_note: Mapped[str] = mapped_column(Text, default="")
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    last_reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The change set the latest submission (or refusal) became, for staff to publish.
+    change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id"))
+
+    candidate: Mapped[Candidate] = relationship()
+    created_by: Mapped[StaffUser | None] = relationship()
+    change_set: Mapped[ChangeSet | None] = relationship()
+
+
+class DraftAnswer(db.Model):
+    """A candidate's answer saved in the online questionnaire, not yet submitted: theirs
+    alone until they submit it (kept when an invitation is reissued)."""
+
+    __tablename__ = "draft_answers"
+
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    choice: Mapped[str | None] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)

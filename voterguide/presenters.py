@@ -5,6 +5,9 @@ embed, the flyer, the PDF and the share image say the same thing for the same st
   "Declined to respond").
 - ``no_answer_words``: why a cell of the answers has no answer, as a sentence.
 - ``no_answer_brief``: the same in a few words, for a flyer's table.
+
+After the questionnaire's deadline, a candidate who did not respond is shown as "Did not
+respond by <the deadline>".
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 
 from .models import (
-    Answer,
     Candidate,
     DistrictFact,
     FactUnit,
@@ -90,9 +92,9 @@ def scale_point_words(question: Question, point: int) -> str:
             5: high}[point]
 
 
-def choice_words(question: Question, answer: Answer) -> str:
+def choice_words(question: Question, choice: str | None) -> str:
     """An answer's choice as a voter reads it: "Agree (4 of 5)", "Yes"; "" for none."""
-    choice = (answer.choice or "").strip()
+    choice = (choice or "").strip()
     if not choice:
         return ""
     if question.kind is QuestionKind.SCALE and choice.isdigit() and 1 <= int(choice) <= 5:
@@ -111,22 +113,39 @@ def day_words(day: dt.date, year: bool = True) -> str:
     return f"{text}, {day.year}" if year else text
 
 
-def silence_sentence(silent: list[Candidate], total: int, closes_on: dt.date | None) -> str:
+def silence_sentence(silent: list[Candidate], total: int, deadline: dt.date | None) -> str:
     """How many of a race's candidates did not respond, once for the race: "2 of 3
-    candidates did not respond by Aug 15, 2028." (declining is said apart, by name)."""
+    candidates did not respond by Aug 15, 2028." (declining is said apart, by name); before
+    the deadline, that they have not responded yet."""
     if not silent:
         return ""
     declined = [c.name for c in silent if c.response_status is ResponseStatus.DECLINED]
     ignored = [c.name for c in silent if c.response_status is not ResponseStatus.DECLINED]
-    by = f" by {day_words(closes_on)}" if closes_on else ""
     parts = []
     if ignored:
         who = "candidate" if total == 1 else "candidates"
-        parts.append(f"{len(ignored)} of {total} {who} did not respond{by}: "
-                     f"{_names(ignored)}.")
+        if deadline is not None and dt.datetime.now(dt.UTC).date() <= deadline:
+            # The questionnaire is still open: nobody has let the deadline pass yet.
+            parts.append(f"{len(ignored)} of {total} {who} have not responded yet (answers "
+                         f"are taken until {day_words(deadline)}): {_names(ignored)}.")
+        else:
+            by = f" by {day_words(deadline)}" if deadline else ""
+            parts.append(f"{len(ignored)} of {total} {who} did not respond{by}: "
+                         f"{_names(ignored)}.")
     if declined:
         parts.append(f"{_names(declined)} declined to respond.")
     return " ".join(parts)
+
+
+def candidate_silence(candidate: Candidate, deadline: dt.date | None) -> str:
+    """One candidate who has not answered, in a sentence for their own page."""
+    if candidate.response_status is ResponseStatus.DECLINED:
+        return f"{candidate.name} declined to respond to the questionnaire."
+    if deadline is not None and dt.datetime.now(dt.UTC).date() <= deadline:
+        return (f"{candidate.name} has not responded to the questionnaire yet (answers are "
+                f"taken until {day_words(deadline)}).")
+    by = f" by {day_words(deadline)}" if deadline else ""
+    return f"{candidate.name} did not respond to the questionnaire{by}."
 
 
 def _names(names: list[str]) -> str:
@@ -142,15 +161,31 @@ def contact_sentence(sent_on: dt.date | None, reminder_on: dt.date | None) -> st
     if reminder_on:
         text += f" and a reminder on {day_words(reminder_on)}"
     return text + "."
+def missed_deadline(candidate: Candidate) -> dt.date | None:
+    """The deadline a candidate who did not respond let pass, or None (not passed, no
+    deadline, or they responded or declined)."""
+    if candidate.response_status is not ResponseStatus.NO_RESPONSE:
+        return None
+    questionnaire = candidate.race.questionnaire if candidate.race else None
+    deadline = questionnaire.deadline if questionnaire is not None else None
+    if deadline is None or dt.datetime.now(dt.UTC).date() <= deadline:
+        return None
+    return deadline
 
 
 def status_words(candidate: Candidate) -> str:
     """The candidate's questionnaire status in words."""
+    deadline = missed_deadline(candidate)
+    if deadline is not None:
+        return f"Did not respond by {day_words(deadline)}"
     return STATUS_WORDS[candidate.response_status]
 
 
 def no_answer_words(candidate: Candidate) -> str:
     """Why the candidate has no answer to a question, as a sentence."""
+    deadline = missed_deadline(candidate)
+    if deadline is not None:
+        return f"Did not respond to the questionnaire by {day_words(deadline)}."
     return NO_ANSWER_WORDS[candidate.response_status]
 
 
@@ -171,6 +206,7 @@ def register(app) -> None:
     app.add_template_global(choice_words, "choice_words")
     app.add_template_global(scale_key, "scale_key")
     app.add_template_global(silence_sentence, "silence_sentence")
+    app.add_template_global(candidate_silence, "candidate_silence")
     app.add_template_global(contact_sentence, "contact_sentence")
     app.add_template_global(MISSING_BRIEFS, "MISSING_BRIEFS")
     app.add_template_global(WITHDRAWN, "WITHDRAWN")

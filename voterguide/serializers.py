@@ -8,7 +8,8 @@ one name everywhere. The fields are documented in docs/open-data.md.
   ``text``, ``kind`` (``yes_no``, ``scale``, ``text``), ``scale_low``, ``scale_high``
 - candidate: ``slug``, then the editable fields that change sets also carry (``name``,
   ``party``, ``incumbent``, ``website``, ``photo_url``, ``bio``, ``response_status``:
-  ``responded``, ``no_response`` or ``declined``, ``withdrawn``), then ``answers``
+  ``responded``, ``no_response`` or ``declined``, ``withdrawn``, ``statement``: what a
+  candidate who declined said instead, in their words), then ``answers``
 - answer: ``question_id``, ``question_number``, then the editable fields (``choice``,
   ``explanation``, ``received_on``)
 - office profile: the editable fields (PROFILE_FIELDS), ``sample``
@@ -30,7 +31,7 @@ from .models import (
 
 #: The candidate fields a change set may change, in this order.
 CANDIDATE_FIELDS = ("name", "party", "incumbent", "website", "photo_url", "bio",
-                    "response_status", "withdrawn")
+                    "response_status", "withdrawn", "statement")
 #: The answer fields a change set may change.
 ANSWER_FIELDS = ("choice", "explanation", "received_on")
 #: The open data CSV: one row per candidate and question, named as in the JSON.
@@ -63,7 +64,8 @@ def candidate_fields(record: Candidate) -> dict:
     """A candidate's editable fields as JSON-ready values (what change sets compare)."""
     return {"name": record.name, "party": record.party, "incumbent": record.incumbent,
             "website": record.website, "photo_url": record.photo_url, "bio": record.bio or "",
-            "response_status": record.response_status.value, "withdrawn": bool(record.withdrawn)}
+            "response_status": record.response_status.value, "withdrawn": bool(record.withdrawn),
+            "statement": record.statement or ""}
 
 
 def answer_fields(record: Answer) -> dict:

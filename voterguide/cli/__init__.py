@@ -1,6 +1,7 @@
-"""``flask`` commands, by feature: ``flask places …``, ``flask staff …``, ``flask outreach …``
-and ``flask setup``. Each is a thin call into the services the views use, and writes in one
-transaction (``unit_of_work``): one commit at its end, or nothing if it fails."""
+"""``flask`` commands, by feature: ``flask places …``, ``flask staff …``,
+``flask outreach …``, ``flask questionnaire …`` and ``flask setup``. Each is a thin call
+into the services the views use, and writes in one transaction (``unit_of_work``): one
+commit at its end, or nothing if it fails."""
 
 from __future__ import annotations
 
@@ -87,11 +88,13 @@ def register(app: Flask) -> None:
     """Add the command groups, setup, and the old names as hidden aliases."""
     from .outreach import outreach
     from .places import places
+    from .questionnaire import questionnaire
     from .staff import staff
 
     for group in (places, staff, outreach):
         app.cli.add_command(group)
         for name in group.commands:
             app.cli.add_command(hidden_alias(group, name), name)
+    app.cli.add_command(questionnaire)  # new: no old names to keep
     app.cli.add_command(setup)
     app.cli.add_command(init_db)

@@ -212,7 +212,7 @@ def answer_summary(view: RaceView, candidate: Candidate, position: int) -> str:
         return no_answer_brief(candidate)
     if cell.answer.choice:
         if row.question.kind is QuestionKind.SCALE:
-            return choice_words(row.question, cell.answer)
+            return choice_words(row.question, cell.answer.choice)
         return cell.answer.choice
     words = cell.answer.explanation.split()
     quoted = " ".join(words[:FLYER_QUOTE_WORDS])
@@ -237,7 +237,7 @@ def flyer_races(page: DistrictPage) -> list[FlyerRace]:
         questionnaire = view.race.questionnaire
         silence = contact = ""
         if questionnaire and view.silent:
-            silence = silence_sentence(view.silent, len(view.candidates), questionnaire.closes_on)
+            silence = silence_sentence(view.silent, len(view.candidates), questionnaire.deadline)
             contact = contact_sentence(questionnaire.sent_on, questionnaire.reminder_on)
         races.append(FlyerRace(view.race.office, view.race.election.name,
                                view.race.election.date, questions, candidates,

@@ -7,7 +7,8 @@ A change is a plain dict, kept as JSON on a ChangeSet:
     {"entity": "answer", "key": ["<candidate slug>", <question id>], "label": "...",
      "before": {...} | None, "after": {...} | None}
     {"entity": "contact", "key": "<candidate slug>", "label": "...",
-     "before": {"email": ...} | None, "after": {"email": ...} | None}   (staff only)
+     "before": {"email": ..., "postal_address": ...} | None, "after": {...} | None}
+                                                                  (staff only)
     {"entity": "profile" | "figure", ...}   an office profile or a district figure
                                             (voterguide/staff/profile_changes.py)
 
@@ -48,6 +49,11 @@ class ChangeConflict(Exception):
     def __init__(self, conflicts: list[str]):
         super().__init__("; ".join(conflicts))
         self.conflicts = conflicts
+
+
+def contact_fields(record: CandidateContact) -> dict:
+    """A staff-only contact's fields (what change sets compare); never public."""
+    return {"email": record.email, "postal_address": record.postal_address}
 
 
 def field_diff(current: dict, wanted: dict) -> tuple[dict, dict]:
@@ -135,7 +141,7 @@ class _Live:
             return candidate_fields(candidate) if candidate else None
         if change["entity"] == "contact":
             contact = self.contacts.get(change["key"])
-            return {"email": contact.email} if contact else None
+            return contact_fields(contact) if contact else None
         answer = self.answers.get(_answer_key(change))
         return answer_fields(answer) if answer else None
 
@@ -203,9 +209,10 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
                 session.delete(contact)
         elif contact is None:
             session.add(CandidateContact(candidate_id=live.candidates[change["key"]].id,
-                                         email=change["after"].get("email")))
+                                         **change["after"]))
         else:
-            contact.email = change["after"].get("email")
+            for name, value in change["after"].items():
+                setattr(contact, name, value)
     for change in candidates:
         if change["after"] is None:
             # SQLite enforces no ON DELETE CASCADE here: remove the staff-only row ourselves.

@@ -175,6 +175,17 @@ def clean_email(value: str) -> str | None:
     return email.lower()
 
 
+def clean_postal_address(value: str) -> str | None:
+    """Where a candidate's letters go (kept for staff only), lines kept; None when blank."""
+    lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
+    address = "\n".join(line for line in lines if line)
+    if not address or normalise(address) in ("n/a", "none", "-"):
+        return None
+    if len(address) > 500:
+        raise CleanError("The postal address is longer than 500 characters.")
+    return address
+
+
 def clean_explanation(value: str) -> str:
     """A candidate's own words, verbatim (line breaks kept, markup shown as text)."""
     text = value.replace("\r\n", "\n").strip()

@@ -23,6 +23,7 @@ from .reading import Column, Table
 #: The candidate details a column can hold, with the plain name shown in the pairing menu.
 DETAILS = {"name": "Candidate's name", "first_name": "Given name", "last_name": "Surname",
            "district": "District", "party": "Party", "email": "Email (kept for staff only)",
+           "postal_address": "Postal address (kept for staff only)",
            "incumbent": "Incumbent (yes/no)", "website": "Website", "photo_url": "Photo address",
            "bio": "Biography", "status": "Questionnaire status (responded, declined…)",
            "received_on": "Date received"}
@@ -49,6 +50,9 @@ DETAIL_SPELLINGS = {
                     "submitted at", "date", "submission date", "date submitted"},
     "email": {"email", "email address", "e-mail", "e-mail address", "your email",
               "your email address", "campaign email", "email_address"},
+    "postal_address": {"postal address", "postal_address", "mailing address", "address",
+                       "campaign address", "office address", "mailing", "street address",
+                       "campaign mailing address"},
 }
 #: Long shape: the question, answer and explanation columns.
 LONG_COLUMNS = {
@@ -205,6 +209,8 @@ def detail_like(header: str) -> str | None:
         return None
     if re.search(r"\be ?mail\b", text):
         return "email"
+    if re.search(r"\b(postal|mailing) address\b", text):
+        return "postal_address"
     if re.search(r"\b(first|given) name\b", text):
         return "first_name"
     if re.search(r"\b(last|family) name\b|\bsurname\b", text):

@@ -31,7 +31,7 @@ from ..models import (
     ResponseStatus,
 )
 from . import cleaners, columns, dates, names
-from .changes import answer_fields, candidate_fields, field_diff
+from .changes import answer_fields, candidate_fields, contact_fields, field_diff
 from .cleaners import CleanError, normalise
 from .district_names import DistrictNames
 from .reading import Sheet, Table, column_letter
@@ -282,9 +282,16 @@ def _check_columns(reader: Reader, readings: list[columns.Reading], long_shape: 
                        "candidate's name (a header such as Name, Full name or “What is your "
                        "full name?”). Pair the column that holds it below.")
     if not long_shape and not any((r.target or "").startswith("question:") for r in readings):
-        reader.problem(1, None, "No column matches a question of the "
-                       f"{reader.context.questionnaire.title}. Pair the columns with questions "
-                       "below, or check it is the right file.")
+        if {"email", "postal_address"} & present and "district" in present:
+            # The qualified-candidate list (name, district, party, email, postal address):
+            # candidates and how to reach them, before anyone has answered.
+            reader.problem(1, None, "No column holds answers: read as a list of candidates "
+                           "(their email and postal address are kept for staff only).",
+                           blocking=False)
+        else:
+            reader.problem(1, None, "No column matches a question of the "
+                           f"{reader.context.questionnaire.title}. Pair the columns with "
+                           "questions below, or check it is the right file.")
     for reading in readings:
         if reading.target is not None:
             continue
@@ -440,13 +447,14 @@ def _read_person(reader: Reader, detail_columns: dict[str, int], number: int,
                    "bio": cleaners.clean_bio, "status": cleaners.clean_status,
                    "received_on": lambda v: dates.parse(v, reader.date_order)
                    if reader.date_order else None,  # undecided: the preview asks once
-                   "name": cleaners.clean_name, "email": cleaners.clean_email}.get(name)
+                   "name": cleaners.clean_name, "email": cleaners.clean_email,
+                   "postal_address": cleaners.clean_postal_address}.get(name)
         if cleaner is None:
             continue
         try:
             cleaned[name] = cleaner(row[index])
         except CleanError as error:
-            if name == "email":
+            if name in ("email", "postal_address"):
                 reader.problem(number, index, f"{error} It is not kept.", blocking=False)
                 continue
             reader.problem(number, index, str(error))
@@ -669,14 +677,21 @@ def _compare(reader: Reader, people: list[CandidateRows], delete_missing: bool) 
                 result.changes.append({"entity": "candidate", "key": slug, "label": label,
                                        "before": before, "after": after})
             existing_answers = {a.question_id: a for a in candidate.answers}
-        email = person.details.get("email")
-        if email:
+        reach = {k: person.details[k] for k in ("email", "postal_address")
+                 if person.details.get(k)}
+        if reach:
             current = contacts.get(candidate.id) if candidate else None
-            if current is None or current.email != email:
+            if current is None:
                 result.changes.append({
-                    "entity": "contact", "key": slug, "label": f"{label}: email (staff only)",
-                    "before": None if current is None else {"email": current.email},
-                    "after": {"email": email}})
+                    "entity": "contact", "key": slug, "label": f"{label}: contact (staff only)",
+                    "before": None, "after": reach})
+            else:
+                before, after = field_diff(contact_fields(current), reach)
+                if after:
+                    result.changes.append({
+                        "entity": "contact", "key": slug,
+                        "label": f"{label}: contact (staff only)", "before": before,
+                        "after": after})
         for question_id, fields in person.answers.items():
             answer = existing_answers.get(question_id)
             question = questions[question_id]

@@ -3,7 +3,9 @@
 Pages load scripts, styles, images and fonts from this site only (no inline script or
 style), so the Content-Security-Policy allows nothing else. Only views declared
 ``@frameable`` (the embed) may be framed by the partner sites of EMBED_ALLOWED_ORIGINS; every
-other page only by this site. Production also tells browsers to use HTTPS only (HSTS).
+other page only by this site. Views declared ``@secret_url`` (a candidate's private link) send
+no referrer and are neither cached nor indexed. Production also tells browsers to use HTTPS
+only (HSTS).
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ def add_security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Links to other sites do not learn which district page a voter was reading.
     response.headers["Referrer-Policy"] = "same-origin"
+    if rules_of(request.endpoint).secret_url:
+        # A candidate's private link: never sent on, kept, or indexed.
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
     if current_app.config["ENV"] == "production":
         response.headers["Strict-Transport-Security"] = HSTS
     return response

@@ -4,7 +4,8 @@
 Each declaration is read in one place: ``public_page`` by the QR-code and share-link checks
 (outreach/links.py) and, with ``count_visits``, by the campaign visit counter;
 ``frameable`` by the security headers (web/headers.py); ``admin_required`` and
-``sign_in_not_required`` by the staff area's guard (web/access.py); ``accepts_upload`` by
+``sign_in_not_required`` by the staff area's guard (web/access.py); ``secret_url`` by the
+security headers too; ``accepts_upload`` by
 the request's size limit (web/requests.py); ``commits_refusals`` by the unit of work
 (web/transaction.py).
 """
@@ -41,6 +42,8 @@ class Rules:
     upload_setting: str | None = None
     #: A refused answer (4xx) still commits what it wrote (a failed sign-in is counted).
     commits_refusals: bool = False
+    #: Its URL is a secret (a candidate's private link): no referrer, no index, no cache.
+    secret_url: bool = False
 
 
 NOTHING = Rules()
@@ -70,6 +73,9 @@ admin_required = _declare(admin_only=True)
 sign_in_not_required = _declare(open_to_all=True)
 #: Declare a view whose refusals still commit (a failed sign-in counts toward a lockout).
 commits_refusals = _declare(commits_refusals=True)
+#: Declare a view whose URL is a secret: browsers send no referrer, keep no copy, and search
+#: engines index nothing (the candidates' questionnaire pages).
+secret_url = _declare(secret_url=True)
 
 
 def accepts_upload(setting: str = "STAFF_UPLOAD_MAX_BYTES") -> Callable[[View], View]:

@@ -2,8 +2,9 @@
 
 - states.facts: the state's voting facts from its state.json (deadlines per election, the ID
   rule, polling hours, official links, each with its source), JSON, "{}" for older rows.
-- questionnaires.reminder_on and .closes_on: when the reminder went out and the last day
-  answers were taken, shown beside the candidates who did not respond (NULL: not known).
+- questionnaires.reminder_on: when the reminder went out, shown beside the candidates who
+  did not respond (NULL: not known); the last day answers were taken is
+  questionnaires.deadline (0006).
 - candidates.bio_source: who wrote the biography, "candidate" or "staff" (NULL: not
   recorded, and the page says nothing).
 
@@ -28,7 +29,6 @@ def upgrade():
                                       nullable=False))
     with op.batch_alter_table('questionnaires', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminder_on', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('closes_on', sa.Date(), nullable=True))
     with op.batch_alter_table('candidates', schema=None) as batch_op:
         batch_op.add_column(sa.Column('bio_source', sa.String(length=20), nullable=True))
         batch_op.create_check_constraint(
@@ -41,7 +41,6 @@ def downgrade():
         batch_op.drop_constraint('candidate_bio_source_known', type_='check')
         batch_op.drop_column('bio_source')
     with op.batch_alter_table('questionnaires', schema=None) as batch_op:
-        batch_op.drop_column('closes_on')
         batch_op.drop_column('reminder_on')
     with op.batch_alter_table('states', schema=None) as batch_op:
         batch_op.drop_column('facts')
