@@ -266,3 +266,74 @@ def touched_pages(session: Session, changes: list[dict]) -> tuple[list[str], lis
         District.id.in_(sorted(districts))))) if districts else []
     return district_slugs, slugs
 
+
+
+class RollbackPlan:
+    """What rolling back a change set would do: ``changes`` undo what is still its own;
+    ``left`` names each record a later change set changed again, which stays as it is now.
+
+    Each item of ``left`` is {"entity", "key", "label", "fields": [...], "why": "..."}."""
+
+    def __init__(self, changes: list[dict], left: list[dict]):
+        self.changes, self.left = changes, left
+
+
+def plan_rollback(session: Session, changes: list[dict]) -> RollbackPlan:
+    """Undo ``changes`` where the live rows still hold what they wrote; leave the rest.
+
+    A field a later change set wrote again is left as it is now (rolling it back would
+    throw that later work away); a record made by ``changes`` is removed only if nothing
+    wrote to it since, and a candidate only if every answer it holds goes with it."""
+    live = _Live(session, changes)
+    undo: list[dict] = []
+    left: list[dict] = []
+
+    def leave(change: dict, why: str, fields: list[str] | None = None) -> None:
+        left.append({"entity": change["entity"], "key": change["key"],
+                     "label": change.get("label") or str(change["key"]),
+                     "fields": fields or [], "why": why})
+
+    for change in reversed(list(changes)):
+        current = live.current(change)
+        before, after = change["before"], change["after"]
+        if after is None:  # it removed a record: put it back unless one is there again
+            if current is None:
+                undo.append({**change, "before": None, "after": before})
+            else:
+                leave(change, "it was added again since")
+            continue
+        if current is None:
+            leave(change, "it was removed since")
+            continue
+        own = [k for k, v in after.items() if k != "race" and current.get(k) == v]
+        changed = [k for k in after if k != "race" and k not in own]
+        if before is None:  # it made a record: remove it only if still exactly as made
+            if changed:
+                leave(change, "it was changed since", changed)
+            else:
+                undo.append({**change, "before": {k: v for k, v in after.items()
+                                                  if k != "race"}, "after": None})
+            continue
+        if own:
+            undo.append({**change, "before": {k: after[k] for k in own},
+                         "after": {k: before[k] for k in own}})
+        if changed:
+            leave(change, "it was changed since", changed)
+    # A candidate goes only with all of its answers: otherwise later answers would be lost.
+    removed_answers = {tuple(_answer_key(c)) for c in undo
+                       if c["entity"] == "answer" and c["after"] is None}
+    for change in [c for c in undo if c["entity"] == "candidate" and c["after"] is None]:
+        candidate = live.candidates[change["key"]]
+        kept = [a for a in candidate.answers if (candidate.slug, a.question_id)
+                not in removed_answers]
+        if kept:
+            undo.remove(change)
+            undo[:] = [c for c in undo if not (c["entity"] == "contact"
+                                               and c["key"] == change["key"])]
+            leave(change, f"it has {len(kept)} answer{'s' * (len(kept) != 1)} added since")
+    return RollbackPlan(undo, left)
+
+
+def same_record(change: dict, entity: str, key) -> bool:
+    """Whether a change touches the record (entity, key)."""
+    return change["entity"] == entity and change["key"] == key

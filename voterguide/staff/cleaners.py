@@ -88,6 +88,8 @@ STATUSES = {
     "declined to respond": ResponseStatus.DECLINED, "refused": ResponseStatus.DECLINED,
     "no response": ResponseStatus.NO_RESPONSE, "no_response": ResponseStatus.NO_RESPONSE,
     "did not respond": ResponseStatus.NO_RESPONSE, "none": ResponseStatus.NO_RESPONSE,
+    # The guide's own words (presenters.STATUS_WORDS), as a staff export writes them.
+    "answered the questionnaire": ResponseStatus.RESPONDED,
 }
 
 
