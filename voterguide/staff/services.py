@@ -27,12 +27,12 @@ from ..models import (
 from .accounts import now
 from .changes import ChangeConflict, apply_changes, merge
 from .changes import plan_rollback as changes_plan_rollback
+from .importer import ImportResult, run_import
+from .reading import FileRefused, read_sheet
 
 #: The kinds of record a rollback undoes (user changes are history, not content).
 ROLLBACK_ENTITIES = ("candidate", "answer", "contact", "election", "stage", "race",
                      "questionnaire", "question")
-from .importer import ImportResult, run_import
-from .reading import FileRefused, read_sheet
 
 
 class StaffActionRefused(ValueError):
