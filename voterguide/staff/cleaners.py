@@ -164,6 +164,25 @@ def clean_choice(value: str, kind: QuestionKind, scale_low: str | None = None,
     return None
 
 
+YES_NO_WORDS = {"yes", "y", "true", "si", "sí", "1", "no", "n", "false", "0"}
+
+
+def is_plain_choice(value: str, kind: QuestionKind, scale_low: str | None = None,
+                    scale_high: str | None = None) -> bool:
+    """Whether a cell is only a choice ("Yes", "No.", "4", "4 of 5", "3 - Neutral") and says
+    nothing more: "Yes, with conditions" is not, so its words must be kept, not cut to Yes."""
+    text = normalise(value).rstrip(".!;")
+    if kind is QuestionKind.YES_NO:
+        return text in YES_NO_WORDS
+    if kind is QuestionKind.SCALE:
+        labels = {normalise(w) for w in (scale_low, scale_high) if w} | set(LIKERT)
+        if re.fullmatch(r"[1-5](\s*(of|/)\s*5)?", text) or text in labels:
+            return True
+        labelled = re.fullmatch(r"[1-5]\s*[-–:.)]\s*(.+)", text)
+        return bool(labelled) and labelled.group(1).strip() in labels
+    return True
+
+
 EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[a-z0-9-]+(\.[a-z0-9-]+)+$", re.IGNORECASE)
 
 

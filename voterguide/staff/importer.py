@@ -172,6 +172,7 @@ class CandidateRows:
     details: dict = field(default_factory=dict)
     answers: dict[int, dict] = field(default_factory=dict)  # question id -> answer fields
     answered_questions: set[int] = field(default_factory=set)  # question ids the file covers
+    notes: dict[int, str] = field(default_factory=dict)  # question id -> why words were kept
     candidate: Candidate | None = None  # the guide's candidate, once found
     district: District | None = None  # where a new candidate runs
 
@@ -485,15 +486,36 @@ def _read_answer(person: CandidateRows, question: Question, choice: Cell, explan
                  reader: Reader) -> None:
     """Clean one answer (choice and explanation) into the candidate's answers."""
     person.answered_questions.add(question.id)
+    note = None
     try:
         if question.kind is QuestionKind.TEXT:
             chosen = None
             words = "\n\n".join(t for t in (cleaners.clean_explanation(choice.text),
                                             cleaners.clean_explanation(explanation)) if t)
         else:
-            chosen = cleaners.clean_choice(_cleaned(choice.text), question.kind,
-                                           question.scale_low, question.scale_high)
+            text = _cleaned(choice.text)
             words = cleaners.clean_explanation(explanation)
+            try:
+                chosen = cleaners.clean_choice(text, question.kind, question.scale_low,
+                                               question.scale_high)
+            except CleanError as error:
+                chosen, note = None, f"{error}".rstrip(".")
+            else:
+                if chosen is not None and not cleaners.is_plain_choice(
+                        text, question.kind, question.scale_low, question.scale_high):
+                    note = f"“{text[:80]}” says more than {_choice_words(question, chosen)}"
+                    chosen = None
+            if note:
+                # Never cut the candidate's words down to a choice: keep them as written.
+                words = "\n\n".join(t for t in (cleaners.clean_explanation(choice.text),
+                                                words) if t)
+                kind = "Yes or No" if question.kind is QuestionKind.YES_NO else "number"
+                note = (f"Question {question.position}: {note}. Kept in the candidate's own "
+                        f"words, with no {kind} chosen; choose one on the candidate's page "
+                        "if they meant one.")
+                reader.result.problems.append(Problem(choice.row, choice.column, note,
+                                                      blocking=False))
+                person.notes[question.id] = note
     except CleanError as error:
         reader.result.problems.append(Problem(choice.row, choice.column, f"Question "
                                               f"{question.position}: {error}"))
@@ -503,6 +525,11 @@ def _read_answer(person: CandidateRows, question: Question, choice: Cell, explan
     received = person.details.get("received_on")
     person.answers[question.id] = {"choice": chosen, "explanation": words,
                                    "received_on": received.isoformat() if received else None}
+
+
+def _choice_words(question: Question, chosen: str) -> str:
+    """A choice as staff read it: "Yes", "4 of 5"."""
+    return chosen if question.kind is QuestionKind.YES_NO else f"{chosen} of 5"
 
 
 def _read_long(reader: Reader, readings: list[columns.Reading]) -> list[CandidateRows]:
@@ -689,14 +716,17 @@ def _compare(reader: Reader, people: list[CandidateRows], delete_missing: bool) 
                     # A blank cell never erases what is published (unless the choice changed:
                     # then the old words no longer explain it).
                     fields = {**fields, "explanation": published["explanation"]}
+            note = {"note": person.notes[question_id]} if question_id in person.notes else {}
             if answer is None:
                 result.changes.append({"entity": "answer", "key": [slug, question_id],
-                                       "label": answer_label, "before": None, "after": fields})
+                                       "label": answer_label, "before": None, "after": fields,
+                                       **note})
                 continue
             before, after = field_diff(answer_fields(answer), fields)
             if after:
                 result.changes.append({"entity": "answer", "key": [slug, question_id],
-                                       "label": answer_label, "before": before, "after": after})
+                                       "label": answer_label, "before": before, "after": after,
+                                       **note})
             else:
                 result.unchanged += 1
         if delete_missing:
