@@ -4,6 +4,8 @@ Opening a page writes nothing: the draft is made by the first save."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -53,35 +55,85 @@ def candidates():
 
 @blueprint.route("/candidates/<slug>", methods=["GET", "POST"])
 def candidate(slug: str):
-    """Correct a candidate's details and answers (each save goes into your draft)."""
+    """Correct a candidate's details and every answer in one form: one save keeps every
+    field (nothing typed in one part is lost by saving another), and goes into your draft."""
     found = _candidate(slug)
     fields, answers = _draft_values(found)
     form = CandidateForm(data=fields)
-    if form.validate_on_submit():
-        wanted = {"name": form.name.data.strip(), "party": form.party.data.strip() or None,
-                  "incumbent": form.incumbent.data, "website": form.website.data.strip() or None,
-                  "bio": form.bio.data.replace("\r\n", "\n").strip(),
-                  "response_status": form.response_status.data, "withdrawn": form.withdrawn.data}
-        live = candidate_fields(found)
-        services.record_edit(db.session, current_user, {
-            "entity": "candidate", "key": slug, "label": f"{found.name} (details)",
-            "before": {k: live[k] for k in wanted}, "after": wanted})
-        flash("Saved to your draft. An admin publishes it.", "done")
-        return redirect(url_for("staff.candidate", slug=slug), 303)
+    answer_forms = _answer_forms(found, answers)
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        valid = all([valid] + [answer_form.validate() for _, answer_form, _ in answer_forms])
+        if valid:
+            changed = _save_everything(found, form, answer_forms, fields, answers)
+            if changed:
+                flash(f"Saved to your draft ({changed} change{'s' * (changed != 1)}). An admin "
+                      "publishes it.", "done")
+            else:
+                flash("Nothing changed: the form is as your draft already had it.", "done")
+            return redirect(url_for("staff.candidate", slug=slug), 303)
+        flash("Nothing was saved: correct the fields marked below (everything you typed is "
+              "still in the form).", "problem")
     status = 422 if request.method == "POST" else 200
     return render_template("staff/candidate.html", candidate=found, form=form,
-                           answer_forms=_answer_forms(found, answers), photo_form=PhotoForm(),
+                           answer_forms=answer_forms, photo_form=PhotoForm(),
                            draft=services.open_edit_draft(db.session, current_user)), status
 
 
+def _save_everything(found: Candidate, form: CandidateForm, answer_forms: list,
+                     fields: dict, answers: dict[int, dict | None]) -> int:
+    """Record what the one form changed against the draft; how many records changed."""
+    changed = 0
+    wanted = {"name": " ".join(form.name.data.split()), "party": form.party.data.strip() or None,
+              "incumbent": form.incumbent.data, "website": form.website.data.strip() or None,
+              "bio": form.bio.data.replace("\r\n", "\n").strip(),
+              "response_status": form.response_status.data, "withdrawn": form.withdrawn.data}
+    if any(fields.get(k) != v for k, v in wanted.items()):
+        live = candidate_fields(found)
+        services.record_edit(db.session, current_user, {
+            "entity": "candidate", "key": found.slug, "label": f"{found.name} (details)",
+            "before": {k: live[k] for k in wanted}, "after": wanted})
+        changed += 1
+    live_answers = {a.question_id: answer_fields(a) for a in found.answers}
+    for question, answer_form, _ in answer_forms:
+        if not any(f"{answer_form._prefix}{name}" in request.form
+                   for name in ("choice", "explanation", "received_on")):
+            continue  # not in what was sent (a form of details only): left as it is
+        drafted = answers.get(question.id)
+        wanted_answer = _wanted_answer(answer_form, drafted)
+        if wanted_answer == drafted or (wanted_answer is None and not drafted):
+            continue
+        services.record_edit(db.session, current_user, {
+            "entity": "answer", "key": [found.slug, question.id],
+            "label": f"{found.name}: question {question.position} ({question.topic})",
+            "before": live_answers.get(question.id), "after": wanted_answer})
+        changed += 1
+    return changed
+
+
+def _wanted_answer(answer_form: AnswerForm, drafted: dict | None) -> dict | None:
+    """An answer as the form leaves it; None when both the choice and the words are empty."""
+    explanation = (answer_form.explanation.data or "").replace("\r\n", "\n").strip()
+    choice = answer_form.choice.data or None
+    if choice is None and not explanation:
+        return None
+    received = answer_form.received_on.data
+    return {"choice": choice, "explanation": explanation,
+            "received_on": received.isoformat() if received else None}
+
+
 def _answer_forms(candidate: Candidate, answers: dict[int, dict | None]) -> list:
-    """One answer form per question of the candidate's questionnaire."""
+    """One answer part of the form per question of the candidate's questionnaire (a retired
+    question only where the candidate answered it: its answer stays in history)."""
     forms = []
     questionnaire = candidate.race.questionnaire
     for question in questionnaire.questions if questionnaire else []:
         values = answers.get(question.id) or {}
-        form = AnswerForm(prefix=f"q{question.id}", data={
-            "choice": values.get("choice") or "", "explanation": values.get("explanation", "")})
+        received = values.get("received_on")
+        data = None if request.method == "POST" else {
+            "choice": values.get("choice") or "", "explanation": values.get("explanation", ""),
+            "received_on": dt.date.fromisoformat(received) if received else None}
+        form = AnswerForm(prefix=f"q{question.id}", data=data, meta={"csrf": False})
         form.choice.choices = options(CHOICES[question.kind])
         forms.append((question, form, bool(answers.get(question.id))))
     return forms
@@ -168,3 +220,26 @@ def new_candidate():
         return redirect(url_for("staff.index"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/new_candidate.html", form=form), status
+
+
+@blueprint.post("/candidates/<slug>/remove")
+def remove_candidate(slug: str):
+    """Remove a candidate entered by mistake, with their answers; it goes into your draft
+    (and, once published, a rollback brings them back, answers and all)."""
+    found = _candidate(slug)
+    race = found.race
+    for answer in sorted(found.answers, key=lambda a: a.question.position):
+        services.record_edit(db.session, current_user, {
+            "entity": "answer", "key": [slug, answer.question_id],
+            "label": f"{found.name}: question {answer.question.position} "
+                     f"({answer.question.topic})",
+            "before": answer_fields(answer), "after": None})
+    services.record_edit(db.session, current_user, {
+        "entity": "candidate", "key": slug, "label": f"{found.name} ({race.district.name})",
+        "before": {**candidate_fields(found), "race": {
+            "election": race.election.slug, "district": race.district_id,
+            "office": race.office,
+            "questionnaire": race.questionnaire.slug if race.questionnaire else None}},
+        "after": None})
+    flash(f"Removing {found.name} is in your draft; an admin publishes it.", "done")
+    return redirect(url_for("staff.candidates"), 303)

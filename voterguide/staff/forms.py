@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     PasswordField,
     RadioField,
@@ -70,11 +71,13 @@ class NewCandidateForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    """One answer: the choice and the candidate's own words."""
+    """One answer: the choice, the candidate's own words and the day it came."""
 
     choice = SelectField("Choice", validators=[Optional()])
     explanation = TextAreaField("Explanation, in the candidate's words",
                                 validators=[Optional(), Length(max=20_000)])
+    received_on = DateField("Received on", validators=[Optional()],
+                            description="The day the candidate's answer came in.")
 
 
 class PhotoForm(FlaskForm):

@@ -21,6 +21,9 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import (
     Candidate,
     CandidateContact,
+    ChangeSet,
+    ChangeSetKind,
+    ChangeSetStatus,
     ColumnPairing,
     District,
     Election,
@@ -112,6 +115,25 @@ class ImportContext:
         self.slugs = set(session.scalars(select(Candidate.slug)))
         self.pairings: dict[str, str] = {}
         self.question_words = columns.question_words(self.questions)
+        self._last_writers: dict[tuple[str, int], ChangeSet] | None = None
+
+    def manual_edit(self, slug: str, question_id: int) -> dict | None:
+        """Who corrected an answer in the browser and when ({"id", "by", "on"}), if the last
+        published change to it was such a correction (not an import or a rollback)."""
+        if self._last_writers is None:
+            self._last_writers = {}
+            for change_set in self.session.scalars(select(ChangeSet).where(
+                    ChangeSet.status == ChangeSetStatus.PUBLISHED).order_by(ChangeSet.id)):
+                for change in change_set.changes:
+                    if change["entity"] == "answer":
+                        self._last_writers[(change["key"][0], int(change["key"][1]))] = \
+                            change_set
+        writer = self._last_writers.get((slug, question_id))
+        if writer is None or writer.kind is not ChangeSetKind.EDIT:
+            return None
+        when = writer.published_at or writer.created_at
+        return {"id": writer.id, "by": writer.created_by.email if writer.created_by else
+                "the command line", "on": f"{when:%-d %B %Y}"}
 
     def load_pairings(self, tool: str) -> None:
         """The columns staff paired before, for this questionnaire and this survey tool."""
@@ -723,10 +745,15 @@ def _compare(reader: Reader, people: list[CandidateRows], delete_missing: bool) 
                                        **note})
                 continue
             before, after = field_diff(answer_fields(answer), fields)
+            edit = context.manual_edit(slug, question_id) if after else None
+            if edit is not None and not _overwrite_edit(reader, slug, question, person, edit,
+                                                        answer, fields):
+                result.unchanged += 1
+                continue
             if after:
                 result.changes.append({"entity": "answer", "key": [slug, question_id],
                                        "label": answer_label, "before": before, "after": after,
-                                       **note})
+                                       **note, **({"reverts_edit": edit} if edit else {})})
             else:
                 result.unchanged += 1
         if delete_missing:
@@ -738,6 +765,33 @@ def _compare(reader: Reader, people: list[CandidateRows], delete_missing: bool) 
                         "entity": "answer", "key": [slug, question_id],
                         "label": f"{label}: question {question.position} ({question.topic})",
                         "before": answer_fields(answer), "after": None})
+
+
+def _overwrite_edit(reader: Reader, slug: str, question: Question, person: CandidateRows,
+                    edit: dict, answer, fields: dict) -> bool:
+    """Whether the file may overwrite an answer last corrected in the browser: staff are
+    asked once per answer (keep the correction, or take the file's words); until they
+    answer, the import waits."""
+    key = f"{slug}|{question.id}"
+    chosen = (reader.decisions.get("edits") or {}).get(key)
+    def quote(values: dict) -> str:
+        words = " ".join(t for t in (values.get("choice") or "",
+                                     values.get("explanation") or "") if t)
+        return f"“{words[:120]}{'…' if len(words) > 120 else ''}”" if words else "no answer"
+    reader.result.asks.append({
+        "kind": "edit", "key": key, "row": person.row, "written": person.name,
+        "question": f"Row {person.row}, question {question.position} ({question.topic}): "
+                    f"{person.label}'s answer was corrected in the browser by {edit['by']} "
+                    f"on {edit['on']}. The file would undo that correction.",
+        "choices": [{"value": "keep", "label": f"Keep the correction: {quote(answer_fields(answer))}"},
+                    {"value": "file", "label": f"Use the file's words: {quote(fields)}"}],
+        "chosen": chosen if chosen in ("keep", "file") else None})
+    if chosen not in ("keep", "file"):
+        reader.problem(person.row, None, f"{person.label}, question {question.position}: this "
+                       "would undo a correction made in the browser; answer below whether to "
+                       "keep it.", ask=True)
+        return True
+    return chosen == "file"
 
 
 def _contacts(context: ImportContext, people: list[CandidateRows]) -> dict:

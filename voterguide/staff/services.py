@@ -165,14 +165,20 @@ def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, objec
 
 
 def decide(session: Session, change_set: ChangeSet, names: dict[str, str],
-           date_order: str | None = None) -> None:
+           date_order: str | None = None, edits: dict[str, str] | None = None) -> None:
     """Keep staff's answers to an import's questions (is this the candidate already in the
     guide? which order are the dates in?) on its change set (flushes)."""
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
         raise StaffActionRefused("This import is already published or discarded.")
     asks = {(a["kind"], a["key"]): a for a in (change_set.reading or {}).get("asks", [])}
     decisions = {"names": dict((change_set.decisions or {}).get("names", {})),
-                 "dates": dict((change_set.decisions or {}).get("dates", {}))}
+                 "dates": dict((change_set.decisions or {}).get("dates", {})),
+                 "edits": dict((change_set.decisions or {}).get("edits", {}))}
+    for key, value in (edits or {}).items():
+        if ("edit", key) not in asks or value not in ("keep", "file"):
+            raise StaffActionRefused("That answer does not fit the question asked; check the "
+                                     "file again and answer what the page asks now.")
+        decisions["edits"][key] = value
     for key, value in names.items():
         ask = asks.get(("name", key))
         if ask is None or value not in {c["value"] for c in ask["choices"]}:

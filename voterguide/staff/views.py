@@ -247,8 +247,11 @@ def decide(change_set_id: int):
     names = {name.removeprefix("name:"): value for name, value in request.form.items()
              if name.startswith("name:") and value}
 
+    edits = {name.removeprefix("edit:"): value for name, value in request.form.items()
+             if name.startswith("edit:") and value}
+
     def decide_and_recheck(cs: ChangeSet) -> None:
-        services.decide(db.session, cs, names, request.form.get("dates") or None)
+        services.decide(db.session, cs, names, request.form.get("dates") or None, edits)
         services.recheck(db.session, cs)
 
     return _act(change_set_id, decide_and_recheck, "Answers saved; the file was checked "
