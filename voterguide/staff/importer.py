@@ -774,6 +774,7 @@ def _overwrite_edit(reader: Reader, slug: str, question: Question, person: Candi
     answer, the import waits."""
     key = f"{slug}|{question.id}"
     chosen = (reader.decisions.get("edits") or {}).get(key)
+
     def quote(values: dict) -> str:
         words = " ".join(t for t in (values.get("choice") or "",
                                      values.get("explanation") or "") if t)
@@ -783,7 +784,8 @@ def _overwrite_edit(reader: Reader, slug: str, question: Question, person: Candi
         "question": f"Row {person.row}, question {question.position} ({question.topic}): "
                     f"{person.label}'s answer was corrected in the browser by {edit['by']} "
                     f"on {edit['on']}. The file would undo that correction.",
-        "choices": [{"value": "keep", "label": f"Keep the correction: {quote(answer_fields(answer))}"},
+        "choices": [{"value": "keep",
+                     "label": f"Keep the correction: {quote(answer_fields(answer))}"},
                     {"value": "file", "label": f"Use the file's words: {quote(fields)}"}],
         "chosen": chosen if chosen in ("keep", "file") else None})
     if chosen not in ("keep", "file"):
