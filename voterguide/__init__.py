@@ -60,7 +60,8 @@ def register_extensions(app: Flask) -> None:
     def load_staff_user(user_id: str):
         from .models import StaffUser
 
-        return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None  # disabled: signed out
 
     cache.init_app(app, config={"CACHE_TYPE": app.config["PAGE_CACHE_TYPE"],
                                 "CACHE_THRESHOLD": 512})

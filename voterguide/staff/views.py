@@ -49,8 +49,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
+        if user is not None and login_user(user):  # a disabled account is refused here
             return redirect(_safe_next(request.args.get("next")), 303)
         return render_template("staff/login.html", form=form, problem="That email and password "
                                "do not match an account, or the account is locked for a while "
