@@ -70,7 +70,7 @@ def _load_questionnaire(session: Session, spec: dict) -> Questionnaire:
     questionnaire.title, questionnaire.description = spec["title"], spec.get("description", "")
     questionnaire.sent_on = dt.date.fromisoformat(spec["sent_on"]) if spec.get("sent_on") else None
     session.flush()
-    existing = {q.position: q for q in questionnaire.questions}
+    existing = {q.position: q for q in questionnaire.all_questions}
     for q in spec["questions"]:
         question = existing.get(q["position"]) or Question(questionnaire=questionnaire,
                                                            position=q["position"])

@@ -202,8 +202,14 @@ class Questionnaire(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    questions: Mapped[list[Question]] = relationship(back_populates="questionnaire",
-                                                     order_by="Question.position")
+    # The questions voters see, in order: a retired question is left out (its answers stay).
+    questions: Mapped[list[Question]] = relationship(
+        primaryjoin="and_(Questionnaire.id == Question.questionnaire_id, "
+                    "Question.retired.is_(False))",
+        order_by="Question.position", viewonly=True)
+    # Every question, retired ones too (for staff).
+    all_questions: Mapped[list[Question]] = relationship(back_populates="questionnaire",
+                                                         order_by="Question.position")
 
 
 class Question(db.Model):
@@ -233,7 +239,7 @@ class Question(db.Model):
     # Stable within its questionnaire (change sets name questions by it: positions move).
     code: Mapped[str] = mapped_column(String(40), default=lambda: "q" + secrets.token_hex(6))
 
-    questionnaire: Mapped[Questionnaire] = relationship(back_populates="questions")
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="all_questions")
 
 
 class Race(db.Model):

@@ -119,6 +119,43 @@ RACE_STATUS_WORDS = {"contested": "Contested: more than one candidate",
                      "cancelled": "Cancelled: not on the ballot"}
 
 
+def district_label(district) -> str:
+    """A district as staff pick it from a menu: "6th Judicial Circuit (Tuscaloosa County)";
+    a district of many counties names two and counts the rest."""
+    counties = [c.name for c in getattr(district, "counties", [])]
+    if not counties:
+        return district.name
+    if len(counties) == 1:
+        return f"{district.name} ({counties[0]} County)"
+    if len(counties) > 3:
+        return (f"{district.name} ({counties[0]}, {counties[1]} and {len(counties) - 2} more "
+                "counties)")
+    return f"{district.name} ({', '.join(counties[:-1])} and {counties[-1]} counties)"
+
+
+def natural_key(text: str) -> list:
+    """A sort key that puts "2nd" before "10th" (numbers compared as numbers)."""
+    import re
+
+    return [int(part) if part.isdigit() else part.casefold()
+            for part in re.split(r"(\d+)", text)]
+
+
+#: What voters read about a race that is not contested, unless staff wrote their own words.
+RACE_STATUS_NOTES = {
+    "uncontested": "Only one candidate is on the ballot for this office.",
+    "cancelled": "This race is not on the ballot.",
+}
+
+
+def race_status_note(race) -> str:
+    """The sentence voters read about an uncontested or cancelled race ("" if contested)."""
+    status = getattr(race.status, "value", race.status) or "contested"
+    if status == "contested":
+        return ""
+    return race.status_note or RACE_STATUS_NOTES[status]
+
+
 def kind_words(kind) -> str:
     """A question kind in words ("Yes/No")."""
     return KIND_WORDS[getattr(kind, "value", kind)]
@@ -149,6 +186,8 @@ def register(app) -> None:
     app.add_template_filter(change_set_title)
     app.add_template_filter(kind_words)
     app.add_template_filter(field_name)
+    app.add_template_filter(district_label)
+    app.add_template_filter(race_status_note)
     app.add_template_global(field_value, "field_value")
     app.add_template_global(MISSING_BRIEFS, "MISSING_BRIEFS")
     app.add_template_global(WITHDRAWN, "WITHDRAWN")

@@ -9,6 +9,17 @@ A change is a plain dict, kept as JSON on a ChangeSet:
     {"entity": "contact", "key": "<candidate slug>", "label": "...",
      "before": {"email": ...} | None, "after": {"email": ...} | None}   (staff only)
 
+The season is made of the same changes (keys and fields in SEASON_FIELDS below):
+
+    {"entity": "election", "key": "<slug>", ...}          name, date, state_code, is_sample
+    {"entity": "stage", "key": ["<election slug>", <n>]}   name, date
+    {"entity": "questionnaire", "key": "<slug>"}          title, description, sent_on
+    {"entity": "question", "key": ["<questionnaire slug>", "<code>"]}
+                                  position, topic, text, kind, scale_low, scale_high,
+                                  word_limit, retired
+    {"entity": "race", "key": ["<election slug>", "<district id>", "<office>"]}
+                                  questionnaire (a slug), status, status_note, stage (a number)
+
 ``before`` None creates the record, ``after`` None deletes it; otherwise both hold only the
 fields that change. A change set is applied only if every ``before`` still matches the live
 rows, so a draft computed against an older guide is refused instead of overwriting newer work.
@@ -28,14 +39,66 @@ from ..models import (
     CandidateContact,
     District,
     Election,
+    ElectionStage,
+    Question,
+    QuestionKind,
     Questionnaire,
     Race,
+    RaceStatus,
     ResponseStatus,
 )
 from ..serializers import (  # one vocabulary with the API and the open data
     answer_fields,
     candidate_fields,
 )
+
+#: The fields a change set may change on each record of the season, in this order.
+SEASON_FIELDS = {
+    "election": ("name", "date", "state_code", "is_sample"),
+    "stage": ("name", "date"),
+    "questionnaire": ("title", "description", "sent_on"),
+    "question": ("position", "topic", "text", "kind", "scale_low", "scale_high", "word_limit",
+                 "retired"),
+    "race": ("questionnaire", "status", "status_note", "stage"),
+}
+#: The order records are written in (parents first); removals go the other way.
+SEASON_ORDER = ("election", "stage", "questionnaire", "question", "race")
+
+
+def _iso(value: dt.date | None) -> str | None:
+    """A date as JSON."""
+    return value.isoformat() if value else None
+
+
+def season_fields(record) -> dict:
+    """A season record's changeable fields as JSON-ready values (what change sets compare)."""
+    if isinstance(record, Election):
+        return {"name": record.name, "date": _iso(record.date), "state_code": record.state_code,
+                "is_sample": bool(record.is_sample)}
+    if isinstance(record, ElectionStage):
+        return {"name": record.name, "date": _iso(record.date)}
+    if isinstance(record, Questionnaire):
+        return {"title": record.title, "description": record.description or "",
+                "sent_on": _iso(record.sent_on)}
+    if isinstance(record, Question):
+        return {"position": record.position, "topic": record.topic, "text": record.text,
+                "kind": record.kind.value, "scale_low": record.scale_low,
+                "scale_high": record.scale_high, "word_limit": record.word_limit,
+                "retired": bool(record.retired)}
+    return {"questionnaire": record.questionnaire.slug if record.questionnaire else None,
+            "status": record.status.value, "status_note": record.status_note or "",
+            "stage": record.stage.position if record.stage else None}
+
+
+def season_key(record) -> object:
+    """A season record's key in change sets."""
+    if isinstance(record, (Election, Questionnaire)):
+        return record.slug
+    if isinstance(record, ElectionStage):
+        return [record.election.slug, record.position]
+    if isinstance(record, Question):
+        return [record.questionnaire.slug, record.code]
+    return [record.election.slug, record.district_id, record.office]
 
 
 class ChangeConflict(Exception):
@@ -120,6 +183,22 @@ class _Live:
             for contact in session.scalars(select(CandidateContact).where(
                     CandidateContact.candidate_id.in_(ids[start:start + 500]))):
                 self.contacts[by_id[contact.candidate_id]] = contact
+        self.season: dict[tuple[str, str], object] = {}
+        if any(c["entity"] in SEASON_FIELDS for c in changes):
+            self.load_season(changes)
+
+    def load_season(self, changes: list[dict]) -> None:
+        """The season records the changes touch (few: a season has tens of them)."""
+        wanted = {c["entity"] for c in changes if c["entity"] in SEASON_FIELDS}
+        models = {"election": Election, "stage": ElectionStage, "questionnaire": Questionnaire,
+                  "question": Question, "race": Race}
+        for entity in wanted:
+            for record in self.session.scalars(select(models[entity])):
+                self.season[(entity, str(season_key(record)))] = record
+
+    def record(self, change: dict):
+        """The live season record a change touches, or None."""
+        return self.season.get((change["entity"], str(change["key"])))
 
     def current(self, change: dict) -> dict | None:
         """The live fields of the record a change touches, or None if it does not exist."""
@@ -129,6 +208,9 @@ class _Live:
         if change["entity"] == "contact":
             contact = self.contacts.get(change["key"])
             return {"email": contact.email} if contact else None
+        if change["entity"] in SEASON_FIELDS:
+            record = self.record(change)
+            return season_fields(record) if record is not None else None
         answer = self.answers.get(_answer_key(change))
         return answer_fields(answer) if answer else None
 
@@ -170,6 +252,13 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
                  if not _still_holds(live.current(c), c["before"])]
     if conflicts:
         raise ChangeConflict(conflicts)
+    season = sorted((c for c in changes if c["entity"] in SEASON_FIELDS),
+                    key=lambda c: SEASON_ORDER.index(c["entity"]))
+    for change in season:
+        if change["after"] is not None:
+            _write_season(session, live, change)
+            session.flush()
+    _settle_positions(session, live, season)
     candidates = [c for c in changes if c["entity"] == "candidate"]
     answers = [c for c in changes if c["entity"] == "answer"]
     for change in candidates:
@@ -208,6 +297,78 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
                 session.delete(contact)
             session.delete(candidate)
     session.flush()
+    for change in reversed(season):
+        if change["after"] is None:
+            record = live.record(change)
+            if isinstance(record, Race) and record.candidates:
+                raise ChangeConflict([f"{change.get('label') or change['key']}: it has "
+                                      "candidates now; remove them first."])
+            session.delete(record)
+            session.flush()
+
+
+def _write_season(session: Session, live: _Live, change: dict) -> None:
+    """Create or update one record of the season (an election, a stage, a questionnaire,
+    a question, a race)."""
+    entity, key, values = change["entity"], change["key"], dict(change["after"])
+    record = live.record(change)
+    if record is None:
+        if entity == "election":
+            record = Election(slug=key)
+        elif entity == "questionnaire":
+            record = Questionnaire(slug=key)
+        elif entity == "stage":
+            record = ElectionStage(election=_by_slug(session, Election, key[0]),
+                                   position=int(key[1]))
+        elif entity == "question":
+            questionnaire = _by_slug(session, Questionnaire, key[0])
+            record = Question(questionnaire=questionnaire, code=key[1],
+                              position=10_000 + len(questionnaire.all_questions))
+        else:
+            record = Race(election=_by_slug(session, Election, key[0]), district_id=key[1],
+                          office=key[2])
+        session.add(record)
+        live.season[(entity, str(key))] = record
+    for name, value in values.items():
+        if name in ("date", "sent_on"):
+            value = dt.date.fromisoformat(value) if value else None
+        elif name == "kind":
+            value = QuestionKind(value)
+        elif name == "status":
+            value = RaceStatus(value)
+        elif name == "questionnaire":
+            record.questionnaire = _by_slug(session, Questionnaire, value) if value else None
+            continue
+        elif name == "stage":
+            record.stage = session.scalar(select(ElectionStage).where(
+                ElectionStage.election_id == record.election.id,
+                ElectionStage.position == int(value))) if value else None
+            continue
+        elif name == "position":
+            record.wanted_position = int(value)  # set once every question is in place
+            continue
+        setattr(record, name, value)
+
+
+def _settle_positions(session: Session, live: _Live, season: list[dict]) -> None:
+    """Move questions to their new places in two steps, so that a swap never meets the
+    one-question-per-place rule half way."""
+    moving = [record for record in live.season.values()
+              if isinstance(record, Question) and getattr(record, "wanted_position", None)]
+    if not moving:
+        return
+    for record in moving:
+        record.position = 20_000 + record.wanted_position
+    session.flush()
+    for record in moving:
+        record.position = record.wanted_position
+        del record.wanted_position
+    session.flush()
+
+
+def _by_slug(session: Session, model, slug: str):
+    """A record by slug (one written earlier in the same change set, too)."""
+    return session.scalar(select(model).where(model.slug == slug))
 
 
 def _answer_values(fields: dict) -> dict:
