@@ -196,3 +196,28 @@ def test_bad_question_and_race_forms_are_refused(admin, db):
     assert len(draft(db).changes) == before
     assert admin.get("/staff/season/elections/nope").status_code == 404
     assert admin.get("/staff/season/questionnaires/nope/questions/q1").status_code == 404
+
+
+def test_rolling_back_a_season_keeps_what_later_imports_use(admin, db):
+    """After answers came in for a new race, rolling the season back leaves the race, its
+    election, questionnaire and the answered question, says so, and removes the rest."""
+    make_season(admin)
+    change_set = draft(db)
+    admin.post(f"/staff/changes/{change_set.id}/publish")
+    found = db.session.scalar(select(Election).where(Election.name == "2030 Election"))
+    response = admin.post("/staff/imports/new", data={
+        "election": str(found.id), "shape": "auto", "spreadsheet": (io.BytesIO(csv_bytes([
+            ["name", "district", "Diversion"], ["Pat Newcomer", "6th Judicial Circuit", "4"]])),
+            "a.csv")}, content_type="multipart/form-data")
+    preview = response.headers["Location"]
+    admin.post(preview + "/apply")
+    admin.post(preview + "/publish")
+    confirm = admin.get(f"/staff/changes/{change_set.id}/rollback").get_data(as_text=True)
+    assert "1 candidate still uses it" in confirm and "1 answer still uses it" in confirm
+    admin.post(f"/staff/changes/{change_set.id}/rollback")
+    db.session.expire_all()
+    found = db.session.scalar(select(Election).where(Election.name == "2030 Election"))
+    assert [r.district.slug for r in found.races] == ["al-circuit-6"]
+    topics = [q.topic for q in found.races[0].questionnaire.all_questions]
+    assert topics == ["Diversion"]
+    assert "Pat Newcomer" in admin.get("/districts/al-circuit-6").get_data(as_text=True)

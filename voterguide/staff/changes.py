@@ -303,8 +303,13 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
             if isinstance(record, Race) and record.candidates:
                 raise ChangeConflict([f"{change.get('label') or change['key']}: it has "
                                       "candidates now; remove them first."])
+            parent = {ElectionStage: ("election", "stages"), Race: ("election", "races"),
+                      Question: ("questionnaire", "all_questions")}.get(type(record))
+            owner = getattr(record, parent[0]) if parent else None
             session.delete(record)
             session.flush()
+            if owner is not None:  # its parent's list no longer holds it
+                session.expire(owner, [parent[1]])
 
 
 def _write_season(session: Session, live: _Live, change: dict) -> None:
@@ -492,7 +497,53 @@ def plan_rollback(session: Session, changes: list[dict]) -> RollbackPlan:
             undo[:] = [c for c in undo if not (c["entity"] == "contact"
                                                and c["key"] == change["key"])]
             leave(change, f"it has {len(kept)} answer{'s' * (len(kept) != 1)} added since")
+    _keep_what_others_use(live, undo, leave)
     return RollbackPlan(undo, left)
+
+
+def _keep_what_others_use(live: _Live, undo: list[dict], leave) -> None:
+    """Leave a season record a rollback would remove while something it does not remove
+    still uses it: a race with candidates, a question with answers, an election with races,
+    a questionnaire with questions or races."""
+    removed = {(c["entity"], str(c["key"])) for c in undo if c["after"] is None}
+    changed = True
+    while changed:  # leaving one record can mean leaving its parent too
+        changed = False
+        for change in [c for c in undo if c["after"] is None and c["entity"] in SEASON_FIELDS]:
+            record = live.record(change)
+            users = _users_of(live.session, record)
+            kept = [u for u in users if (u[0], str(u[1])) not in removed]
+            if kept:
+                undo.remove(change)
+                removed.discard((change["entity"], str(change["key"])))
+                leave(change, f"{_used_by_words(kept)} still use{'s' * (len(kept) == 1)} it")
+                changed = True
+
+
+def _users_of(session: Session, record) -> list[tuple[str, object]]:
+    """The records that use a season record, as (entity, key)."""
+    if isinstance(record, Race):
+        return [("candidate", c.slug) for c in record.candidates]
+    if isinstance(record, Question):
+        return [("answer", [slug, question_id]) for slug, question_id in session.execute(
+            select(Candidate.slug, Answer.question_id).join(Answer.candidate)
+            .where(Answer.question_id == record.id))]
+    if isinstance(record, Election):
+        return [("race", season_key(r)) for r in record.races] + \
+            [("stage", season_key(s)) for s in record.stages]
+    if isinstance(record, Questionnaire):
+        return [("question", season_key(q)) for q in record.all_questions] + \
+            [("race", season_key(r)) for r in session.scalars(
+                select(Race).where(Race.questionnaire_id == record.id))]
+    return []
+
+
+def _used_by_words(users: list[tuple[str, object]]) -> str:
+    """"2 candidates", "1 answer"."""
+    counts: dict[str, int] = {}
+    for entity, _ in users:
+        counts[entity] = counts.get(entity, 0) + 1
+    return " and ".join(f"{n} {entity}{'s' * (n != 1)}" for entity, n in counts.items())
 
 
 def same_record(change: dict, entity: str, key) -> bool:
