@@ -188,3 +188,13 @@ class QuestionForm(FlaskForm):
     word_limit = IntegerField("Word limit for the explanation (leave empty for none)",
                               validators=[Optional(), NumberRange(min=1, max=10_000)])
     retired = BooleanField("Retired: no longer asked or shown (its answers stay in history)")
+
+
+class PasswordChangeForm(FlaskForm):
+    """One's own password, changed."""
+
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=500)],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField("New password (at least 12 characters)",
+                        validators=[InputRequired(), Length(min=12, max=500)],
+                        render_kw={"autocomplete": "new-password"})

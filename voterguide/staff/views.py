@@ -376,18 +376,75 @@ def history():
 @blueprint.route("/users", methods=["GET", "POST"])
 @admin_required
 def users():
-    """Staff users, and a form to add one."""
+    """Staff users, what can be done with each, and a form to add one."""
     form = UserForm()
     problem = None
     if form.validate_on_submit():
         try:
-            accounts.create_user(db.session, form.email.data, form.password.data,
-                                 form.role.data)
+            user = accounts.create_user(db.session, form.email.data, form.password.data,
+                                        form.role.data)
         except accounts.AccountError as error:
             problem = str(error)
         else:
-            flash(f"Added {form.email.data}.", "done")
+            from .users import _history
+
+            _history(db.session, current_user, user, None, {"role": user.role.value},
+                     f"Added {user.email} as an {user.role.value}")
+            flash(f"Added {user.email}. Give them their password in person or by phone, "
+                  "not by email.", "done")
             return redirect(url_for("staff.users"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/users.html", form=form, users=accounts.users(db.session),
-                           problem=problem), status
+                           problem=problem, now=accounts.now()), status
+
+
+@blueprint.post("/users/<int:user_id>")
+@admin_required
+def manage_user(user_id: int):
+    """Disable, enable, change the role of, or reset the password of one user."""
+    from ..models import StaffUser
+    from . import users as staff_users
+
+    user = db.session.get(StaffUser, user_id) or abort(404)
+    action = request.form.get("action", "")
+    try:
+        if action in ("disable", "enable"):
+            staff_users.set_disabled(db.session, current_user, user, action == "disable")
+            message = f"{user.email} is {action}d."
+        elif action == "role":
+            staff_users.set_role(db.session, current_user, user, request.form.get("role", ""))
+            message = f"{user.email} is now an {user.role.value}."
+        elif action == "reset":
+            temporary = staff_users.reset_password(db.session, current_user, user)
+            db.session.commit()  # shown once: the page after this never shows it again
+            return render_template("staff/password_reset.html", user=user,
+                                   temporary=temporary)
+        else:
+            abort(400)
+    except accounts.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "problem")
+        return redirect(url_for("staff.users"), 303)
+    flash(message, "done")
+    return redirect(url_for("staff.users"), 303)
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+def account():
+    """Your own account: change your password."""
+    from . import users as staff_users
+    from .forms import PasswordChangeForm
+
+    form = PasswordChangeForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            staff_users.change_own_password(db.session, current_user, form.current.data,
+                                            form.new.data)
+        except accounts.AccountError as error:
+            problem = str(error)
+        else:
+            flash("Your password is changed.", "done")
+            return redirect(url_for("staff.account"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("staff/account.html", form=form, problem=problem), status
