@@ -496,7 +496,8 @@ def plan_rollback(session: Session, changes: list[dict]) -> RollbackPlan:
             undo.remove(change)
             undo[:] = [c for c in undo if not (c["entity"] == "contact"
                                                and c["key"] == change["key"])]
-            leave(change, f"it has {len(kept)} answer{'s' * (len(kept) != 1)} added since")
+            leave(change, f"it still has {len(kept)} answer{'s' * (len(kept) != 1)} "
+                  "written since")
     _keep_what_others_use(live, undo, leave)
     return RollbackPlan(undo, left)
 
