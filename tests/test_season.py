@@ -159,6 +159,21 @@ def test_a_race_can_be_marked_cancelled_with_its_words(admin, db):
     admin.post(f"/staff/changes/{change_set.id}/publish")
     db.session.expire_all()
     assert db.session.get(Race, race.id).status is RaceStatus.CANCELLED
+    assert "The office was abolished." in admin.get("/districts/al-circuit-6").get_data(
+        as_text=True)
+
+
+def test_an_uncontested_race_says_so_in_the_standard_words(admin, db):
+    """With no words of staff's own, voters read the standard sentence."""
+    race = db.session.scalar(select(Race).join(Race.district).where(
+        Race.district.has(slug="al-circuit-6")))
+    url = (f"/staff/season/elections/{race.election.slug}/races/al-circuit-6"
+           f"?office={race.office}")
+    admin.post(url, data={"r-questionnaire": race.questionnaire.slug, "r-stage": "",
+                          "r-status": "uncontested", "r-status_note": ""})
+    admin.post(f"/staff/changes/{draft(db).id}/publish")
+    assert "Only one candidate is on the ballot for this office." in admin.get(
+        "/districts/al-circuit-6").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("data", "message"), [
