@@ -193,3 +193,31 @@ def test_remove_a_candidate_and_bring_them_back(admin, db, person):
     back = db.session.scalar(select(Candidate).where(Candidate.slug == slug))
     assert back is not None and len(back.answers) == count
     assert admin.get(f"/candidates/{slug}").status_code == 200
+
+
+def test_a_new_candidate_can_be_given_a_biography_and_answers_before_publishing(admin, db,
+                                                                               person):
+    """The staff page of a candidate only in the draft works; its save joins the draft's
+    new candidate; published, everything arrives at once."""
+    from voterguide.models import Race
+
+    candidate, question = person
+    race = db.session.get(Race, candidate.race_id)
+    admin.post("/staff/candidates/new", data={"race": str(race.id), "name": "Brand New",
+                                              "party": ""})
+    slug = next(c["key"] for c in db.session.scalar(select(ChangeSet).where(
+        ChangeSet.kind == "edit")).changes if c["entity"] == "candidate")
+    page = admin.get(f"/staff/candidates/{slug}")
+    assert page.status_code == 200 and "Not published yet" in page.get_data(as_text=True)
+    response = admin.post(f"/staff/candidates/{slug}", data={
+        "name": "Brand New", "party": "", "website": "", "bio": "Grew up here.",
+        "response_status": "responded", f"q{question.id}-choice": "Yes",
+        f"q{question.id}-explanation": "Because."}, follow_redirects=True)
+    assert "Saved to your draft (2 changes)" in response.get_data(as_text=True)
+    change_set = db.session.scalar(select(ChangeSet).where(ChangeSet.kind == "edit"))
+    db.session.expire_all()
+    assert [c["entity"] for c in change_set.changes] == ["candidate", "answer"]
+    admin.post(f"/staff/changes/{change_set.id}/publish")
+    public = admin.get(f"/candidates/{slug}").get_data(as_text=True)
+    assert "Grew up here." in public and "Because." in public
+    assert admin.get("/staff/candidates/nobody-at-all").status_code == 404

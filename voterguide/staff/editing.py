@@ -56,8 +56,35 @@ def candidates():
 @blueprint.route("/candidates/<slug>", methods=["GET", "POST"])
 def candidate(slug: str):
     """Correct a candidate's details and every answer in one form: one save keeps every
-    field (nothing typed in one part is lost by saving another), and goes into your draft."""
-    found = _candidate(slug)
+    field (nothing typed in one part is lost by saving another), and goes into your draft.
+
+    A candidate added in your draft and not yet published has this page too: it is worked
+    out with your draft applied (inside a savepoint, then undone), and the save recorded
+    after, so a biography or answers need no publish first."""
+    live = db.session.scalar(select(Candidate).where(Candidate.slug == slug))
+    if live is not None:
+        outcome = _edit_candidate(live, published=True)
+    else:
+        draft = services.open_edit_draft(db.session, current_user)
+        if draft is None or not any(c["entity"] == "candidate" and c["key"] == slug
+                                    and c["before"] is None for c in draft.changes):
+            abort(404)
+        outcome = services.with_draft_applied(
+            db.session, draft, lambda: _edit_candidate(_candidate(slug), published=False))
+    if isinstance(outcome, list):
+        for change in outcome:
+            services.record_edit(db.session, current_user, change)
+        if outcome:
+            flash(f"Saved to your draft ({len(outcome)} change{'s' * (len(outcome) != 1)}). "
+                  "An admin publishes it.", "done")
+        else:
+            flash("Nothing changed: the form is as your draft already had it.", "done")
+        return redirect(url_for("staff.candidate", slug=slug), 303)
+    return outcome
+
+
+def _edit_candidate(found: Candidate, published: bool):
+    """The edit page (with its status), or, for a valid save, the changes to record."""
     fields, answers = _draft_values(found)
     form = CandidateForm(data=fields)
     answer_forms = _answer_forms(found, answers)
@@ -65,36 +92,32 @@ def candidate(slug: str):
         valid = form.validate_on_submit()
         valid = all([valid] + [answer_form.validate() for _, answer_form, _ in answer_forms])
         if valid:
-            changed = _save_everything(found, form, answer_forms, fields, answers)
-            if changed:
-                flash(f"Saved to your draft ({changed} change{'s' * (changed != 1)}). An admin "
-                      "publishes it.", "done")
-            else:
-                flash("Nothing changed: the form is as your draft already had it.", "done")
-            return redirect(url_for("staff.candidate", slug=slug), 303)
+            return _changes_of(found, form, answer_forms, fields, answers, published)
         flash("Nothing was saved: correct the fields marked below (everything you typed is "
               "still in the form).", "problem")
     status = 422 if request.method == "POST" else 200
     return render_template("staff/candidate.html", candidate=found, form=form,
                            answer_forms=answer_forms, photo_form=PhotoForm(),
+                           published=published,
                            draft=services.open_edit_draft(db.session, current_user)), status
 
 
-def _save_everything(found: Candidate, form: CandidateForm, answer_forms: list,
-                     fields: dict, answers: dict[int, dict | None]) -> int:
-    """Record what the one form changed against the draft; how many records changed."""
-    changed = 0
+def _changes_of(found: Candidate, form: CandidateForm, answer_forms: list, fields: dict,
+                answers: dict[int, dict | None], published: bool) -> list[dict]:
+    """What the one form changes against the draft, as changes to record ("before" is the
+    published record, or None for a candidate only in the draft)."""
+    changes = []
     wanted = {"name": " ".join(form.name.data.split()), "party": form.party.data.strip() or None,
               "incumbent": form.incumbent.data, "website": form.website.data.strip() or None,
               "bio": form.bio.data.replace("\r\n", "\n").strip(),
               "response_status": form.response_status.data, "withdrawn": form.withdrawn.data}
     if any(fields.get(k) != v for k, v in wanted.items()):
         live = candidate_fields(found)
-        services.record_edit(db.session, current_user, {
-            "entity": "candidate", "key": found.slug, "label": f"{found.name} (details)",
-            "before": {k: live[k] for k in wanted}, "after": wanted})
-        changed += 1
-    live_answers = {a.question_id: answer_fields(a) for a in found.answers}
+        changes.append({"entity": "candidate", "key": found.slug,
+                        "label": f"{found.name} (details)",
+                        "before": {k: live[k] for k in wanted} if published else None,
+                        "after": wanted})
+    live_answers = {a.question_id: answer_fields(a) for a in found.answers} if published else {}
     for question, answer_form, _ in answer_forms:
         if not any(f"{answer_form._prefix}{name}" in request.form
                    for name in ("choice", "explanation", "received_on")):
@@ -103,12 +126,11 @@ def _save_everything(found: Candidate, form: CandidateForm, answer_forms: list,
         wanted_answer = _wanted_answer(answer_form, drafted)
         if wanted_answer == drafted or (wanted_answer is None and not drafted):
             continue
-        services.record_edit(db.session, current_user, {
+        changes.append({
             "entity": "answer", "key": [found.slug, question.id],
             "label": f"{found.name}: question {question.position} ({question.topic})",
             "before": live_answers.get(question.id), "after": wanted_answer})
-        changed += 1
-    return changed
+    return changes
 
 
 def _wanted_answer(answer_form: AnswerForm, drafted: dict | None) -> dict | None:
