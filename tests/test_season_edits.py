@@ -221,3 +221,13 @@ def test_a_new_candidate_can_be_given_a_biography_and_answers_before_publishing(
     public = admin.get(f"/candidates/{slug}").get_data(as_text=True)
     assert "Grew up here." in public and "Because." in public
     assert admin.get("/staff/candidates/nobody-at-all").status_code == 404
+
+
+def test_every_problem_of_a_row_is_shown_at_once(admin, db, person):
+    """A row with an unknown district and an answer too long: both problems in one upload."""
+    candidate, question = person
+    url = upload(admin, [["name", "district", question.topic, f"{question.topic} explanation"],
+                         ["Somebody", "Atlantis", "Yes", "x" * 20_001]])
+    page = admin.get(url).get_data(as_text=True)
+    assert "is not a district of Alabama" in page
+    assert f"Question {question.position}:" in page

@@ -434,8 +434,9 @@ def _read_wide(reader: Reader, readings: list[columns.Reading]) -> list[Candidat
                                blocking=False)
                 continue
         person = _read_person(reader, detail_columns, number, row)
-        if person is None:
-            continue
+        unusable = person is None
+        if unusable:  # still read its answers: every problem of the row is shown at once
+            person = CandidateRows(number, "", ())
         for question_id, index in answer_columns.items():
             words = [row[i] for i in explanation_columns.get(question_id, []) if row[i].strip()]
             _read_answer(person, questions[question_id], Cell(row[index], number,
@@ -447,7 +448,8 @@ def _read_wide(reader: Reader, readings: list[columns.Reading]) -> list[Candidat
                 _read_answer(person, questions[question_id], Cell("", number,
                                                                   reader.where(group[0])),
                              words, reader)
-        people.append(person)
+        if not unusable:
+            people.append(person)
     return people
 
 
