@@ -8,14 +8,14 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 BIN = $(VENV)/bin
 
-.PHONY: serve test install install-test browser lint bench
+.PHONY: serve test install install-test browser pdftools lint bench
 
 serve: install
 	$(BIN)/flask --app voterguide setup --demo
 	@echo "voterguide: serving at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'voterguide:create_app()'
 
-test: install-test browser
+test: install-test browser pdftools
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest
@@ -36,6 +36,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+# Debian's poppler-utils: the tests read the PDF flyer's words back with pdftotext.
+pdftools:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils; }
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -112,6 +112,20 @@ def test_lookup_errors_are_json_4xx(client, query, status, code):
     assert response.json["error"]["message"]
 
 
+def test_a_near_miss_is_answered_with_suggestions(client):
+    response = client.get("/api/v1/lookup?address=Tuscalosa")
+    assert response.status_code == 422
+    error = response.json["error"]
+    assert error["code"] == "address_not_found"
+    assert any(s.startswith("Tuscaloosa") for s in error["suggestions"])
+    assert "Did you mean" in error["message"]
+
+
+def test_a_far_miss_has_no_suggestions(client):
+    response = client.get("/api/v1/lookup?address=asdfghjkl")
+    assert response.json["error"]["suggestions"] == []
+
+
 @pytest.mark.parametrize("body", [None, "not json", "[1, 2]", '"text"', "{bad json"])
 def test_a_bad_json_body_is_a_400(client, body):
     response = client.post("/api/v1/lookup", data=body, content_type="application/json")

@@ -191,6 +191,24 @@ def test_an_uncertain_address_redirects_to_a_picker_without_the_address(client):
     assert "Lee County" in page and "Russell County" in page
 
 
+def test_the_picker_names_only_the_counties_the_place_touches(client):
+    """Selma's ZIP codes reach into Dallas, Perry and Autauga Counties: the picker asks about
+    those, not about every county of the 4th and 19th circuits."""
+    response = client.post("/", data={"address": "Selma, AL"})
+    assert response.status_code == 303
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Dallas County" in page and "Perry County" in page and "Autauga County" in page
+    for elsewhere in ("Bibb County", "Hale County", "Wilcox County", "Chilton County",
+                      "Elmore County"):
+        assert elsewhere not in page
+
+
+def test_a_picker_link_without_counties_names_every_county(client):
+    page = text_of(client.get("/choose?district=al-circuit-4&district=al-circuit-19"
+                              "&county=99999&county=x"))
+    assert "Bibb County" in page and "Elmore County" in page
+
+
 def test_another_state_is_outside_this_guide(client):
     response = client.post("/", data={"address": "123 Peachtree St, Atlanta, GA 30303"})
     assert response.status_code == 422

@@ -97,10 +97,10 @@ def register_blueprints(app: Flask) -> None:
     from .opendata import views as opendata
     from .outreach import staff as outreach_staff  # noqa: F401  (nests the campaign report)
     from .outreach import views as outreach
-    from .staff import (
-        editing,  # noqa: F401  (adds the editing views to the staff area)
-        season,  # noqa: F401  (adds the season set-up views to the staff area)
-    )
+
+    # The editing views, the season set-up and the offices' profiles and figures join the
+    # staff area.
+    from .staff import editing, profile_pages, season  # noqa: F401
     from .staff import views as staff
 
     app.register_blueprint(guide.blueprint)

@@ -18,7 +18,10 @@ from .models import (
     Answer,
     Candidate,
     District,
+    DistrictFact,
     Election,
+    FactUnit,
+    OfficeProfile,
     Question,
     QuestionKind,
     Questionnaire,
@@ -103,3 +106,47 @@ def _load_candidate(session: Session, race: Race, spec: dict,
         answer.explanation = answer_spec.get("explanation", "")
         answer.received_on = (dt.date.fromisoformat(answer_spec["received_on"])
                               if answer_spec.get("received_on") else None)
+
+
+def load_demo_profiles(session: Session, path: Path) -> int:
+    """Insert or update the sample office profiles and figures in ``path`` (made by
+    scripts/make_demo_profiles.py); returns how many profiles (flushes, does not commit).
+
+    Every record is marked as sample data. Figures of a district that the file no longer
+    lists are removed only if they are sample figures: staff's own figures stay."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    for spec in data["profiles"]:
+        spec = dict(spec)
+        district_id = spec.pop("district")
+        if session.get(District, district_id) is None:
+            raise ValueError(f"The demo profiles name an unknown district {district_id}"
+                             " - load the state's districts first.")
+        figures = spec.pop("figures", [])
+        profile = session.get(OfficeProfile, district_id) or OfficeProfile(
+            district_id=district_id)
+        session.add(profile)
+        for name, value in spec.items():
+            setattr(profile, name, value)
+        profile.term_ends = dt.date.fromisoformat(spec["term_ends"]) if spec.get(
+            "term_ends") else None
+        profile.is_sample = True
+        existing = {(f.fact, f.period): f for f in session.scalars(select(DistrictFact).where(
+            DistrictFact.district_id == district_id))}
+        counties = [c.fips for c in session.get(District, district_id).counties]
+        for figure_spec in figures:
+            fact = existing.pop((figure_spec["fact"], figure_spec["period"]), None) \
+                or DistrictFact(district_id=district_id, fact=figure_spec["fact"],
+                                period=figure_spec["period"])
+            session.add(fact)
+            fact.value, fact.unit = float(figure_spec["value"]), FactUnit(figure_spec["unit"])
+            fact.source_name, fact.source_url = figure_spec["source_name"], \
+                figure_spec["source_url"]
+            fact.retrieved_on = dt.date.fromisoformat(figure_spec["retrieved_on"])
+            fact.caveat, fact.counties, fact.is_sample = figure_spec.get("caveat", ""), \
+                counties, True
+        for stale in existing.values():
+            if stale.is_sample:
+                session.delete(stale)
+    session.flush()
+    content.bump(session)
+    return len(data["profiles"])

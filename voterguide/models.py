@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     LargeBinary,
     String,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .extensions import db
 
@@ -333,6 +334,98 @@ class Answer(db.Model):
 
     candidate: Mapped[Candidate] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+
+
+class FactUnit(enum.Enum):
+    """What a district figure counts or measures."""
+
+    PEOPLE = "people"
+    PERCENT = "percent"  # 0 to 100
+    CASES = "cases"
+    DOLLARS = "dollars"
+    DAYS = "days"
+    PER_100K = "per_100k"  # per 100,000 residents
+
+
+class OfficeProfile(db.Model):
+    """What a district's prosecutor's office is and who holds it, shown above its races in
+    every district (most races are uncontested). ``policies`` is a list of {"title", "url"}
+    objects: what the office has published or committed to, each with its link."""
+
+    __tablename__ = "office_profiles"
+    __table_args__ = (
+        CheckConstraint("length(office_name) > 0", name="office_profile_name_present"),
+        CheckConstraint("website IS NULL OR website LIKE 'http%'",
+                        name="office_profile_website_url"),
+        CheckConstraint("in_office_since IS NULL OR in_office_since BETWEEN 1800 AND 2200",
+                        name="office_profile_since_year"),
+        CheckConstraint("last_contested_year IS NULL OR last_contested_year BETWEEN 1800 AND 2200",
+                        name="office_profile_contested_year"),
+    )
+
+    district_id: Mapped[str] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    office_name: Mapped[str] = mapped_column(String(200))
+    incumbent_name: Mapped[str | None] = mapped_column(String(200))
+    incumbent_party: Mapped[str | None] = mapped_column(String(100))
+    in_office_since: Mapped[int | None]  # a year
+    term_ends: Mapped[dt.date | None] = mapped_column(Date)
+    running_again: Mapped[bool | None]  # None: not known yet
+    how_chosen: Mapped[str] = mapped_column(Text, default="")
+    last_contested_year: Mapped[int | None]
+    last_contested_result: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str | None] = mapped_column(String(500))
+    contact: Mapped[str] = mapped_column(Text, default="")  # the office's public contact
+    policies: Mapped[list] = mapped_column(db.JSON, default=list)
+    # The figure (a fact name) a flyer or share image shows for an unopposed race.
+    headline_fact: Mapped[str | None] = mapped_column(String(200))
+    # Fictional demo content: shown with "Sample data".
+    is_sample: Mapped[bool] = mapped_column(default=False)
+
+    district: Mapped[District] = relationship()
+
+
+class DistrictFact(db.Model):
+    """One sourced figure about a district for one period, e.g. the average daily county
+    jail population in 2023. A figure without a source cannot be saved."""
+
+    __tablename__ = "district_facts"
+    __table_args__ = (
+        UniqueConstraint("district_id", "fact", "period", name="district_fact_key"),
+        CheckConstraint("length(fact) > 0", name="district_fact_named"),
+        CheckConstraint("length(period) IN (4, 7)", name="district_fact_period_shape"),
+        CheckConstraint("length(source_name) > 0", name="district_fact_source_named"),
+        CheckConstraint("source_url LIKE 'http%'", name="district_fact_source_url"),
+        CheckConstraint("unit != 'percent' OR (value >= 0 AND value <= 100)",
+                        name="district_fact_percent_range"),
+        CheckConstraint("unit = 'percent' OR value >= 0", name="district_fact_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[str] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"),
+                                             index=True)
+    fact: Mapped[str] = mapped_column(String(200))  # e.g. "County jail population"
+    period: Mapped[str] = mapped_column(String(7))  # "YYYY" or "YYYY-MM"
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[FactUnit] = mapped_column(_enum(FactUnit, "fact_unit"))
+    # County FIPS codes the figure covers (the district's counties when it covers them all).
+    counties: Mapped[list] = mapped_column(db.JSON, default=list)
+    source_name: Mapped[str] = mapped_column(String(300))
+    source_url: Mapped[str] = mapped_column(String(500))
+    retrieved_on: Mapped[dt.date] = mapped_column(Date)
+    caveat: Mapped[str] = mapped_column(Text, default="")
+    is_sample: Mapped[bool] = mapped_column(default=False)
+
+    district: Mapped[District] = relationship()
+
+    @validates("source_name", "source_url")
+    def _source_present(self, key: str, value: str | None) -> str:
+        """Refuse a figure without a source before the database has to."""
+        if not value or not str(value).strip():
+            raise ValueError(f"A figure needs its {key.replace('_', ' ')}.")
+        if key == "source_url" and not str(value).startswith(("http://", "https://")):
+            raise ValueError("A figure's source link must be an http(s) address.")
+        return value
 
 
 class GeocodeCacheEntry(db.Model):

@@ -9,7 +9,15 @@ embed, the flyer, the PDF and the share image say the same thing for the same st
 
 from __future__ import annotations
 
-from .models import Candidate, ChangeSet, ChangeSetKind, ChangeSetStatus, ResponseStatus
+from .models import (
+    Candidate,
+    ChangeSet,
+    ChangeSetKind,
+    ChangeSetStatus,
+    DistrictFact,
+    FactUnit,
+    ResponseStatus,
+)
 
 STATUS_WORDS = {
     ResponseStatus.RESPONDED: "Answered the questionnaire",
@@ -161,6 +169,32 @@ def kind_words(kind) -> str:
     return KIND_WORDS[getattr(kind, "value", kind)]
 
 
+#: How a race with one candidate on the ballot is marked, and what that means.
+UNOPPOSED = "Unopposed"
+UNOPPOSED_MEANING = ("Only one candidate is on the ballot for this office: nobody is running "
+                     "against them, so they will take office unless a write-in campaign "
+                     "beats them. Their answers still tell you what they would do in office.")
+#: A figure's unit in words, after its number.
+UNIT_WORDS = {FactUnit.PEOPLE: "people", FactUnit.PERCENT: "%", FactUnit.CASES: "cases",
+              FactUnit.DOLLARS: "", FactUnit.DAYS: "days",
+              FactUnit.PER_100K: "per 100,000 residents"}
+
+
+def number_words(value: float, unit: FactUnit) -> str:
+    """A figure's value with its unit: "1,204 people", "38.5%", "$2,100,000"."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if unit is FactUnit.DOLLARS:
+        return "$" + text
+    if unit is FactUnit.PERCENT:
+        return text + "%"
+    return f"{text} {UNIT_WORDS[unit]}"
+
+
+def figure_words(fact: DistrictFact) -> str:
+    """A figure in one line: "County jail population, 2023: 1,204 people"."""
+    return f"{fact.fact}, {fact.period}: {number_words(fact.value, fact.unit)}"
+
+
 def status_words(candidate: Candidate) -> str:
     """The candidate's questionnaire status in words."""
     return STATUS_WORDS[candidate.response_status]
@@ -189,5 +223,11 @@ def register(app) -> None:
     app.add_template_filter(district_label)
     app.add_template_filter(race_status_note)
     app.add_template_global(field_value, "field_value")
+
+
+    app.add_template_filter(figure_words)
+    app.add_template_global(number_words, "number_words")
+    app.add_template_global(UNOPPOSED, "UNOPPOSED")
+    app.add_template_global(UNOPPOSED_MEANING, "UNOPPOSED_MEANING")
     app.add_template_global(MISSING_BRIEFS, "MISSING_BRIEFS")
     app.add_template_global(WITHDRAWN, "WITHDRAWN")

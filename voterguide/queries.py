@@ -6,7 +6,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .extensions import db
-from .models import Candidate, County, District, Election, Questionnaire, Race, State
+from .models import (
+    Candidate,
+    County,
+    District,
+    DistrictFact,
+    Election,
+    OfficeProfile,
+    Questionnaire,
+    Race,
+    State,
+)
 
 
 def district_by_slug_or_id(key: str) -> District | None:
@@ -57,3 +67,15 @@ def districts_of_county(county: County) -> list[District]:
     """The districts that cover (or lie within) a county, mapped offices first."""
     districts = db.session.scalars(select(District).where(District.counties.contains(county)))
     return sorted(districts, key=lambda d: (d.boundary_kind.value == "unmapped", d.name))
+
+
+def office_profile(district_id: str) -> OfficeProfile | None:
+    """The published profile of a district's office, if staff have written one."""
+    return db.session.get(OfficeProfile, district_id)
+
+
+def district_facts(district_id: str) -> list[DistrictFact]:
+    """A district's published figures, by fact and period."""
+    return list(db.session.scalars(select(DistrictFact).where(
+        DistrictFact.district_id == district_id).order_by(DistrictFact.fact,
+                                                         DistrictFact.period)))

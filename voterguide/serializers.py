@@ -11,11 +11,22 @@ one name everywhere. The fields are documented in docs/open-data.md.
   ``responded``, ``no_response`` or ``declined``, ``withdrawn``), then ``answers``
 - answer: ``question_id``, ``question_number``, then the editable fields (``choice``,
   ``explanation``, ``received_on``)
+- office profile: the editable fields (PROFILE_FIELDS), ``sample``
+- figure: ``fact``, ``period``, then the editable fields (FIGURE_FIELDS), ``sample``
 """
 
 from __future__ import annotations
 
-from .models import Answer, Candidate, District, Election, Question, Race
+from .models import (
+    Answer,
+    Candidate,
+    District,
+    DistrictFact,
+    Election,
+    OfficeProfile,
+    Question,
+    Race,
+)
 
 #: The candidate fields a change set may change, in this order.
 CANDIDATE_FIELDS = ("name", "party", "incumbent", "website", "photo_url", "bio",
@@ -105,3 +116,66 @@ def csv_rows(record: Race) -> list[list[object]]:
                         + [fields.get("choice"), fields.get("explanation"),
                            fields.get("received_on")])
     return rows
+
+
+#: The office profile fields a change set may change, in this order.
+PROFILE_FIELDS = ("office_name", "incumbent_name", "incumbent_party", "in_office_since",
+                  "term_ends", "running_again", "how_chosen", "last_contested_year",
+                  "last_contested_result", "website", "contact", "policies", "headline_fact",
+                  "sample")
+#: The figure fields a change set may change (a figure is keyed by district, fact, period).
+FIGURE_FIELDS = ("value", "unit", "counties", "source_name", "source_url", "retrieved_on",
+                 "caveat", "sample")
+#: The open data figures CSV: one row per figure. The first nine columns are the columns a
+#: staff import reads (voterguide/staff/profiles.py), so the file loads back as it is.
+FIGURE_CSV_COLUMNS = ["district", "fact", "period", "value", "unit", "source", "link",
+                      "retrieved", "caveat", "counties", "district_slug", "district_name",
+                      "sample"]
+
+
+def profile_fields(record: OfficeProfile) -> dict:
+    """An office profile's editable fields as JSON-ready values (what change sets compare)."""
+    return {"office_name": record.office_name, "incumbent_name": record.incumbent_name,
+            "incumbent_party": record.incumbent_party, "in_office_since": record.in_office_since,
+            "term_ends": record.term_ends.isoformat() if record.term_ends else None,
+            "running_again": record.running_again, "how_chosen": record.how_chosen or "",
+            "last_contested_year": record.last_contested_year,
+            "last_contested_result": record.last_contested_result or "",
+            "website": record.website, "contact": record.contact or "",
+            "policies": [dict(p) for p in record.policies or []],
+            "headline_fact": record.headline_fact, "sample": bool(record.is_sample)}
+
+
+def figure_fields(record: DistrictFact) -> dict:
+    """A figure's editable fields as JSON-ready values (what change sets compare)."""
+    return {"value": record.value, "unit": record.unit.value,
+            "counties": list(record.counties or []), "source_name": record.source_name,
+            "source_url": record.source_url, "retrieved_on": record.retrieved_on.isoformat(),
+            "caveat": record.caveat or "", "sample": bool(record.is_sample)}
+
+
+def figure(record: DistrictFact) -> dict:
+    """A figure as data."""
+    return {"fact": record.fact, "period": record.period, **figure_fields(record)}
+
+
+def office_profile(record: OfficeProfile | None) -> dict | None:
+    """An office profile as data, or None."""
+    return profile_fields(record) if record is not None else None
+
+
+def district_record(record: District, profile: OfficeProfile | None,
+                    figures: list[DistrictFact]) -> dict:
+    """A district with its office profile and figures, as the open data lists it."""
+    return {**district(record), "profile": office_profile(profile),
+            "figures": [figure(f) for f in figures]}
+
+
+def figure_csv_row(record: DistrictFact) -> list[object]:
+    """A figure's row of the figures CSV (FIGURE_CSV_COLUMNS)."""
+    value = int(record.value) if float(record.value).is_integer() else record.value
+    return [record.district_id, record.fact, record.period, value, record.unit.value,
+            record.source_name, record.source_url, record.retrieved_on.isoformat(),
+            record.caveat or "", ";".join(record.counties or []), record.district.slug,
+            record.district.name, record.is_sample]
+

@@ -27,15 +27,18 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 class ApiError(Exception):
     """An error answered as JSON."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, **details):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        #: Further fields of the error object, e.g. ``suggestions``.
+        self.details = details
 
 
 @blueprint.errorhandler(ApiError)
 def api_error(error: ApiError):
     """Answer an API error as JSON."""
-    return jsonify(error={"code": error.code, "message": error.message}), error.status
+    return jsonify(error={"code": error.code, "message": error.message,
+                          **error.details}), error.status
 
 
 @blueprint.errorhandler(HTTPException)
@@ -117,8 +120,10 @@ def _locate(address: object) -> Location:
     try:
         return services.locator().locate(form.address.data)
     except AddressNotFound as error:
+        near = f" Did you mean {' or '.join(error.suggestions)}?" if error.suggestions else ""
         raise ApiError(422, "address_not_found", "We couldn't find that place. "
-                       "Try a ZIP code, or a city and state.") from error
+                       "Try a ZIP code, or a city and state." + near,
+                       suggestions=list(error.suggestions)) from error
     except GeocoderUnavailable as error:
         raise ApiError(503, "geocoder_unavailable", str(error)) from error
 
@@ -159,6 +164,9 @@ def district(district_id: str):
         "description": found.description,
         "sample": page.is_sample,
         "races": [_race(view) for view in page.races],
+        "profile": serializers.office_profile(page.office.profile if page.office else None),
+        "figures": [serializers.figure(f) for s in (page.office.figures if page.office
+                                                    else []) for f in s.facts],
     })
 
 

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..demo import load_demo_election
+from ..demo import load_demo_election, load_demo_profiles
 from ..models import Election
 from . import state_dir, unit_of_work
 
@@ -121,14 +121,63 @@ def import_answers_command(path: Path, election_slug: str, shape: str, delete_mi
                                                   "saved as a draft for an admin to publish."))
 
 
+@staff.command("import-figures")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--draft", "keep_draft", is_flag=True,
+              help="Keep it as a draft for an admin to publish (without: only check).")
+@click.option("--publish", "publish_now", is_flag=True,
+              help="Publish at once (without: only check).")
+def import_figures_command(path: Path, keep_draft: bool, publish_now: bool) -> None:
+    """Check a figures file (CSV/XLSX: district, fact, period, value, unit, source, link,
+    retrieved, caveat); save nothing unless --draft or --publish. The same service as the
+    figures import page."""
+    from ..staff import profiles, services
+
+    keep = "publish" if publish_now else "draft" if keep_draft else "nothing"
+    limit = int(current_app.config["STAFF_UPLOAD_MAX_BYTES"])
+    try:
+        if path.stat().st_size > limit:
+            raise click.ClickException(f"{path} is larger than {limit // (1024 * 1024)} MB.")
+        content = path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {path}: {error}") from error
+    with unit_of_work() as session:
+        refusal = None
+        try:
+            change_set = profiles.import_figures(session, path.name, content, None, keep=keep)
+        except services.FileRefused as refused:
+            raise click.ClickException(str(refused)) from refused
+        except services.ImportNotKept as refused:
+            refusal, change_set = refused, refused.change_set
+        for line in _problem_lines(change_set):
+            click.echo(line, err=True)
+        click.echo(f"{path.name}: {change_set.summary}.")
+        if any(p["blocking"] for p in change_set.problems):
+            raise click.ClickException("Nothing was imported: fix the errors above first.")
+        if refusal is not None:
+            raise click.ClickException(f"Nothing was imported: {refusal}") from refusal
+        if keep == "nothing":
+            session.rollback()
+            click.echo("Checked only: nothing was saved. Run it again with --draft or --publish.")
+            return
+    click.echo(f"Change set #{change_set.id} " + ("published." if publish_now else
+                                                  "saved as a draft for an admin to publish."))
+
+
 @staff.command("load-demo")
 @click.argument("state")
 def load_demo_command(state: str) -> None:
-    """Load or update the fictional sample election in data/<state>/demo-election.json."""
+    """Load or update the fictional sample election in data/<state>/demo-election.json, and
+    the sample office profiles in data/<state>/demo-profiles.json if there are any."""
     path = state_dir(state) / "demo-election.json"
+    profiles_path = state_dir(state) / "demo-profiles.json"
     try:
         with unit_of_work() as session:
             election = load_demo_election(session, path)
+            profiles = load_demo_profiles(session, profiles_path) \
+                if profiles_path.exists() else 0
     except (OSError, ValueError, KeyError) as error:
         raise click.ClickException(f"Cannot load {path}: {error}") from error
     click.echo(f"Sample election loaded: {election.name} ({len(election.races)} races).")
+    if profiles:
+        click.echo(f"Sample office profiles loaded: {profiles}.")

@@ -13,6 +13,7 @@ from ..geo.svgmap import SvgMap, draw
 from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
 from ..presenters import no_answer_words
 from . import choices as wording  # the picker's words (``choices`` is a field name here)
+from .office import OfficeView, office_view
 
 #: Kept for callers of the old names: the sentences live in ``guide.choices``.
 WHY_ASKED, GENERIC_WHY = wording.WHY_ASKED, wording.GENERIC_WHY
@@ -118,10 +119,13 @@ class Picker:
         return None
 
 
-def picker(keys: list[str], reason: Reason | None, outside: bool) -> Picker | None:
+def picker(keys: list[str], reason: Reason | None, outside: bool,
+           counties: list[str] = ()) -> Picker | None:
     """The picker for districts named by slug or id (unknown ones dropped); None when none
     is known. An office inside another's area is not an answer of its own: the district
-    around it stands for it (its page shows both races)."""
+    around it stands for it (its page shows both races). ``counties`` (FIPS codes) are the
+    counties the place touches: a district's answers name those of its counties, or all of
+    them when none is given or none of the given is its own."""
     index = district_index()
     found: dict[str, District] = {}
     for key in dict.fromkeys(keys):
@@ -136,8 +140,13 @@ def picker(keys: list[str], reason: Reason | None, outside: bool) -> Picker | No
     if not districts:
         return None
     states = list(dict.fromkeys(d.state.name for d in districts))
-    answers = wording.options(districts, lambda d: [c.name for c in d.counties], outside,
-                              states, lambda d: d.state.name)
+    touched = set(counties)
+
+    def names(district: District) -> list[str]:
+        own = [c.name for c in district.counties if c.fips in touched]
+        return own or [c.name for c in district.counties]
+
+    answers = wording.options(districts, names, outside, states, lambda d: d.state.name)
     inside = {d.id: [s.name for s in index.inside(d.id)] for d in districts}
     return Picker(answers, wording.why(reason, states, outside),
                   wording.question(answers), {k: v for k, v in inside.items() if v}, states)
@@ -171,6 +180,11 @@ class RaceView:
     race: Race
     candidates: list[Candidate]
     rows: list[QuestionRow] = field(default_factory=list)
+
+    @property
+    def unopposed(self) -> bool:
+        """Whether one candidate is on the ballot (a withdrawn one does not count)."""
+        return sum(not c.withdrawn for c in self.candidates) == 1
 
     @property
     def responded(self) -> int:
@@ -211,15 +225,19 @@ class DistrictPage:
     map: SvgMap | None
     is_sample: bool
     also: list[AlsoOnBallot] = field(default_factory=list)
+    #: The office's profile and figures, shown above the races (None: none published).
+    office: OfficeView | None = None
 
 
 def district_page(district: District, election_slug: str | None = None) -> DistrictPage:
     """Build the district page's content (for one election's races, if a slug is given)."""
     races = [race_view(r) for r in queries.races_for_district(district, election_slug)]
     also = also_on_ballot(district, election_slug)
+    office = office_view(district)
     return DistrictPage(district, races, district_map(district),
                         any(r.race.election.is_sample for r in [*races, *(
-                            v for a in also for v in a.races)]), also)
+                            v for a in also for v in a.races)]) or bool(
+                            office and office.is_sample), also, office)
 
 
 def also_on_ballot(district: District, election_slug: str | None = None) -> list[AlsoOnBallot]:

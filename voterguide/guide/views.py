@@ -70,7 +70,8 @@ def locate():
 
 def _go_to_districts(form: AddressForm, result: services.LookupResult):
     """Redirect to the district, to a picker, or explain that the place is not covered.
-    The picker's address holds district slugs and a reason code, never the address."""
+    The picker's address holds district slugs, the counties the place touches (FIPS codes,
+    when known) and a reason code, never the address."""
     if not result.found:
         return _form_problem(form, "That place is outside the area this guide covers. "
                              "This guide covers district attorney races in "
@@ -79,6 +80,7 @@ def _go_to_districts(form: AddressForm, result: services.LookupResult):
     if not result.match.ambiguous:
         return redirect(url_for(".district", slug=result.choices[0].slug), 303)
     return redirect(url_for(".choose", district=[d.slug for d in result.choices],
+                            county=list(result.match.counties),
                             why=result.match.reason.value,
                             **({"outside": "1"} if result.match.outside else {})), 303)
 
@@ -108,7 +110,9 @@ def choose():
         reason = Reason(request.args.get("why", ""))
     except ValueError:
         reason = None
-    picker = services.picker(slugs, reason, outside=request.args.get("outside") == "1")
+    counties = request.args.getlist("county")[:MAX_CHOICES * 4]
+    picker = services.picker(slugs, reason, outside=request.args.get("outside") == "1",
+                             counties=counties)
     if picker is None:
         abort(404)
     if picker.single is not None:

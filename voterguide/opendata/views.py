@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import serializers
 from ..extensions import db
-from ..models import Candidate, Election, Questionnaire, Race
+from ..models import Candidate, District, DistrictFact, Election, OfficeProfile, Questionnaire, Race
 
 blueprint = Blueprint("opendata", __name__, url_prefix="/data")
 
@@ -35,10 +35,26 @@ def published_races() -> list[Race]:
                  selectinload(Race.candidates).selectinload(Candidate.answers))))
 
 
+def published_districts() -> list[dict]:
+    """Every district with a published office profile or figures, as data, by id."""
+    profiles = {p.district_id: p for p in db.session.scalars(select(OfficeProfile))}
+    figures: dict[str, list[DistrictFact]] = {}
+    for fact in db.session.scalars(select(DistrictFact).order_by(
+            DistrictFact.district_id, DistrictFact.fact, DistrictFact.period)):
+        figures.setdefault(fact.district_id, []).append(fact)
+    ids = sorted(set(profiles) | set(figures))
+    districts = {d.id: d for d in db.session.scalars(select(District).where(
+        District.id.in_(ids)))} if ids else {}
+    return [serializers.district_record(districts[i], profiles.get(i), figures.get(i, []))
+            for i in ids]
+
+
 @blueprint.get("/guide.json")
 def guide_json():
-    """The published guide as JSON."""
-    response = jsonify(races=[serializers.race(race) for race in published_races()])
+    """The published guide as JSON: the races, and the districts' office profiles and
+    figures."""
+    response = jsonify(races=[serializers.race(race) for race in published_races()],
+                       districts=published_districts())
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -54,4 +70,20 @@ def guide_csv():
             writer.writerow([spreadsheet_safe(value) for value in row])
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="guide.csv"',
+        "Access-Control-Allow-Origin": "*"})
+
+
+@blueprint.get("/figures.csv")
+def figures_csv():
+    """The published district figures as CSV: one row per figure, in the columns a staff
+    figures import reads, so the file loads back as it is."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(serializers.FIGURE_CSV_COLUMNS)
+    for fact in db.session.scalars(select(DistrictFact).order_by(
+            DistrictFact.district_id, DistrictFact.fact, DistrictFact.period)
+            .options(selectinload(DistrictFact.district))):
+        writer.writerow([spreadsheet_safe(value) for value in serializers.figure_csv_row(fact)])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="figures.csv"',
         "Access-Control-Allow-Origin": "*"})

@@ -8,7 +8,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ..guide.services import DistrictPage
-from ..presenters import MISSING_BRIEFS
+from ..presenters import MISSING_BRIEFS, UNOPPOSED
 from .images import FONT_DIR
 from .qr import qr_png
 from .services import FlyerRace
@@ -74,6 +74,8 @@ def flyer_pdf(page: DistrictPage, races: list[FlyerRace], page_url: str, home_ur
         pdf.set_font(pdf.family, "", 10)
         pdf.cell(width, 6, text(f"Election day: {race.date:%A, %B} {race.date.day}, "
                                 f"{race.date.year}"), new_x="LMARGIN", new_y="NEXT")
+        if race.unopposed:
+            _office_brief(pdf, race)
         _answers_table(pdf, race)
     pdf.set_y(pdf.h - pdf.b_margin - 24)
     pdf.set_draw_color(11, 79, 138)
@@ -88,6 +90,21 @@ def flyer_pdf(page: DistrictPage, races: list[FlyerRace], page_url: str, home_ur
     pdf.multi_cell(width, 4, text("Nonpartisan: we do not endorse candidates. We never keep "
                                   "the address you type."), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _office_brief(pdf: _Flyer, race: FlyerRace) -> None:
+    """An unopposed race: the word, and the incumbent and one sourced figure of the office."""
+    text, width = pdf.text_of, pdf.epw
+    pdf.set_font(pdf.family, "B", 10)
+    pdf.multi_cell(width, 5, text(f"{UNOPPOSED}: only one candidate is on the ballot."),
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.family, "", 9)
+    office = race.record
+    for line in ([f"Holds the office now: {office.incumbent}"] if office and office.incumbent
+                 else []) + ([f"{office.figure} ({office.source})"] if office and office.figure
+                             else []):
+        pdf.multi_cell(width, 4.5, text(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
 
 
 def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:

@@ -12,7 +12,7 @@ from flask import url_for
 from ..extensions import runtime
 from ..guide.services import DistrictPage, RaceView, district_map
 from ..models import Candidate, QuestionKind
-from ..presenters import WITHDRAWN, no_answer_brief, status_words
+from ..presenters import UNOPPOSED, WITHDRAWN, figure_words, no_answer_brief, status_words
 from . import images
 from .calendar import CalendarEvent
 from .links import absolute_url, site_url
@@ -28,13 +28,52 @@ def _host() -> str:
     return site_url().split("://", 1)[-1]
 
 
+@dataclass(frozen=True)
+class OfficeSummary:
+    """What a flyer, share image or embed shows of the office when its race is unopposed:
+    who holds it, and one sourced figure."""
+
+    incumbent: str | None  # "Gregory Hollis (Republican), in office since 2011"
+    figure: str | None  # "County jail population, average daily, 2023: 232 people"
+    source: str | None  # "Source: …, retrieved 2026-05-01"
+
+
+def office_summary(page: DistrictPage) -> OfficeSummary | None:
+    """The office in brief, or None when no profile or figure is published."""
+    office = page.office
+    if office is None:
+        return None
+    profile, headline = office.profile, office.headline
+    incumbent = None
+    if profile is not None and profile.incumbent_name:
+        incumbent = profile.incumbent_name + (f" ({profile.incumbent_party})"
+                                              if profile.incumbent_party else "")
+        if profile.in_office_since:
+            incumbent += f", in office since {profile.in_office_since}"
+    if headline is None:
+        return OfficeSummary(incumbent, None, None)
+    return OfficeSummary(incumbent, figure_words(headline),
+                         f"Source: {headline.source_name}, retrieved "
+                         f"{headline.retrieved_on.isoformat()}")
+
+
 def district_card(page: DistrictPage) -> images.Card:
-    """The share image of a district: its races, candidates and map."""
+    """The share image of a district: its races, candidates and map; for an unopposed race,
+    the incumbent and the office's headline figure instead of a one-name list."""
     district = page.district
     lines = []
+    summary = office_summary(page)
     for view in page.races[:2]:
         election = view.race.election
         lines.append(f"Election day {election.date:%B} {election.date.day}, {election.date.year}")
+        if view.unopposed and summary is not None:
+            sole = next(c for c in view.candidates if not c.withdrawn)
+            lines.append(f"{UNOPPOSED}: {sole.name}" + (" (incumbent)" if sole.incumbent else ""))
+            if summary.incumbent and not sole.incumbent:
+                lines.append(f"Now held by {summary.incumbent}")
+            if summary.figure:
+                lines.append(summary.figure)
+            continue
         names = [c.name + (" (incumbent)" if c.incumbent else "") for c in view.candidates]
         lines += names[:4] + ([f"and {len(names) - 4} more"] if len(names) > 4 else [])
         if not names:
@@ -115,6 +154,9 @@ class FlyerRace:
     date: dt.date
     topics: list[str]
     candidates: list[FlyerCandidate]
+    #: For an unopposed race: the office in brief (incumbent, one sourced figure).
+    unopposed: bool = False
+    record: OfficeSummary | None = None
 
 
 def answer_summary(view: RaceView, candidate: Candidate, position: int) -> str:
@@ -140,7 +182,9 @@ def flyer_races(page: DistrictPage) -> list[FlyerRace]:
                       for c in view.candidates]
         races.append(FlyerRace(view.race.office, view.race.election.name,
                                view.race.election.date,
-                               [row.question.topic for row in view.rows], candidates))
+                               [row.question.topic for row in view.rows], candidates,
+                               view.unopposed,
+                               office_summary(page) if view.unopposed else None))
     return races
 
 

@@ -199,8 +199,9 @@ def embed_district(slug: str):
         return render_template("outreach/embed.html", form=_embed_form(), ref=_ref(),
                                problem="We don't know that district. Type an address to find "
                                "the right one."), 404
-    return render_template("outreach/embed.html", form=_embed_form(), ref=_ref(),
-                           page=guide.district_page(district))
+    page = guide.district_page(district)
+    return render_template("outreach/embed.html", form=_embed_form(), ref=_ref(), page=page,
+                           office=services.office_summary(page))
 
 
 @blueprint.post("/embed")

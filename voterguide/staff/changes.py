@@ -8,6 +8,8 @@ A change is a plain dict, kept as JSON on a ChangeSet:
      "before": {...} | None, "after": {...} | None}
     {"entity": "contact", "key": "<candidate slug>", "label": "...",
      "before": {"email": ...} | None, "after": {"email": ...} | None}   (staff only)
+    {"entity": "profile" | "figure", ...}   an office profile or a district figure
+                                            (voterguide/staff/profile_changes.py)
 
 The season is made of the same changes (keys and fields in SEASON_FIELDS below):
 
@@ -51,6 +53,8 @@ from ..serializers import (  # one vocabulary with the API and the open data
     answer_fields,
     candidate_fields,
 )
+from .profile_changes import ENTITIES as PROFILE_ENTITIES
+from .profile_changes import ProfileRows, apply_profile_changes, touched_districts
 
 #: The fields a change set may change on each record of the season, in this order.
 SEASON_FIELDS = {
@@ -183,6 +187,7 @@ class _Live:
             for contact in session.scalars(select(CandidateContact).where(
                     CandidateContact.candidate_id.in_(ids[start:start + 500]))):
                 self.contacts[by_id[contact.candidate_id]] = contact
+        self.profiles = ProfileRows(session, changes)
         self.season: dict[tuple[str, str], object] = {}
         if any(c["entity"] in SEASON_FIELDS for c in changes):
             self.load_season(changes)
@@ -202,6 +207,8 @@ class _Live:
 
     def current(self, change: dict) -> dict | None:
         """The live fields of the record a change touches, or None if it does not exist."""
+        if change["entity"] in PROFILE_ENTITIES:
+            return self.profiles.current(change)
         if change["entity"] == "candidate":
             candidate = self.candidates.get(change["key"])
             return candidate_fields(candidate) if candidate else None
@@ -311,6 +318,8 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
             if owner is not None:  # its parent's list no longer holds it
                 session.expire(owner, [parent[1]])
 
+    apply_profile_changes(session, live.profiles, changes)
+
 
 def _write_season(session: Session, live: _Live, change: dict) -> None:
     """Create or update one record of the season (an election, a stage, a questionnaire,
@@ -419,8 +428,8 @@ def _race(session: Session, spec: dict) -> Race:
 def touched_pages(session: Session, changes: list[dict]) -> tuple[list[str], list[str]]:
     """The district slugs and candidate slugs whose public pages a change set alters."""
     slugs = sorted({c["key"] if c["entity"] == "candidate" else c["key"][0] for c in changes
-                    if c["entity"] != "contact"})
-    districts = set()
+                    if c["entity"] in ("candidate", "answer")})
+    districts = touched_districts(changes)
     for change in changes:
         race = (change["after"] or {}).get("race")
         if race:

@@ -32,7 +32,7 @@ from .reading import FileRefused, read_sheet
 
 #: The kinds of record a rollback undoes (user changes are history, not content).
 ROLLBACK_ENTITIES = ("candidate", "answer", "contact", "election", "stage", "race",
-                     "questionnaire", "question")
+                     "questionnaire", "question", "profile", "figure")
 
 
 class StaffActionRefused(ValueError):
@@ -114,6 +114,13 @@ def recheck(session: Session, change_set: ChangeSet) -> ChangeSet:
         raise StaffActionRefused("Only an import can be checked again.")
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
         raise StaffActionRefused("This import is already published or discarded.")
+    from . import profiles  # a figures file (voterguide/staff/profiles.py)
+
+    if change_set.file_shape == profiles.FIGURES_SHAPE:
+        profiles.check_figures(session, change_set)
+        change_set.status = ChangeSetStatus.PREVIEW
+        session.flush()
+        return change_set
     sheet = read_sheet(change_set.file_name or "", change_set.source)
     _fill(change_set, run_import(session, change_set.election, sheet, change_set.file_shape,
                                  change_set.delete_missing, change_set.decisions or {}))
