@@ -284,8 +284,6 @@ def test_nothing_the_file_leaves_out_is_deleted_unless_asked(db):
 BAD_FILES = {
     "unknown district": ([["name", "district", "Money bail"], ["A", "al-circuit-99", "Yes"]],
                          2, "B (district)", "not a district"),
-    "bad choice": ([["name", "district", "Money bail"], ["A", "al-circuit-6", "Perhaps"]],
-                   2, "C (Money bail)", "not Yes or No"),
     "duplicate candidate": ([["name", "district", "Money bail"], ["A", "al-circuit-6", "Yes"],
                              ["a ", "al-circuit-6", "No"]], 3, None, "also in row 2"),
     "missing name column": ([["district", "Money bail"], ["al-circuit-6", "Yes"]],
@@ -363,9 +361,9 @@ def test_cli_import_and_refusals(runner, db, tmp_path):
     again = runner.invoke(args=["staff", "import-answers", str(good), "--election", SLUG])
     assert again.exit_code == 0 and "Nothing to change" in again.output
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(csv_bytes(BAD_FILES["bad choice"][0]))
+    bad.write_bytes(csv_bytes(BAD_FILES["bad website"][0]))
     result = runner.invoke(args=["staff", "import-answers", str(bad), "--election", SLUG])
-    assert result.exit_code != 0 and "row 2, column C (Money bail)" in result.output
+    assert result.exit_code != 0 and "row 2, column C (website)" in result.output
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     result = runner.invoke(args=["staff", "import-answers", str(empty), "--election", SLUG])

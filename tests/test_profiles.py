@@ -263,7 +263,8 @@ def test_a_malformed_file_changes_nothing_and_names_every_problem(admin, db):
            + "al-circuit-6,Jail population,2023,6,people,S,https://e.org,2024-01-01,\n")
     page = _import(admin, bad)
     body = page.get_data(as_text=True)
-    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td>", body)
+    rows = re.findall(r"<tr><td[^>]*>(\d+)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>",
+                      body)
     found = {(int(row), column) for row, column, _ in rows}
     assert {(2, "D (value)"), (3, "A (district)"), (4, "D (value)"), (4, "F (source)"),
             (4, "G (link)"), (4, "H (retrieved)"), (5, "E (unit)"), (7, "B (fact)")} <= found

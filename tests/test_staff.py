@@ -18,7 +18,8 @@ from .support import PASSWORD, sign_in
 from .support.spreadsheets import csv_bytes, wide_rows, xlsx_bytes
 
 #: Made-up values for the URL arguments of staff routes.
-URL_ARGUMENTS = {"change_set_id": 1, "slug": "al-circuit-6", "question_id": 1}
+URL_ARGUMENTS = {"change_set_id": 1, "slug": "al-circuit-6", "question_id": 1,
+                 "district_slug": "al-circuit-6", "code": "q1", "user_id": 1}
 
 
 def staff_urls(app) -> list[tuple[str, str, str, bool]]:

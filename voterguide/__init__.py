@@ -60,7 +60,8 @@ def register_extensions(app: Flask) -> None:
     def load_staff_user(user_id: str):
         from .models import StaffUser
 
-        return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None  # disabled: signed out
 
     cache.init_app(app, config={"CACHE_TYPE": app.config["PAGE_CACHE_TYPE"],
                                 "CACHE_THRESHOLD": 512})
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         editing,  # noqa: F401  (adds the editing views to the staff area)
         invitations,  # noqa: F401  (adds the invitations and the tracker)
         profile_pages,  # noqa: F401  (adds the offices' profiles and figures)
+        season,  # noqa: F401  (adds the season set-up: elections, races, questionnaires)
     )
     from .staff import views as staff
 

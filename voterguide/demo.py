@@ -75,7 +75,7 @@ def _load_questionnaire(session: Session, spec: dict) -> Questionnaire:
         dt.date.fromisoformat(spec[key]) if spec.get(key) else None
         for key in ("sent_on", "reminder_on", "deadline"))
     session.flush()
-    existing = {q.position: q for q in questionnaire.questions}
+    existing = {q.position: q for q in questionnaire.all_questions}
     for q in spec["questions"]:
         question = existing.get(q["position"]) or Question(questionnaire=questionnaire,
                                                            position=q["position"])

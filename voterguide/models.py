@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 
 from sqlalchemy import (
     CheckConstraint,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .extensions import db
@@ -48,6 +50,14 @@ class QuestionKind(enum.Enum):
     YES_NO = "yes_no"
     SCALE = "scale"
     TEXT = "text"
+
+
+class RaceStatus(enum.Enum):
+    """Whether a race is contested, has one candidate, or is off the ballot."""
+
+    CONTESTED = "contested"
+    UNCONTESTED = "uncontested"
+    CANCELLED = "cancelled"
 
 
 class ResponseStatus(enum.Enum):
@@ -160,6 +170,30 @@ class Election(db.Model):
 
     state: Mapped[State] = relationship()
     races: Mapped[list[Race]] = relationship(back_populates="election")
+    stages: Mapped[list[ElectionStage]] = relationship(back_populates="election",
+                                                       order_by="ElectionStage.position",
+                                                       cascade="all, delete-orphan")
+
+
+class ElectionStage(db.Model):
+    """One voting day of an election: a primary, a runoff, a general election. Data, not
+    code: a state with a June primary and a November runoff has two stages; Alabama's
+    sample, one."""
+
+    __tablename__ = "election_stages"
+    __table_args__ = (
+        UniqueConstraint("election_id", "position"),
+        CheckConstraint("position >= 1", name="election_stage_position_positive"),
+        CheckConstraint("length(name) > 0", name="election_stage_name_present"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(100))  # "Primary", "Runoff", "General election"
+    date: Mapped[dt.date] = mapped_column(Date)
+
+    election: Mapped[Election] = relationship(back_populates="stages")
 
 
 class Questionnaire(db.Model):
@@ -178,8 +212,14 @@ class Questionnaire(db.Model):
     # "Did not respond by <date>" (voterguide/presenters.py).
     deadline: Mapped[dt.date | None] = mapped_column(Date)
 
-    questions: Mapped[list[Question]] = relationship(back_populates="questionnaire",
-                                                     order_by="Question.position")
+    # The questions voters see, in order: a retired question is left out (its answers stay).
+    questions: Mapped[list[Question]] = relationship(
+        primaryjoin="and_(Questionnaire.id == Question.questionnaire_id, "
+                    "Question.retired.is_(False))",
+        order_by="Question.position", viewonly=True)
+    # Every question, retired ones too (for staff).
+    all_questions: Mapped[list[Question]] = relationship(back_populates="questionnaire",
+                                                         order_by="Question.position")
 
 
 class Question(db.Model):
@@ -188,7 +228,9 @@ class Question(db.Model):
     __tablename__ = "questions"
     __table_args__ = (
         UniqueConstraint("questionnaire_id", "position"),
+        UniqueConstraint("questionnaire_id", "code"),
         CheckConstraint("position >= 1", name="question_position_positive"),
+        CheckConstraint("word_limit IS NULL OR word_limit > 0", name="question_word_limit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -200,8 +242,14 @@ class Question(db.Model):
     kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind, "question_kind"))
     scale_low: Mapped[str | None] = mapped_column(String(100))
     scale_high: Mapped[str | None] = mapped_column(String(100))
+    # The most words an answer's explanation may have (None: no limit).
+    word_limit: Mapped[int | None] = mapped_column()
+    # A retired question is no longer asked or shown; its answers stay, in history.
+    retired: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Stable within its questionnaire (change sets name questions by it: positions move).
+    code: Mapped[str] = mapped_column(String(40), default=lambda: "q" + secrets.token_hex(6))
 
-    questionnaire: Mapped[Questionnaire] = relationship(back_populates="questions")
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="all_questions")
 
 
 class Race(db.Model):
@@ -215,8 +263,17 @@ class Race(db.Model):
     district_id: Mapped[str] = mapped_column(ForeignKey("districts.id"), index=True)
     office: Mapped[str] = mapped_column(String(100))
     questionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaires.id"))
+    status: Mapped[RaceStatus] = mapped_column(_enum(RaceStatus, "race_status"),
+                                               default=RaceStatus.CONTESTED,
+                                               server_default=RaceStatus.CONTESTED.value)
+    # What voters read about an uncontested or cancelled race ("" for the standard wording).
+    status_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The voting day the race is decided on, where the election has several (else None).
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("election_stages.id",
+                                                            ondelete="SET NULL"))
 
     election: Mapped[Election] = relationship(back_populates="races")
+    stage: Mapped[ElectionStage | None] = relationship()
     district: Mapped[District] = relationship(back_populates="races")
     questionnaire: Mapped[Questionnaire | None] = relationship()
     candidates: Mapped[list[Candidate]] = relationship(back_populates="race",
@@ -463,11 +520,17 @@ class StaffUser(db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # A disabled user cannot sign in, and is signed out at their next request.
+    disabled: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     # Flask-Login's user protocol.
     is_authenticated = True
-    is_active = True
     is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the account may sign in (Flask-Login refuses inactive users)."""
+        return not self.disabled
 
     def get_id(self) -> str:
         """The id Flask-Login keeps in the session."""

@@ -16,6 +16,9 @@ import datetime as dt
 
 from .models import (
     Candidate,
+    ChangeSet,
+    ChangeSetKind,
+    ChangeSetStatus,
     DistrictFact,
     FactUnit,
     Question,
@@ -48,6 +51,137 @@ BIO_BYLINES = {"candidate": "Biography written by the candidate.",
                "staff": "Biography written by our staff from public sources."}
 #: How a candidate who left the race is marked.
 WITHDRAWN = "Withdrawn from the race"
+
+
+#: A change set's status, as staff read it (a blocked preview and a rolled-back publication
+#: are told apart from the others).
+CHANGE_SET_STATUS_WORDS = {
+    "preview": "Being checked",
+    "blocked": "Blocked: problems to fix",
+    "draft": "Draft: waiting to be published",
+    "published": "Published",
+    "rolled_back": "Published, then rolled back",
+    "discarded": "Discarded",
+}
+#: What a kind of answer is called.
+KIND_WORDS = {"yes_no": "Yes/No", "scale": "Scale of 1 to 5", "text": "Written answer"}
+
+
+def change_set_state(change_set: ChangeSet, rolled_back: bool = False) -> str:
+    """A change set's state, one of the keys of CHANGE_SET_STATUS_WORDS."""
+    if change_set.status is ChangeSetStatus.PUBLISHED and rolled_back:
+        return "rolled_back"
+    if change_set.status is ChangeSetStatus.PREVIEW and any(
+            p.get("blocking") for p in change_set.problems or []):
+        return "blocked"
+    return change_set.status.value
+
+
+def change_set_status(change_set: ChangeSet, rolled_back: bool = False) -> str:
+    """A change set's state in words: "Blocked: problems to fix", "Published, then rolled
+    back"."""
+    return CHANGE_SET_STATUS_WORDS[change_set_state(change_set, rolled_back)]
+
+
+def change_set_title(change_set: ChangeSet) -> str:
+    """A change set in plain words: "Import of answers.csv", "Edits in the browser by
+    ann@example.org", "Rollback of the import of answers.csv", with its number."""
+    if change_set.kind is ChangeSetKind.IMPORT:
+        words = f"Import of {change_set.file_name or 'a spreadsheet'}"
+    elif change_set.kind is ChangeSetKind.ROLLBACK:
+        undone = change_set.rolls_back
+        words = "Rollback of " + (change_set_title(undone).split(" (no.")[0].lower()
+                                  if undone else "a change")
+        if undone is not None and undone.kind is ChangeSetKind.IMPORT:
+            words = f"Rollback of the import of {undone.file_name or 'a spreadsheet'}"
+    elif change_set.kind is ChangeSetKind.QUESTIONNAIRE:
+        words = "Answers sent online by a candidate"
+    else:
+        by = change_set.created_by.email if change_set.created_by else "the command line"
+        words = f"Edits in the browser by {by}"
+        if change_set.changes and all(c["entity"] == "user" for c in change_set.changes):
+            words = f"User change by {by}"
+    return f"{words} (no. {change_set.id})"
+
+
+#: How a field of a change reads on staff pages.
+FIELD_NAMES = {"response_status": "questionnaire", "photo_url": "photo", "bio": "biography",
+               "received_on": "received on", "choice": "answer", "explanation": "in their words",
+               "email": "email (staff only)", "scale_low": "scale word for 1",
+               "scale_high": "scale word for 5", "word_limit": "word limit",
+               "position": "place", "is_sample": "sample data", "state_code": "state",
+               "questionnaire": "questionnaire", "district": "district"}
+
+
+def field_name(name: str) -> str:
+    """A change's field name in words ("response_status" -> "questionnaire")."""
+    return FIELD_NAMES.get(name, name.replace("_", " "))
+
+
+def field_value(name: str, value) -> str:
+    """A change's field value in words: "Did not respond", "Yes"/"No", "(none)"."""
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if name == "response_status":
+        try:
+            return STATUS_WORDS[ResponseStatus(value)]
+        except ValueError:
+            return str(value)
+    if name == "kind" and value in KIND_WORDS:
+        return KIND_WORDS[value]
+    if name == "status" and value in RACE_STATUS_WORDS:
+        return RACE_STATUS_WORDS[value]
+    return str(value)
+
+
+#: A race's status in words (staff menus; the public wording is in race_status_note).
+RACE_STATUS_WORDS = {"contested": "Contested: more than one candidate",
+                     "uncontested": "Uncontested: one candidate",
+                     "cancelled": "Cancelled: not on the ballot"}
+
+
+def district_label(district) -> str:
+    """A district as staff pick it from a menu: "6th Judicial Circuit (Tuscaloosa County)";
+    a district of many counties names two and counts the rest."""
+    counties = [c.name for c in getattr(district, "counties", [])]
+    if not counties:
+        return district.name
+    if len(counties) == 1:
+        return f"{district.name} ({counties[0]} County)"
+    if len(counties) > 3:
+        return (f"{district.name} ({counties[0]}, {counties[1]} and {len(counties) - 2} more "
+                "counties)")
+    return f"{district.name} ({', '.join(counties[:-1])} and {counties[-1]} counties)"
+
+
+def natural_key(text: str) -> list:
+    """A sort key that puts "2nd" before "10th" (numbers compared as numbers)."""
+    import re
+
+    return [int(part) if part.isdigit() else part.casefold()
+            for part in re.split(r"(\d+)", text)]
+
+
+#: What voters read about a race that is not contested, unless staff wrote their own words.
+RACE_STATUS_NOTES = {
+    "uncontested": "Only one candidate is on the ballot for this office.",
+    "cancelled": "This race is not on the ballot.",
+}
+
+
+def race_status_note(race) -> str:
+    """The sentence voters read about an uncontested or cancelled race ("" if contested)."""
+    status = getattr(race.status, "value", race.status) or "contested"
+    if status == "contested":
+        return ""
+    return race.status_note or RACE_STATUS_NOTES[status]
+
+
+def kind_words(kind) -> str:
+    """A question kind in words ("Yes/No")."""
+    return KIND_WORDS[getattr(kind, "value", kind)]
 
 
 #: How a race with one candidate on the ballot is marked, and what that means.
@@ -199,6 +333,16 @@ def register(app) -> None:
     app.add_template_filter(status_words)
     app.add_template_filter(no_answer_words)
     app.add_template_filter(no_answer_brief)
+    app.add_template_filter(change_set_status)
+    app.add_template_filter(change_set_state)
+    app.add_template_filter(change_set_title)
+    app.add_template_filter(kind_words)
+    app.add_template_filter(field_name)
+    app.add_template_filter(district_label)
+    app.add_template_filter(race_status_note)
+    app.add_template_global(field_value, "field_value")
+
+
     app.add_template_filter(figure_words)
     app.add_template_global(number_words, "number_words")
     app.add_template_global(UNOPPOSED, "UNOPPOSED")

@@ -55,8 +55,9 @@ def choices_for(question: Question) -> list[tuple[str, str]]:
 
 
 def word_limit(question: Question) -> int:
-    """The most words a candidate's explanation of this question may have."""
-    return int(current_app.config["QUESTIONNAIRE_WORD_LIMIT"])
+    """The most words a candidate's explanation of this question may have: the question's
+    own limit, set by staff, else QUESTIONNAIRE_WORD_LIMIT."""
+    return int(question.word_limit or current_app.config["QUESTIONNAIRE_WORD_LIMIT"])
 
 
 def words(text: str) -> int:

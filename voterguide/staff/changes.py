@@ -12,6 +12,17 @@ A change is a plain dict, kept as JSON on a ChangeSet:
     {"entity": "profile" | "figure", ...}   an office profile or a district figure
                                             (voterguide/staff/profile_changes.py)
 
+The season is made of the same changes (keys and fields in SEASON_FIELDS below):
+
+    {"entity": "election", "key": "<slug>", ...}          name, date, state_code, is_sample
+    {"entity": "stage", "key": ["<election slug>", <n>]}   name, date
+    {"entity": "questionnaire", "key": "<slug>"}          title, description, sent_on
+    {"entity": "question", "key": ["<questionnaire slug>", "<code>"]}
+                                  position, topic, text, kind, scale_low, scale_high,
+                                  word_limit, retired
+    {"entity": "race", "key": ["<election slug>", "<district id>", "<office>"]}
+                                  questionnaire (a slug), status, status_note, stage (a number)
+
 ``before`` None creates the record, ``after`` None deletes it; otherwise both hold only the
 fields that change. A change set is applied only if every ``before`` still matches the live
 rows, so a draft computed against an older guide is refused instead of overwriting newer work.
@@ -31,8 +42,12 @@ from ..models import (
     CandidateContact,
     District,
     Election,
+    ElectionStage,
+    Question,
+    QuestionKind,
     Questionnaire,
     Race,
+    RaceStatus,
     ResponseStatus,
 )
 from ..serializers import (  # one vocabulary with the API and the open data
@@ -41,6 +56,54 @@ from ..serializers import (  # one vocabulary with the API and the open data
 )
 from .profile_changes import ENTITIES as PROFILE_ENTITIES
 from .profile_changes import ProfileRows, apply_profile_changes, touched_districts
+
+#: The fields a change set may change on each record of the season, in this order.
+SEASON_FIELDS = {
+    "election": ("name", "date", "state_code", "is_sample"),
+    "stage": ("name", "date"),
+    "questionnaire": ("title", "description", "sent_on"),
+    "question": ("position", "topic", "text", "kind", "scale_low", "scale_high", "word_limit",
+                 "retired"),
+    "race": ("questionnaire", "status", "status_note", "stage"),
+}
+#: The order records are written in (parents first); removals go the other way.
+SEASON_ORDER = ("election", "stage", "questionnaire", "question", "race")
+
+
+def _iso(value: dt.date | None) -> str | None:
+    """A date as JSON."""
+    return value.isoformat() if value else None
+
+
+def season_fields(record) -> dict:
+    """A season record's changeable fields as JSON-ready values (what change sets compare)."""
+    if isinstance(record, Election):
+        return {"name": record.name, "date": _iso(record.date), "state_code": record.state_code,
+                "is_sample": bool(record.is_sample)}
+    if isinstance(record, ElectionStage):
+        return {"name": record.name, "date": _iso(record.date)}
+    if isinstance(record, Questionnaire):
+        return {"title": record.title, "description": record.description or "",
+                "sent_on": _iso(record.sent_on)}
+    if isinstance(record, Question):
+        return {"position": record.position, "topic": record.topic, "text": record.text,
+                "kind": record.kind.value, "scale_low": record.scale_low,
+                "scale_high": record.scale_high, "word_limit": record.word_limit,
+                "retired": bool(record.retired)}
+    return {"questionnaire": record.questionnaire.slug if record.questionnaire else None,
+            "status": record.status.value, "status_note": record.status_note or "",
+            "stage": record.stage.position if record.stage else None}
+
+
+def season_key(record) -> object:
+    """A season record's key in change sets."""
+    if isinstance(record, (Election, Questionnaire)):
+        return record.slug
+    if isinstance(record, ElectionStage):
+        return [record.election.slug, record.position]
+    if isinstance(record, Question):
+        return [record.questionnaire.slug, record.code]
+    return [record.election.slug, record.district_id, record.office]
 
 
 class ChangeConflict(Exception):
@@ -131,6 +194,22 @@ class _Live:
                     CandidateContact.candidate_id.in_(ids[start:start + 500]))):
                 self.contacts[by_id[contact.candidate_id]] = contact
         self.profiles = ProfileRows(session, changes)
+        self.season: dict[tuple[str, str], object] = {}
+        if any(c["entity"] in SEASON_FIELDS for c in changes):
+            self.load_season(changes)
+
+    def load_season(self, changes: list[dict]) -> None:
+        """The season records the changes touch (few: a season has tens of them)."""
+        wanted = {c["entity"] for c in changes if c["entity"] in SEASON_FIELDS}
+        models = {"election": Election, "stage": ElectionStage, "questionnaire": Questionnaire,
+                  "question": Question, "race": Race}
+        for entity in wanted:
+            for record in self.session.scalars(select(models[entity])):
+                self.season[(entity, str(season_key(record)))] = record
+
+    def record(self, change: dict):
+        """The live season record a change touches, or None."""
+        return self.season.get((change["entity"], str(change["key"])))
 
     def current(self, change: dict) -> dict | None:
         """The live fields of the record a change touches, or None if it does not exist."""
@@ -142,6 +221,9 @@ class _Live:
         if change["entity"] == "contact":
             contact = self.contacts.get(change["key"])
             return contact_fields(contact) if contact else None
+        if change["entity"] in SEASON_FIELDS:
+            record = self.record(change)
+            return season_fields(record) if record is not None else None
         answer = self.answers.get(_answer_key(change))
         return answer_fields(answer) if answer else None
 
@@ -183,6 +265,13 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
                  if not _still_holds(live.current(c), c["before"])]
     if conflicts:
         raise ChangeConflict(conflicts)
+    season = sorted((c for c in changes if c["entity"] in SEASON_FIELDS),
+                    key=lambda c: SEASON_ORDER.index(c["entity"]))
+    for change in season:
+        if change["after"] is not None:
+            _write_season(session, live, change)
+            session.flush()
+    _settle_positions(session, live, season)
     candidates = [c for c in changes if c["entity"] == "candidate"]
     answers = [c for c in changes if c["entity"] == "answer"]
     for change in candidates:
@@ -222,7 +311,85 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
                 session.delete(contact)
             session.delete(candidate)
     session.flush()
+    for change in reversed(season):
+        if change["after"] is None:
+            record = live.record(change)
+            if isinstance(record, Race) and record.candidates:
+                raise ChangeConflict([f"{change.get('label') or change['key']}: it has "
+                                      "candidates now; remove them first."])
+            parent = {ElectionStage: ("election", "stages"), Race: ("election", "races"),
+                      Question: ("questionnaire", "all_questions")}.get(type(record))
+            owner = getattr(record, parent[0]) if parent else None
+            session.delete(record)
+            session.flush()
+            if owner is not None:  # its parent's list no longer holds it
+                session.expire(owner, [parent[1]])
+
     apply_profile_changes(session, live.profiles, changes)
+
+
+def _write_season(session: Session, live: _Live, change: dict) -> None:
+    """Create or update one record of the season (an election, a stage, a questionnaire,
+    a question, a race)."""
+    entity, key, values = change["entity"], change["key"], dict(change["after"])
+    record = live.record(change)
+    if record is None:
+        if entity == "election":
+            record = Election(slug=key)
+        elif entity == "questionnaire":
+            record = Questionnaire(slug=key)
+        elif entity == "stage":
+            record = ElectionStage(election=_by_slug(session, Election, key[0]),
+                                   position=int(key[1]))
+        elif entity == "question":
+            questionnaire = _by_slug(session, Questionnaire, key[0])
+            record = Question(questionnaire=questionnaire, code=key[1],
+                              position=10_000 + len(questionnaire.all_questions))
+        else:
+            record = Race(election=_by_slug(session, Election, key[0]), district_id=key[1],
+                          office=key[2])
+        session.add(record)
+        live.season[(entity, str(key))] = record
+    for name, value in values.items():
+        if name in ("date", "sent_on"):
+            value = dt.date.fromisoformat(value) if value else None
+        elif name == "kind":
+            value = QuestionKind(value)
+        elif name == "status":
+            value = RaceStatus(value)
+        elif name == "questionnaire":
+            record.questionnaire = _by_slug(session, Questionnaire, value) if value else None
+            continue
+        elif name == "stage":
+            record.stage = session.scalar(select(ElectionStage).where(
+                ElectionStage.election_id == record.election.id,
+                ElectionStage.position == int(value))) if value else None
+            continue
+        elif name == "position":
+            record.wanted_position = int(value)  # set once every question is in place
+            continue
+        setattr(record, name, value)
+
+
+def _settle_positions(session: Session, live: _Live, season: list[dict]) -> None:
+    """Move questions to their new places in two steps, so that a swap never meets the
+    one-question-per-place rule half way."""
+    moving = [record for record in live.season.values()
+              if isinstance(record, Question) and getattr(record, "wanted_position", None)]
+    if not moving:
+        return
+    for record in moving:
+        record.position = 20_000 + record.wanted_position
+    session.flush()
+    for record in moving:
+        record.position = record.wanted_position
+        del record.wanted_position
+    session.flush()
+
+
+def _by_slug(session: Session, model, slug: str):
+    """A record by slug (one written earlier in the same change set, too)."""
+    return session.scalar(select(model).where(model.slug == slug))
 
 
 def _answer_values(fields: dict) -> dict:
@@ -281,3 +448,121 @@ def touched_pages(session: Session, changes: list[dict]) -> tuple[list[str], lis
         District.id.in_(sorted(districts))))) if districts else []
     return district_slugs, slugs
 
+
+
+class RollbackPlan:
+    """What rolling back a change set would do: ``changes`` undo what is still its own;
+    ``left`` names each record a later change set changed again, which stays as it is now.
+
+    Each item of ``left`` is {"entity", "key", "label", "fields": [...], "why": "..."}."""
+
+    def __init__(self, changes: list[dict], left: list[dict]):
+        self.changes, self.left = changes, left
+
+
+def plan_rollback(session: Session, changes: list[dict]) -> RollbackPlan:
+    """Undo ``changes`` where the live rows still hold what they wrote; leave the rest.
+
+    A field a later change set wrote again is left as it is now (rolling it back would
+    throw that later work away); a record made by ``changes`` is removed only if nothing
+    wrote to it since, and a candidate only if every answer it holds goes with it."""
+    live = _Live(session, changes)
+    undo: list[dict] = []
+    left: list[dict] = []
+
+    def leave(change: dict, why: str, fields: list[str] | None = None) -> None:
+        left.append({"entity": change["entity"], "key": change["key"],
+                     "label": change.get("label") or str(change["key"]),
+                     "fields": fields or [], "why": why})
+
+    for change in reversed(list(changes)):
+        current = live.current(change)
+        before, after = change["before"], change["after"]
+        if after is None:  # it removed a record: put it back unless one is there again
+            if current is None:
+                undo.append({**change, "before": None, "after": before})
+            else:
+                leave(change, "it was added again since")
+            continue
+        if current is None:
+            leave(change, "it was removed since")
+            continue
+        own = [k for k, v in after.items() if k != "race" and current.get(k) == v]
+        changed = [k for k in after if k != "race" and k not in own]
+        if before is None:  # it made a record: remove it only if still exactly as made
+            if changed:
+                leave(change, "it was changed since", changed)
+            else:
+                undo.append({**change, "before": {k: v for k, v in after.items()
+                                                  if k != "race"}, "after": None})
+            continue
+        if own:
+            undo.append({**change, "before": {k: after[k] for k in own},
+                         "after": {k: before[k] for k in own}})
+        if changed:
+            leave(change, "it was changed since", changed)
+    # A candidate goes only with all of its answers: otherwise later answers would be lost.
+    removed_answers = {tuple(_answer_key(c)) for c in undo
+                       if c["entity"] == "answer" and c["after"] is None}
+    for change in [c for c in undo if c["entity"] == "candidate" and c["after"] is None]:
+        candidate = live.candidates[change["key"]]
+        kept = [a for a in candidate.answers if (candidate.slug, a.question_id)
+                not in removed_answers]
+        if kept:
+            undo.remove(change)
+            undo[:] = [c for c in undo if not (c["entity"] == "contact"
+                                               and c["key"] == change["key"])]
+            leave(change, f"it still has {len(kept)} answer{'s' * (len(kept) != 1)} "
+                  "written since")
+    _keep_what_others_use(live, undo, leave)
+    return RollbackPlan(undo, left)
+
+
+def _keep_what_others_use(live: _Live, undo: list[dict], leave) -> None:
+    """Leave a season record a rollback would remove while something it does not remove
+    still uses it: a race with candidates, a question with answers, an election with races,
+    a questionnaire with questions or races."""
+    removed = {(c["entity"], str(c["key"])) for c in undo if c["after"] is None}
+    changed = True
+    while changed:  # leaving one record can mean leaving its parent too
+        changed = False
+        for change in [c for c in undo if c["after"] is None and c["entity"] in SEASON_FIELDS]:
+            record = live.record(change)
+            users = _users_of(live.session, record)
+            kept = [u for u in users if (u[0], str(u[1])) not in removed]
+            if kept:
+                undo.remove(change)
+                removed.discard((change["entity"], str(change["key"])))
+                leave(change, f"{_used_by_words(kept)} still use{'s' * (len(kept) == 1)} it")
+                changed = True
+
+
+def _users_of(session: Session, record) -> list[tuple[str, object]]:
+    """The records that use a season record, as (entity, key)."""
+    if isinstance(record, Race):
+        return [("candidate", c.slug) for c in record.candidates]
+    if isinstance(record, Question):
+        return [("answer", [slug, question_id]) for slug, question_id in session.execute(
+            select(Candidate.slug, Answer.question_id).join(Answer.candidate)
+            .where(Answer.question_id == record.id))]
+    if isinstance(record, Election):
+        return [("race", season_key(r)) for r in record.races] + \
+            [("stage", season_key(s)) for s in record.stages]
+    if isinstance(record, Questionnaire):
+        return [("question", season_key(q)) for q in record.all_questions] + \
+            [("race", season_key(r)) for r in session.scalars(
+                select(Race).where(Race.questionnaire_id == record.id))]
+    return []
+
+
+def _used_by_words(users: list[tuple[str, object]]) -> str:
+    """"2 candidates", "1 answer"."""
+    counts: dict[str, int] = {}
+    for entity, _ in users:
+        counts[entity] = counts.get(entity, 0) + 1
+    return " and ".join(f"{n} {entity}{'s' * (n != 1)}" for entity, n in counts.items())
+
+
+def same_record(change: dict, entity: str, key) -> bool:
+    """Whether a change touches the record (entity, key)."""
+    return change["entity"] == entity and change["key"] == key

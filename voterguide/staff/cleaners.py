@@ -88,6 +88,8 @@ STATUSES = {
     "declined to respond": ResponseStatus.DECLINED, "refused": ResponseStatus.DECLINED,
     "no response": ResponseStatus.NO_RESPONSE, "no_response": ResponseStatus.NO_RESPONSE,
     "did not respond": ResponseStatus.NO_RESPONSE, "none": ResponseStatus.NO_RESPONSE,
+    # The guide's own words (presenters.STATUS_WORDS), as a staff export writes them.
+    "answered the questionnaire": ResponseStatus.RESPONDED,
 }
 
 
@@ -160,6 +162,25 @@ def clean_choice(value: str, kind: QuestionKind, scale_low: str | None = None,
         raise CleanError(f"“{value[:80]}” is not a number from 1 to 5"
                          + (f" or “{scale_low}”/“{scale_high}”." if scale_low else "."))
     return None
+
+
+YES_NO_WORDS = {"yes", "y", "true", "si", "sí", "1", "no", "n", "false", "0"}
+
+
+def is_plain_choice(value: str, kind: QuestionKind, scale_low: str | None = None,
+                    scale_high: str | None = None) -> bool:
+    """Whether a cell is only a choice ("Yes", "No.", "4", "4 of 5", "3 - Neutral") and says
+    nothing more: "Yes, with conditions" is not, so its words must be kept, not cut to Yes."""
+    text = normalise(value).rstrip(".!;")
+    if kind is QuestionKind.YES_NO:
+        return text in YES_NO_WORDS
+    if kind is QuestionKind.SCALE:
+        labels = {normalise(w) for w in (scale_low, scale_high) if w} | set(LIKERT)
+        if re.fullmatch(r"[1-5](\s*(of|/)\s*5)?", text) or text in labels:
+            return True
+        labelled = re.fullmatch(r"[1-5]\s*[-–:.)]\s*(.+)", text)
+        return bool(labelled) and labelled.group(1).strip() in labels
+    return True
 
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[a-z0-9-]+(\.[a-z0-9-]+)+$", re.IGNORECASE)

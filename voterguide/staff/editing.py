@@ -4,6 +4,8 @@ Opening a page writes nothing: the draft is made by the first save."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -53,35 +55,107 @@ def candidates():
 
 @blueprint.route("/candidates/<slug>", methods=["GET", "POST"])
 def candidate(slug: str):
-    """Correct a candidate's details and answers (each save goes into your draft)."""
-    found = _candidate(slug)
+    """Correct a candidate's details and every answer in one form: one save keeps every
+    field (nothing typed in one part is lost by saving another), and goes into your draft.
+
+    A candidate added in your draft and not yet published has this page too: it is worked
+    out with your draft applied (inside a savepoint, then undone), and the save recorded
+    after, so a biography or answers need no publish first."""
+    live = db.session.scalar(select(Candidate).where(Candidate.slug == slug))
+    if live is not None:
+        outcome = _edit_candidate(live, published=True)
+    else:
+        draft = services.open_edit_draft(db.session, current_user)
+        if draft is None or not any(c["entity"] == "candidate" and c["key"] == slug
+                                    and c["before"] is None for c in draft.changes):
+            abort(404)
+        outcome = services.with_draft_applied(
+            db.session, draft, lambda: _edit_candidate(_candidate(slug), published=False))
+    if isinstance(outcome, list):
+        for change in outcome:
+            services.record_edit(db.session, current_user, change)
+        if outcome:
+            flash(f"Saved to your draft ({len(outcome)} change{'s' * (len(outcome) != 1)}). "
+                  "An admin publishes it.", "done")
+        else:
+            flash("Nothing changed: the form is as your draft already had it.", "done")
+        return redirect(url_for("staff.candidate", slug=slug), 303)
+    return outcome
+
+
+def _edit_candidate(found: Candidate, published: bool):
+    """The edit page (with its status), or, for a valid save, the changes to record."""
     fields, answers = _draft_values(found)
     form = CandidateForm(data=fields)
-    if form.validate_on_submit():
-        wanted = {"name": form.name.data.strip(), "party": form.party.data.strip() or None,
-                  "incumbent": form.incumbent.data, "website": form.website.data.strip() or None,
-                  "bio": form.bio.data.replace("\r\n", "\n").strip(),
-                  "response_status": form.response_status.data, "withdrawn": form.withdrawn.data}
-        live = candidate_fields(found)
-        services.record_edit(db.session, current_user, {
-            "entity": "candidate", "key": slug, "label": f"{found.name} (details)",
-            "before": {k: live[k] for k in wanted}, "after": wanted})
-        flash("Saved to your draft. An admin publishes it.", "done")
-        return redirect(url_for("staff.candidate", slug=slug), 303)
+    answer_forms = _answer_forms(found, answers)
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        valid = all([valid] + [answer_form.validate() for _, answer_form, _ in answer_forms])
+        if valid:
+            return _changes_of(found, form, answer_forms, fields, answers, published)
+        flash("Nothing was saved: correct the fields marked below (everything you typed is "
+              "still in the form).", "problem")
     status = 422 if request.method == "POST" else 200
     return render_template("staff/candidate.html", candidate=found, form=form,
-                           answer_forms=_answer_forms(found, answers), photo_form=PhotoForm(),
+                           answer_forms=answer_forms, photo_form=PhotoForm(),
+                           published=published,
                            draft=services.open_edit_draft(db.session, current_user)), status
 
 
+def _changes_of(found: Candidate, form: CandidateForm, answer_forms: list, fields: dict,
+                answers: dict[int, dict | None], published: bool) -> list[dict]:
+    """What the one form changes against the draft, as changes to record ("before" is the
+    published record, or None for a candidate only in the draft)."""
+    changes = []
+    wanted = {"name": " ".join(form.name.data.split()), "party": form.party.data.strip() or None,
+              "incumbent": form.incumbent.data, "website": form.website.data.strip() or None,
+              "bio": form.bio.data.replace("\r\n", "\n").strip(),
+              "response_status": form.response_status.data, "withdrawn": form.withdrawn.data}
+    if any(fields.get(k) != v for k, v in wanted.items()):
+        live = candidate_fields(found)
+        changes.append({"entity": "candidate", "key": found.slug,
+                        "label": f"{found.name} (details)",
+                        "before": {k: live[k] for k in wanted} if published else None,
+                        "after": wanted})
+    live_answers = {a.question_id: answer_fields(a) for a in found.answers} if published else {}
+    for question, answer_form, _ in answer_forms:
+        if not any(f"{answer_form._prefix}{name}" in request.form
+                   for name in ("choice", "explanation", "received_on")):
+            continue  # not in what was sent (a form of details only): left as it is
+        drafted = answers.get(question.id)
+        wanted_answer = _wanted_answer(answer_form, drafted)
+        if wanted_answer == drafted or (wanted_answer is None and not drafted):
+            continue
+        changes.append({
+            "entity": "answer", "key": [found.slug, question.id],
+            "label": f"{found.name}: question {question.position} ({question.topic})",
+            "before": live_answers.get(question.id), "after": wanted_answer})
+    return changes
+
+
+def _wanted_answer(answer_form: AnswerForm, drafted: dict | None) -> dict | None:
+    """An answer as the form leaves it; None when both the choice and the words are empty."""
+    explanation = (answer_form.explanation.data or "").replace("\r\n", "\n").strip()
+    choice = answer_form.choice.data or None
+    if choice is None and not explanation:
+        return None
+    received = answer_form.received_on.data
+    return {"choice": choice, "explanation": explanation,
+            "received_on": received.isoformat() if received else None}
+
+
 def _answer_forms(candidate: Candidate, answers: dict[int, dict | None]) -> list:
-    """One answer form per question of the candidate's questionnaire."""
+    """One answer part of the form per question of the candidate's questionnaire (a retired
+    question only where the candidate answered it: its answer stays in history)."""
     forms = []
     questionnaire = candidate.race.questionnaire
     for question in questionnaire.questions if questionnaire else []:
         values = answers.get(question.id) or {}
-        form = AnswerForm(prefix=f"q{question.id}", data={
-            "choice": values.get("choice") or "", "explanation": values.get("explanation", "")})
+        received = values.get("received_on")
+        data = None if request.method == "POST" else {
+            "choice": values.get("choice") or "", "explanation": values.get("explanation", ""),
+            "received_on": dt.date.fromisoformat(received) if received else None}
+        form = AnswerForm(prefix=f"q{question.id}", data=data, meta={"csrf": False})
         form.choice.choices = options(CHOICES[question.kind])
         forms.append((question, form, bool(answers.get(question.id))))
     return forms
@@ -168,3 +242,26 @@ def new_candidate():
         return redirect(url_for("staff.index"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/new_candidate.html", form=form), status
+
+
+@blueprint.post("/candidates/<slug>/remove")
+def remove_candidate(slug: str):
+    """Remove a candidate entered by mistake, with their answers; it goes into your draft
+    (and, once published, a rollback brings them back, answers and all)."""
+    found = _candidate(slug)
+    race = found.race
+    for answer in sorted(found.answers, key=lambda a: a.question.position):
+        services.record_edit(db.session, current_user, {
+            "entity": "answer", "key": [slug, answer.question_id],
+            "label": f"{found.name}: question {answer.question.position} "
+                     f"({answer.question.topic})",
+            "before": answer_fields(answer), "after": None})
+    services.record_edit(db.session, current_user, {
+        "entity": "candidate", "key": slug, "label": f"{found.name} ({race.district.name})",
+        "before": {**candidate_fields(found), "race": {
+            "election": race.election.slug, "district": race.district_id,
+            "office": race.office,
+            "questionnaire": race.questionnaire.slug if race.questionnaire else None}},
+        "after": None})
+    flash(f"Removing {found.name} is in your draft; an admin publishes it.", "done")
+    return redirect(url_for("staff.candidates"), 303)

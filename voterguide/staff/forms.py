@@ -6,7 +6,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -14,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, InputRequired, Length, Optional
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from ..presenters import STATUS_WORDS
 
@@ -70,11 +72,13 @@ class NewCandidateForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    """One answer: the choice and the candidate's own words."""
+    """One answer: the choice, the candidate's own words and the day it came."""
 
     choice = SelectField("Choice", validators=[Optional()])
     explanation = TextAreaField("Explanation, in the candidate's words",
                                 validators=[Optional(), Length(max=20_000)])
+    received_on = DateField("Received on", validators=[Optional()],
+                            description="The day the candidate's answer came in.")
 
 
 class PhotoForm(FlaskForm):
@@ -94,3 +98,103 @@ class UserForm(FlaskForm):
     role = RadioField("Role", default="editor", choices=options([
         ("editor", "Editor: imports and edits"), ("admin", "Admin: also publishes and manages "
                                                            "users")]))
+
+
+class ElectionForm(FlaskForm):
+    """An election: its name, state, main day and up to three voting days."""
+
+    name = StringField("Name voters see", validators=[InputRequired(), Length(max=200)],
+                       description="For example: 2028 General Election")
+    state_code = SelectField("State", validators=[InputRequired()])
+    date = DateField("Election day (the last voting day)", validators=[InputRequired()])
+    is_sample = BooleanField("Sample data: fictional candidates for trying the guide out "
+                             "(every page says so)")
+    stage_1_name = StringField("First voting day: name", validators=[Optional(),
+                                                                      Length(max=100)],
+                               description="For example: Primary")
+    stage_1_date = DateField("First voting day: date", validators=[Optional()])
+    stage_2_name = StringField("Second voting day: name", validators=[Optional(),
+                                                                       Length(max=100)],
+                               description="For example: Runoff, or General election")
+    stage_2_date = DateField("Second voting day: date", validators=[Optional()])
+    stage_3_name = StringField("Third voting day: name", validators=[Optional(),
+                                                                      Length(max=100)])
+    stage_3_date = DateField("Third voting day: date", validators=[Optional()])
+
+    def stages(self) -> list[tuple[str, object]]:
+        """The voting days filled in, as (name, date); a half-filled one is an error."""
+        found = []
+        for n in (1, 2, 3):
+            name, date = getattr(self, f"stage_{n}_name"), getattr(self, f"stage_{n}_date")
+            if (name.data or "").strip() and date.data:
+                found.append((" ".join(name.data.split()), date.data))
+        return found
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every voting day has both a name and a date."""
+        ok = super().validate(extra_validators)
+        for n in (1, 2, 3):
+            name, date = getattr(self, f"stage_{n}_name"), getattr(self, f"stage_{n}_date")
+            if bool((name.data or "").strip()) != bool(date.data) and not date.errors:
+                date.errors = [*date.errors, "Give this voting day both a name and a date."]
+                ok = False
+        return ok
+
+
+RACE_STATUSES = [("contested", "Contested: more than one candidate"),
+                 ("uncontested", "Uncontested: one candidate only"),
+                 ("cancelled", "Cancelled: not on the ballot")]
+
+
+class RaceForm(FlaskForm):
+    """A race: where, which office, which questionnaire, and whether it is contested."""
+
+    district = SelectField("District", validators=[InputRequired()])
+    office = StringField("Office", validators=[Optional(), Length(max=100)],
+                         description="Leave empty for the district's own office "
+                                     "(District Attorney).")
+    questionnaire = SelectField("Questionnaire sent to its candidates", validators=[Optional()])
+    stage = SelectField("Decided on", validators=[Optional()])
+    status = RadioField("Status", default="contested", choices=options(RACE_STATUSES))
+    status_note = TextAreaField("What voters read about it (leave empty for the standard "
+                                "words)", validators=[Optional(), Length(max=2_000)])
+
+
+class QuestionnaireForm(FlaskForm):
+    """A questionnaire's title, description and the day it was sent."""
+
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5_000)])
+    sent_on = DateField("Sent to the candidates on", validators=[Optional()])
+
+
+QUESTION_KINDS = [("yes_no", "Yes/No, with an explanation"),
+                  ("scale", "Scale of 1 to 5, with an explanation"),
+                  ("text", "Written answer only")]
+
+
+class QuestionForm(FlaskForm):
+    """One question of a questionnaire."""
+
+    topic = StringField("Topic (a few words, shown as the question's heading)",
+                        validators=[InputRequired(), Length(max=100)])
+    text = TextAreaField("Question, as sent to the candidates",
+                         validators=[InputRequired(), Length(max=5_000)])
+    kind = RadioField("Kind of answer", default="yes_no", choices=options(QUESTION_KINDS))
+    scale_low = StringField("Scale: what 1 means", validators=[Optional(), Length(max=100)],
+                            description="For example: Strongly disagree")
+    scale_high = StringField("Scale: what 5 means", validators=[Optional(), Length(max=100)],
+                             description="For example: Strongly agree")
+    word_limit = IntegerField("Word limit for the explanation (leave empty for none)",
+                              validators=[Optional(), NumberRange(min=1, max=10_000)])
+    retired = BooleanField("Retired: no longer asked or shown (its answers stay in history)")
+
+
+class PasswordChangeForm(FlaskForm):
+    """One's own password, changed."""
+
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=500)],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField("New password (at least 12 characters)",
+                        validators=[InputRequired(), Length(min=12, max=500)],
+                        render_kw={"autocomplete": "new-password"})

@@ -21,6 +21,9 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import (
     Candidate,
     CandidateContact,
+    ChangeSet,
+    ChangeSetKind,
+    ChangeSetStatus,
     ColumnPairing,
     District,
     Election,
@@ -112,6 +115,25 @@ class ImportContext:
         self.slugs = set(session.scalars(select(Candidate.slug)))
         self.pairings: dict[str, str] = {}
         self.question_words = columns.question_words(self.questions)
+        self._last_writers: dict[tuple[str, int], ChangeSet] | None = None
+
+    def manual_edit(self, slug: str, question_id: int) -> dict | None:
+        """Who corrected an answer in the browser and when ({"id", "by", "on"}), if the last
+        published change to it was such a correction (not an import or a rollback)."""
+        if self._last_writers is None:
+            self._last_writers = {}
+            for change_set in self.session.scalars(select(ChangeSet).where(
+                    ChangeSet.status == ChangeSetStatus.PUBLISHED).order_by(ChangeSet.id)):
+                for change in change_set.changes:
+                    if change["entity"] == "answer":
+                        self._last_writers[(change["key"][0], int(change["key"][1]))] = \
+                            change_set
+        writer = self._last_writers.get((slug, question_id))
+        if writer is None or writer.kind is not ChangeSetKind.EDIT:
+            return None
+        when = writer.published_at or writer.created_at
+        return {"id": writer.id, "by": writer.created_by.email if writer.created_by else
+                "the command line", "on": f"{when:%-d %B %Y}"}
 
     def load_pairings(self, tool: str) -> None:
         """The columns staff paired before, for this questionnaire and this survey tool."""
@@ -172,6 +194,7 @@ class CandidateRows:
     details: dict = field(default_factory=dict)
     answers: dict[int, dict] = field(default_factory=dict)  # question id -> answer fields
     answered_questions: set[int] = field(default_factory=set)  # question ids the file covers
+    notes: dict[int, str] = field(default_factory=dict)  # question id -> why words were kept
     candidate: Candidate | None = None  # the guide's candidate, once found
     district: District | None = None  # where a new candidate runs
 
@@ -418,8 +441,9 @@ def _read_wide(reader: Reader, readings: list[columns.Reading]) -> list[Candidat
                                blocking=False)
                 continue
         person = _read_person(reader, detail_columns, number, row)
-        if person is None:
-            continue
+        unusable = person is None
+        if unusable:  # still read its answers: every problem of the row is shown at once
+            person = CandidateRows(number, "", ())
         for question_id, index in answer_columns.items():
             words = [row[i] for i in explanation_columns.get(question_id, []) if row[i].strip()]
             _read_answer(person, questions[question_id], Cell(row[index], number,
@@ -431,7 +455,8 @@ def _read_wide(reader: Reader, readings: list[columns.Reading]) -> list[Candidat
                 _read_answer(person, questions[question_id], Cell("", number,
                                                                   reader.where(group[0])),
                              words, reader)
-        people.append(person)
+        if not unusable:
+            people.append(person)
     return people
 
 
@@ -493,15 +518,36 @@ def _read_answer(person: CandidateRows, question: Question, choice: Cell, explan
                  reader: Reader) -> None:
     """Clean one answer (choice and explanation) into the candidate's answers."""
     person.answered_questions.add(question.id)
+    note = None
     try:
         if question.kind is QuestionKind.TEXT:
             chosen = None
             words = "\n\n".join(t for t in (cleaners.clean_explanation(choice.text),
                                             cleaners.clean_explanation(explanation)) if t)
         else:
-            chosen = cleaners.clean_choice(_cleaned(choice.text), question.kind,
-                                           question.scale_low, question.scale_high)
+            text = _cleaned(choice.text)
             words = cleaners.clean_explanation(explanation)
+            try:
+                chosen = cleaners.clean_choice(text, question.kind, question.scale_low,
+                                               question.scale_high)
+            except CleanError as error:
+                chosen, note = None, f"{error}".rstrip(".")
+            else:
+                if chosen is not None and not cleaners.is_plain_choice(
+                        text, question.kind, question.scale_low, question.scale_high):
+                    note = f"“{text[:80]}” says more than {_choice_words(question, chosen)}"
+                    chosen = None
+            if note:
+                # Never cut the candidate's words down to a choice: keep them as written.
+                words = "\n\n".join(t for t in (cleaners.clean_explanation(choice.text),
+                                                words) if t)
+                kind = "Yes or No" if question.kind is QuestionKind.YES_NO else "number"
+                note = (f"Question {question.position}: {note}. Kept in the candidate's own "
+                        f"words, with no {kind} chosen; choose one on the candidate's page "
+                        "if they meant one.")
+                reader.result.problems.append(Problem(choice.row, choice.column, note,
+                                                      blocking=False))
+                person.notes[question.id] = note
     except CleanError as error:
         reader.result.problems.append(Problem(choice.row, choice.column, f"Question "
                                               f"{question.position}: {error}"))
@@ -511,6 +557,11 @@ def _read_answer(person: CandidateRows, question: Question, choice: Cell, explan
     received = person.details.get("received_on")
     person.answers[question.id] = {"choice": chosen, "explanation": words,
                                    "received_on": received.isoformat() if received else None}
+
+
+def _choice_words(question: Question, chosen: str) -> str:
+    """A choice as staff read it: "Yes", "4 of 5"."""
+    return chosen if question.kind is QuestionKind.YES_NO else f"{chosen} of 5"
 
 
 def _read_long(reader: Reader, readings: list[columns.Reading]) -> list[CandidateRows]:
@@ -704,14 +755,22 @@ def _compare(reader: Reader, people: list[CandidateRows], delete_missing: bool) 
                     # A blank cell never erases what is published (unless the choice changed:
                     # then the old words no longer explain it).
                     fields = {**fields, "explanation": published["explanation"]}
+            note = {"note": person.notes[question_id]} if question_id in person.notes else {}
             if answer is None:
                 result.changes.append({"entity": "answer", "key": [slug, question_id],
-                                       "label": answer_label, "before": None, "after": fields})
+                                       "label": answer_label, "before": None, "after": fields,
+                                       **note})
                 continue
             before, after = field_diff(answer_fields(answer), fields)
+            edit = context.manual_edit(slug, question_id) if after else None
+            if edit is not None and not _overwrite_edit(reader, slug, question, person, edit,
+                                                        answer, fields):
+                result.unchanged += 1
+                continue
             if after:
                 result.changes.append({"entity": "answer", "key": [slug, question_id],
-                                       "label": answer_label, "before": before, "after": after})
+                                       "label": answer_label, "before": before, "after": after,
+                                       **note, **({"reverts_edit": edit} if edit else {})})
             else:
                 result.unchanged += 1
         if delete_missing:
@@ -723,6 +782,35 @@ def _compare(reader: Reader, people: list[CandidateRows], delete_missing: bool) 
                         "entity": "answer", "key": [slug, question_id],
                         "label": f"{label}: question {question.position} ({question.topic})",
                         "before": answer_fields(answer), "after": None})
+
+
+def _overwrite_edit(reader: Reader, slug: str, question: Question, person: CandidateRows,
+                    edit: dict, answer, fields: dict) -> bool:
+    """Whether the file may overwrite an answer last corrected in the browser: staff are
+    asked once per answer (keep the correction, or take the file's words); until they
+    answer, the import waits."""
+    key = f"{slug}|{question.id}"
+    chosen = (reader.decisions.get("edits") or {}).get(key)
+
+    def quote(values: dict) -> str:
+        words = " ".join(t for t in (values.get("choice") or "",
+                                     values.get("explanation") or "") if t)
+        return f"“{words[:120]}{'…' if len(words) > 120 else ''}”" if words else "no answer"
+    reader.result.asks.append({
+        "kind": "edit", "key": key, "row": person.row, "written": person.name,
+        "question": f"Row {person.row}, question {question.position} ({question.topic}): "
+                    f"{person.label}'s answer was corrected in the browser by {edit['by']} "
+                    f"on {edit['on']}. The file would undo that correction.",
+        "choices": [{"value": "keep",
+                     "label": f"Keep the correction: {quote(answer_fields(answer))}"},
+                    {"value": "file", "label": f"Use the file's words: {quote(fields)}"}],
+        "chosen": chosen if chosen in ("keep", "file") else None})
+    if chosen not in ("keep", "file"):
+        reader.problem(person.row, None, f"{person.label}, question {question.position}: this "
+                       "would undo a correction made in the browser; answer below whether to "
+                       "keep it.", ask=True)
+        return True
+    return chosen == "file"
 
 
 def _contacts(context: ImportContext, people: list[CandidateRows]) -> dict:

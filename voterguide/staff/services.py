@@ -25,9 +25,14 @@ from ..models import (
     StaffUser,
 )
 from .accounts import now
-from .changes import ChangeConflict, apply_changes, inverse, merge
+from .changes import ChangeConflict, apply_changes, merge
+from .changes import plan_rollback as changes_plan_rollback
 from .importer import ImportResult, run_import
 from .reading import FileRefused, read_sheet
+
+#: The kinds of record a rollback undoes (user changes are history, not content).
+ROLLBACK_ENTITIES = ("candidate", "answer", "contact", "election", "stage", "race",
+                     "questionnaire", "question", "profile", "figure")
 
 
 class StaffActionRefused(ValueError):
@@ -167,14 +172,20 @@ def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, objec
 
 
 def decide(session: Session, change_set: ChangeSet, names: dict[str, str],
-           date_order: str | None = None) -> None:
+           date_order: str | None = None, edits: dict[str, str] | None = None) -> None:
     """Keep staff's answers to an import's questions (is this the candidate already in the
     guide? which order are the dates in?) on its change set (flushes)."""
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
         raise StaffActionRefused("This import is already published or discarded.")
     asks = {(a["kind"], a["key"]): a for a in (change_set.reading or {}).get("asks", [])}
     decisions = {"names": dict((change_set.decisions or {}).get("names", {})),
-                 "dates": dict((change_set.decisions or {}).get("dates", {}))}
+                 "dates": dict((change_set.decisions or {}).get("dates", {})),
+                 "edits": dict((change_set.decisions or {}).get("edits", {}))}
+    for key, value in (edits or {}).items():
+        if ("edit", key) not in asks or value not in ("keep", "file"):
+            raise StaffActionRefused("That answer does not fit the question asked; check the "
+                                     "file again and answer what the page asks now.")
+        decisions["edits"][key] = value
     for key, value in names.items():
         ask = asks.get(("name", key))
         if ask is None or value not in {c["value"] for c in ask["choices"]}:
@@ -226,22 +237,75 @@ def _conflict_text(conflict: ChangeConflict) -> str:
             + (f" And {more} more." if more else ""))
 
 
-def rollback(session: Session, change_set: ChangeSet, user: StaffUser | None) -> ChangeSet:
-    """Undo a published change set by publishing its inverse, itself kept in history."""
+def rolled_back_ids(session: Session, ids: list[int] | None = None) -> set[int]:
+    """The ids (of ``ids``, or of all) of change sets a published rollback undid."""
+    query = select(ChangeSet.rolls_back_id).where(ChangeSet.status == ChangeSetStatus.PUBLISHED,
+                                                  ChangeSet.rolls_back_id.is_not(None))
+    if ids is not None:
+        query = query.where(ChangeSet.rolls_back_id.in_(ids))
+    return set(session.scalars(query))
+
+
+def later_change_sets(session: Session, change_set: ChangeSet, left: list[dict]) -> dict:
+    """For each record a rollback would leave, the later published change sets that wrote to
+    it (newest first): {(entity, key as str): [ChangeSet, ...]}."""
+    wanted = {(item["entity"], str(item["key"])) for item in left}
+    found: dict[tuple, list[ChangeSet]] = {key: [] for key in wanted}
+    if not wanted:
+        return found
+    for later in session.scalars(select(ChangeSet).where(
+            ChangeSet.id > change_set.id, ChangeSet.status == ChangeSetStatus.PUBLISHED)
+            .order_by(ChangeSet.id.desc())):
+        for change in later.changes:
+            key = (change["entity"], str(change["key"]))
+            if key in found and later not in found[key]:
+                found[key].append(later)
+    return found
+
+
+def plan_rollback(session: Session, change_set: ChangeSet):
+    """What rolling back ``change_set`` would undo and what it would leave (reads only)."""
     if change_set.status is not ChangeSetStatus.PUBLISHED:
         raise StaffActionRefused("Only published changes can be rolled back.")
-    if session.scalar(select(ChangeSet.id).where(ChangeSet.rolls_back_id == change_set.id,
-                                                 ChangeSet.status == ChangeSetStatus.PUBLISHED)):
-        raise StaffActionRefused("This change set has already been rolled back.")
+    if change_set.id in rolled_back_ids(session, [change_set.id]):
+        raise StaffActionRefused("This has already been rolled back.")
+    return changes_plan_rollback(session, [c for c in change_set.changes
+                                           if c["entity"] in ROLLBACK_ENTITIES])
+
+
+def rollback(session: Session, change_set: ChangeSet, user: StaffUser | None) -> ChangeSet:
+    """Undo a published change set by publishing its inverse, itself kept in history.
+
+    What later change sets wrote again is left as they wrote it, and the rollback says so
+    (its problems list each record left, for information); it is refused only when there is
+    nothing of the change set's own left to undo."""
+    plan = plan_rollback(session, change_set)
+    if not plan.changes:
+        raise StaffActionRefused(
+            "Nothing to roll back: later changes have rewritten everything this one wrote. "
+            "Roll those back first (they are listed on this page).")
+    left = [{"row": None, "column": None, "blocking": False,
+             "message": f"{item['label']}: left as it is now, because {item['why']}"
+                        + (f" ({', '.join(f.replace('_', ' ') for f in item['fields'])})"
+                           if item["fields"] else "") + "."} for item in plan.left]
     undo = ChangeSet(kind=ChangeSetKind.ROLLBACK, status=ChangeSetStatus.DRAFT,
-                     election=change_set.election, changes=inverse(change_set.changes),
-                     problems=[], rolls_back=change_set, created_by=user, created_at=now(),
-                     summary=f"Rolls back #{change_set.id}: {change_set.summary}",
+                     election=change_set.election, changes=plan.changes,
+                     problems=left, rolls_back=change_set, created_by=user, created_at=now(),
+                     summary=f"Rolls back {describe(change_set)}"
+                             + (f"; {len(left)} later change{'s' * (len(left) != 1)} kept"
+                                if left else ""),
                      file_checksum=change_set.file_checksum, file_name=change_set.file_name)
     session.add(undo)
     session.flush()
     publish(session, undo, user)
     return undo
+
+
+def describe(change_set: ChangeSet) -> str:
+    """A change set in a few plain words: "the import of answers.csv (12 May)"."""
+    from ..presenters import change_set_title
+
+    return change_set_title(change_set)
 
 
 def discard(session: Session, change_set: ChangeSet) -> None:
@@ -340,5 +404,6 @@ def store_photo(session: Session, content: bytes) -> str:
 
 __all__ = ["FileRefused", "StaffActionRefused", "ImportNotKept", "import_file", "start_import",
            "recheck", "pair_columns", "decide",
-           "queue", "publish", "rollback", "discard", "record_edit", "edit_draft",
+           "queue", "publish", "rollback", "plan_rollback", "rolled_back_ids",
+           "later_change_sets", "discard", "record_edit", "edit_draft",
            "open_edit_draft", "with_draft_applied", "store_photo"]

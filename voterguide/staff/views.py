@@ -49,8 +49,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
+        if user is not None and login_user(user):  # a disabled account is refused here
             return redirect(_safe_next(request.args.get("next")), 303)
         return render_template("staff/login.html", form=form, problem="That email and password "
                                "do not match an account, or the account is locked for a while "
@@ -127,21 +126,81 @@ def change_set(change_set_id: int):
         questions = ImportContext(db.session, found.election).questions
     unpaired = [p["column"] for p in found.problems
                 if not p["blocking"] and "Pair it" in p["message"]]
-    return render_template("staff/change_set.html", change_set=found, districts=districts,
-                           candidates=candidates, questions=questions, unpaired=unpaired,
-                           details=list(DETAILS.items()))
+    undone_by = db.session.scalar(select(ChangeSet).where(
+        ChangeSet.rolls_back_id == found.id, ChangeSet.status == ChangeSetStatus.PUBLISHED))
+    return render_template("staff/change_set.html", change_set=found,
+                           districts=_district_names(districts),
+                           candidates=_candidate_names(found.changes, candidates),
+                           questions=questions, unpaired=unpaired,
+                           details=list(DETAILS.items()), rolled_back=undone_by is not None,
+                           undone_by=undone_by, can_download=_may_download(found))
 
 
-def _act(change_set_id: int, action: Callable[[ChangeSet], object], done: str):
-    """Run a change-set action; a refusal undoes what it began and is shown as a message."""
+def _candidate_names(changes: list[dict], slugs: list[str]) -> list[tuple[str, str]]:
+    """(slug, name) of the candidates a change set touches, named as it leaves them."""
+    from ..models import Candidate
+
+    names = dict(db.session.execute(select(Candidate.slug, Candidate.name)
+                                    .where(Candidate.slug.in_(slugs))).all()) if slugs else {}
+    for change in changes:
+        if change["entity"] == "candidate" and (change["after"] or {}).get("name"):
+            names[change["key"]] = change["after"]["name"]
+    return [(slug, names.get(slug, slug)) for slug in slugs]
+
+
+def _may_download(found: ChangeSet) -> bool:
+    """Whether the signed-in user may download the file uploaded for a change set: its
+    uploader and admins, while the file is kept."""
+    return found.source is not None and (current_user.is_admin
+                                         or found.created_by_id == current_user.id)
+
+
+@blueprint.get("/changes/<int:change_set_id>/original")
+def original_file(change_set_id: int):
+    """The file uploaded for an import, byte for byte, for its uploader and admins."""
+    found = _change_set(change_set_id)
+    if found.source is None:
+        abort(404, description="The uploaded file is no longer kept (a discarded import "
+                               "drops it).")
+    if not _may_download(found):
+        abort(403, description="Only the person who uploaded it and admins can download it.")
+    return _attachment(found.source, found.file_name or "upload", "application/octet-stream")
+
+
+@blueprint.get("/changes/<int:change_set_id>/export.csv")
+def export_change_set(change_set_id: int):
+    """A change set's candidates and answers as the spreadsheet an import reads."""
+    from .exports import change_set_csv
+
+    found = _change_set(change_set_id)
+    return _attachment(change_set_csv(db.session, found.changes),
+                       f"changes-{found.id}.csv", "text/csv; charset=utf-8")
+
+
+def _attachment(content: bytes, name: str, mimetype: str):
+    """A download response that never runs in the page (the name made safe for a header)."""
+    from flask import Response
+    from werkzeug.utils import secure_filename
+
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{secure_filename(name) or "download"}"')
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _act(change_set_id: int, action: Callable[[ChangeSet], object],
+         done: str | Callable[[object], str]):
+    """Run a change-set action; a refusal undoes what it began and is shown as a message.
+    ``done`` is the message of success, or makes it from what the action returned."""
     found = _change_set(change_set_id)
     try:
         with db.session.begin_nested():  # a refusal rolls back this action only
-            action(found)
+            result = action(found)
     except (services.StaffActionRefused, FileRefused) as refusal:
         flash(str(refusal), "problem")
         return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
-    flash(done, "done")
+    flash(done if isinstance(done, str) else done(result), "done")
     return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
 
 
@@ -187,8 +246,11 @@ def decide(change_set_id: int):
     names = {name.removeprefix("name:"): value for name, value in request.form.items()
              if name.startswith("name:") and value}
 
+    edits = {name.removeprefix("edit:"): value for name, value in request.form.items()
+             if name.startswith("edit:") and value}
+
     def decide_and_recheck(cs: ChangeSet) -> None:
-        services.decide(db.session, cs, names, request.form.get("dates") or None)
+        services.decide(db.session, cs, names, request.form.get("dates") or None, edits)
         services.recheck(db.session, cs)
 
     return _act(change_set_id, decide_and_recheck, "Answers saved; the file was checked "
@@ -203,26 +265,80 @@ def _int(value: str) -> int:
         abort(400)
 
 
-@blueprint.post("/changes/<int:change_set_id>/discard")
+def _confirm(found: ChangeSet, action: str, plan=None):
+    """The page that asks before a publish, a rollback or a discard, saying what voters will
+    see change; its button posts back to the same URL (no JavaScript needed)."""
+    from .changes import touched_pages
+
+    changes = plan.changes if plan is not None else found.changes
+    districts, candidates = touched_pages(db.session, changes)
+    later = services.later_change_sets(db.session, found, plan.left) if plan else {}
+    return render_template("staff/confirm.html", change_set=found, action=action,
+                           changes=changes, districts=_district_names(districts),
+                           candidates=candidates, left=plan.left if plan else [],
+                           later=later)
+
+
+def _district_names(slugs: list[str]) -> list[tuple[str, str]]:
+    """(slug, name) of districts, in the order given."""
+    from ..models import District
+
+    names = dict(db.session.execute(select(District.slug, District.name)
+                                    .where(District.slug.in_(slugs))).all()) if slugs else {}
+    return [(slug, names.get(slug, slug)) for slug in slugs]
+
+
+@blueprint.route("/changes/<int:change_set_id>/discard", methods=["GET", "POST"])
 def discard(change_set_id: int):
-    """Drop a preview or a draft."""
-    return _act(change_set_id, lambda cs: services.discard(db.session, cs), "Discarded.")
+    """Drop a preview or a draft (asked first on a page of its own)."""
+    if request.method == "GET":
+        found = _change_set(change_set_id)
+        if found.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
+            flash("Only an import being checked or a draft can be discarded.", "problem")
+            return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
+        return _confirm(found, "discard")
+    return _act(change_set_id, lambda cs: services.discard(db.session, cs),
+                "Discarded: nothing voters see has changed. It stays in the history.")
 
 
-@blueprint.post("/changes/<int:change_set_id>/publish")
+@blueprint.route("/changes/<int:change_set_id>/publish", methods=["GET", "POST"])
 @admin_required
 def publish(change_set_id: int):
-    """Publish a draft to the public guide in one transaction."""
+    """Publish a draft to the public guide in one transaction (asked first)."""
+    if request.method == "GET":
+        found = _change_set(change_set_id)
+        if found.status is not ChangeSetStatus.DRAFT:
+            flash("Only a draft can be published.", "problem")
+            return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
+        return _confirm(found, "publish")
     return _act(change_set_id, lambda cs: services.publish(db.session, cs, current_user),
                 "Published: voters see it now.")
 
 
-@blueprint.post("/changes/<int:change_set_id>/rollback")
+@blueprint.route("/changes/<int:change_set_id>/rollback", methods=["GET", "POST"])
 @admin_required
 def rollback(change_set_id: int):
-    """Undo a published change set (the undo is recorded in history too)."""
+    """Undo a published change set (asked first); what later change sets wrote again is
+    kept, and said. The undo is recorded in history too."""
+    found = _change_set(change_set_id)
+    if request.method == "GET":
+        try:
+            plan = services.plan_rollback(db.session, found)
+        except services.StaffActionRefused as refusal:
+            flash(str(refusal), "problem")
+            return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
+        return _confirm(found, "rollback", plan)
     return _act(change_set_id, lambda cs: services.rollback(db.session, cs, current_user),
-                "Rolled back: the guide is as it was before this change set.")
+                _rolled_back_words)
+
+
+def _rolled_back_words(undo: ChangeSet) -> str:
+    """What a rollback did, in a sentence."""
+    if not undo.problems:
+        return "Rolled back: the guide is as it was before this change."
+    kept = len(undo.problems)
+    return (f"Rolled back what was still this change's own; {kept} later change"
+            f"{'s' * (kept != 1)} kept as they are (listed on the rollback's page).")
 
 
 def _preview(change_set_id: int, render: Callable[[], str]):
@@ -252,24 +368,83 @@ def history():
     """Every import, edit and rollback: who, when, file checksum, summary."""
     change_sets = list(db.session.scalars(select(ChangeSet).order_by(ChangeSet.id.desc())
                                           .limit(500)))
-    return render_template("staff/history.html", change_sets=change_sets)
+    return render_template("staff/history.html", change_sets=change_sets,
+                           rolled_back=services.rolled_back_ids(
+                               db.session, [cs.id for cs in change_sets]))
 
 
 @blueprint.route("/users", methods=["GET", "POST"])
 @admin_required
 def users():
-    """Staff users, and a form to add one."""
+    """Staff users, what can be done with each, and a form to add one."""
     form = UserForm()
     problem = None
     if form.validate_on_submit():
         try:
-            accounts.create_user(db.session, form.email.data, form.password.data,
-                                 form.role.data)
+            user = accounts.create_user(db.session, form.email.data, form.password.data,
+                                        form.role.data)
         except accounts.AccountError as error:
             problem = str(error)
         else:
-            flash(f"Added {form.email.data}.", "done")
+            from .users import _history
+
+            _history(db.session, current_user, user, None, {"role": user.role.value},
+                     f"Added {user.email} as an {user.role.value}")
+            flash(f"Added {user.email}. Give them their password in person or by phone, "
+                  "not by email.", "done")
             return redirect(url_for("staff.users"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/users.html", form=form, users=accounts.users(db.session),
-                           problem=problem), status
+                           problem=problem, now=accounts.now()), status
+
+
+@blueprint.post("/users/<int:user_id>")
+@admin_required
+def manage_user(user_id: int):
+    """Disable, enable, change the role of, or reset the password of one user."""
+    from ..models import StaffUser
+    from . import users as staff_users
+
+    user = db.session.get(StaffUser, user_id) or abort(404)
+    action = request.form.get("action", "")
+    try:
+        if action in ("disable", "enable"):
+            staff_users.set_disabled(db.session, current_user, user, action == "disable")
+            message = f"{user.email} is {action}d."
+        elif action == "role":
+            staff_users.set_role(db.session, current_user, user, request.form.get("role", ""))
+            message = f"{user.email} is now an {user.role.value}."
+        elif action == "reset":
+            temporary = staff_users.reset_password(db.session, current_user, user)
+            db.session.commit()  # shown once: the page after this never shows it again
+            return render_template("staff/password_reset.html", user=user,
+                                   temporary=temporary)
+        else:
+            abort(400)
+    except accounts.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "problem")
+        return redirect(url_for("staff.users"), 303)
+    flash(message, "done")
+    return redirect(url_for("staff.users"), 303)
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+def account():
+    """Your own account: change your password."""
+    from . import users as staff_users
+    from .forms import PasswordChangeForm
+
+    form = PasswordChangeForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            staff_users.change_own_password(db.session, current_user, form.current.data,
+                                            form.new.data)
+        except accounts.AccountError as error:
+            problem = str(error)
+        else:
+            flash("Your password is changed.", "done")
+            return redirect(url_for("staff.account"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("staff/account.html", form=form, problem=problem), status

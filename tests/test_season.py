@@ -1,0 +1,238 @@
+"""A season set up in the browser (test client, real SQLite): an election with two voting
+days, two races, a questionnaire with questions added, moved and retired, all in one draft
+that pages show before it is published; published, the import takes answers for it; a
+rollback takes the season back off the guide. Bad input is a 4xx that keeps what was typed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from voterguide.models import (
+    ChangeSet,
+    Election,
+    Question,
+    Questionnaire,
+    Race,
+    RaceStatus,
+)
+
+from .support.spreadsheets import csv_bytes
+
+
+def draft(db) -> ChangeSet:
+    """The signed-in user's draft."""
+    db.session.expire_all()
+    return db.session.scalar(select(ChangeSet).where(ChangeSet.kind == "edit",
+                                                     ChangeSet.status == "draft"))
+
+
+def make_season(client) -> tuple[str, str]:
+    """Create an election, a questionnaire with three questions and two races; the election's
+    and the questionnaire's pages."""
+    response = client.post("/staff/season/questionnaires/new", data={
+        "title": "Prosecutor questions 2030", "description": "Sent to every candidate.",
+        "sent_on": "2030-03-01"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    questionnaire = response.headers["Location"]
+    for topic, kind in (("Cash bail", "yes_no"), ("Diversion", "scale"), ("Priorities", "text")):
+        response = client.post(questionnaire, data={
+            "save": "question", "q-topic": topic, "q-text": f"What about {topic.lower()}?",
+            "q-kind": kind, "q-scale_low": "Never" if kind == "scale" else "",
+            "q-scale_high": "Always" if kind == "scale" else "", "q-word_limit": "150"})
+        assert response.status_code == 303, response.get_data(as_text=True)
+    response = client.post("/staff/season/elections/new", data={
+        "name": "2030 Election", "state_code": "AL", "date": "2030-11-05",
+        "stage_1_name": "Primary", "stage_1_date": "2030-05-24",
+        "stage_2_name": "General election", "stage_2_date": "2030-11-05"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    election = response.headers["Location"]
+    for district, status in (("al-circuit-6", "contested"), ("al-circuit-10", "uncontested")):
+        response = client.post(election + "/races", data={
+            "r-district": district, "r-office": "", "r-questionnaire": "prosecutor-questions-2030",
+            "r-stage": "2", "r-status": status, "r-status_note": ""})
+        assert response.status_code == 303, response.get_data(as_text=True)
+    return election, questionnaire
+
+
+def test_a_season_is_one_draft_shown_before_it_is_published(admin, db):
+    """Everything goes into one draft; the staff pages show it; voters see nothing yet."""
+    election, questionnaire = make_season(admin)
+    assert db.session.scalar(select(Election).where(Election.name == "2030 Election")) is None
+    page = admin.get(election).get_data(as_text=True)
+    assert "2030 Election" in page and "Races (2)" in page
+    assert "6th Judicial Circuit (Tuscaloosa County)" in page
+    assert "Uncontested: one candidate" in page
+    page = admin.get(questionnaire).get_data(as_text=True)
+    assert page.index("Cash bail") < page.index("Diversion") < page.index("Priorities")
+    assert "Scale of 1 to 5 (Never to Always), up to 150 words" in page
+    changes = draft(db).changes
+    assert {c["entity"] for c in changes} == {"election", "stage", "questionnaire", "question",
+                                              "race"}
+    assert "2030 Election" not in admin.get("/staff/imports/new").get_data(as_text=True)
+
+
+def test_the_district_menu_is_in_natural_order_and_names_counties(admin, db):
+    """2nd before 10th before 19th; each district with its counties."""
+    election, _ = make_season(admin)
+    page = admin.get(election).get_data(as_text=True)
+    menu = page[page.index('id="r-district"'):]
+    menu = menu[:menu.index("</select>")]
+    assert menu.index("2nd Judicial Circuit") < menu.index("10th Judicial Circuit") \
+        < menu.index("19th Judicial Circuit")
+    assert "al-circuit-6" in menu and "(Tuscaloosa County)" in menu
+
+
+def test_move_and_retire_questions_then_publish_and_import(admin, db):
+    """Move "Priorities" up, retire "Cash bail", publish: the guide has the election, its
+    voting days and races, the questions in their new order; then answers import into it."""
+    election, questionnaire = make_season(admin)
+    codes = {c["after"]["topic"]: c["key"][1] for c in draft(db).changes
+             if c["entity"] == "question"}
+    admin.post(f"{questionnaire}/questions/{codes['Priorities']}/move",
+               data={"direction": "up"})
+    page = admin.get(questionnaire).get_data(as_text=True)
+    assert page.index("Priorities") < page.index("Diversion")
+    response = admin.post(f"{questionnaire}/questions/{codes['Cash bail']}", data={
+        "q-topic": "Cash bail", "q-text": "What about cash bail?", "q-kind": "yes_no",
+        "q-retired": "y"})
+    assert response.status_code == 303
+    assert "(retired)" in admin.get(questionnaire).get_data(as_text=True)
+    change_set = draft(db)
+    confirm = admin.get(f"/staff/changes/{change_set.id}/publish").get_data(as_text=True)
+    assert "Election: 2030 Election" in confirm
+    admin.post(f"/staff/changes/{change_set.id}/publish")
+    db.session.expire_all()
+    found = db.session.scalar(select(Election).where(Election.name == "2030 Election"))
+    assert [s.name for s in found.stages] == ["Primary", "General election"]
+    races = {r.district.slug: r for r in found.races}
+    assert races["al-circuit-10"].status is RaceStatus.UNCONTESTED
+    assert races["al-circuit-6"].stage.name == "General election"
+    asked = db.session.scalar(select(Questionnaire).where(Questionnaire.title ==
+                                                          "Prosecutor questions 2030"))
+    assert [q.topic for q in asked.questions] == ["Priorities", "Diversion"]
+    assert [q.topic for q in asked.all_questions] == ["Cash bail", "Priorities", "Diversion"]
+    response = admin.post("/staff/imports/new", data={
+        "election": str(found.id), "shape": "auto", "spreadsheet": (io.BytesIO(csv_bytes([
+            ["name", "district", "Diversion", "Priorities"],
+            ["Pat Newcomer", "6th Judicial Circuit", "4", "Victims first."]])), "a.csv")},
+        content_type="multipart/form-data")
+    preview = response.headers["Location"]
+    admin.post(preview + "/apply")
+    admin.post(preview + "/publish")
+    public = admin.get("/districts/al-circuit-6").get_data(as_text=True)
+    assert "Pat Newcomer" in public and "Victims first." in public
+
+
+def test_rolling_back_a_season_removes_what_nothing_else_uses(admin, db):
+    """Rolled back before any candidate joined, the season leaves the guide entirely."""
+    make_season(admin)
+    change_set = draft(db)
+    admin.post(f"/staff/changes/{change_set.id}/publish")
+    before = db.session.scalar(select(Question).order_by(Question.id.desc()))
+    assert before is not None
+    admin.post(f"/staff/changes/{change_set.id}/rollback")
+    db.session.expire_all()
+    assert db.session.scalar(select(Election).where(Election.name == "2030 Election")) is None
+    assert db.session.scalar(select(Questionnaire).where(
+        Questionnaire.title == "Prosecutor questions 2030")) is None
+    assert "Published, then rolled back" in admin.get(
+        f"/staff/changes/{change_set.id}").get_data(as_text=True)
+
+
+def test_a_race_can_be_marked_cancelled_with_its_words(admin, db):
+    """A published race is cancelled through the draft; the words voters read are kept."""
+    race = db.session.scalar(select(Race).join(Race.district).where(
+        Race.district.has(slug="al-circuit-6")))
+    url = (f"/staff/season/elections/{race.election.slug}/races/al-circuit-6"
+           f"?office={race.office}")
+    assert admin.get(url).status_code == 200
+    response = admin.post(url, data={"r-questionnaire": race.questionnaire.slug, "r-stage": "",
+                                     "r-status": "cancelled",
+                                     "r-status_note": "The office was abolished."})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    change_set = draft(db)
+    [change] = change_set.changes
+    assert change["after"] == {"status": "cancelled", "status_note": "The office was abolished."}
+    admin.post(f"/staff/changes/{change_set.id}/publish")
+    db.session.expire_all()
+    assert db.session.get(Race, race.id).status is RaceStatus.CANCELLED
+    assert "The office was abolished." in admin.get("/districts/al-circuit-6").get_data(
+        as_text=True)
+
+
+def test_an_uncontested_race_says_so_in_the_standard_words(admin, db):
+    """With no words of staff's own, voters read the standard sentence."""
+    race = db.session.scalar(select(Race).join(Race.district).where(
+        Race.district.has(slug="al-circuit-6")))
+    url = (f"/staff/season/elections/{race.election.slug}/races/al-circuit-6"
+           f"?office={race.office}")
+    admin.post(url, data={"r-questionnaire": race.questionnaire.slug, "r-stage": "",
+                          "r-status": "uncontested", "r-status_note": ""})
+    admin.post(f"/staff/changes/{draft(db).id}/publish")
+    assert "Only one candidate is on the ballot for this office." in admin.get(
+        "/districts/al-circuit-6").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"name": "", "state_code": "AL", "date": "2030-11-05"}, "This field is required"),
+    ({"name": "X", "state_code": "ZZ", "date": "2030-11-05"}, "Not a valid choice"),
+    ({"name": "X", "state_code": "AL", "date": "5 Nov"}, "Not a valid date value"),
+    ({"name": "Ünïcode ✓ " * 30, "state_code": "AL", "date": "2030-11-05"}, "200 characters"),
+    ({"name": "X", "state_code": "AL", "date": "2030-11-05", "stage_1_name": "Primary"},
+     "both a name and a date"),
+], ids=["empty", "unknown-state", "bad-date", "too-long", "half-a-stage"])
+def test_bad_election_forms_are_422_and_keep_what_was_typed(admin, db, data, message):
+    """A refused election form says why, keeps the typed values and saves nothing."""
+    response = admin.post("/staff/season/elections/new", data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert draft(db) is None
+
+
+def test_bad_question_and_race_forms_are_refused(admin, db):
+    """A scale with one word, a zero word limit, an unknown district, a race twice: 422s,
+    nothing saved."""
+    election, questionnaire = make_season(admin)
+    before = len(draft(db).changes)
+    for data in ({"save": "question", "q-topic": "T", "q-text": "Q?", "q-kind": "scale",
+                  "q-scale_low": "Never"},
+                 {"save": "question", "q-topic": "T", "q-text": "Q?", "q-kind": "text",
+                  "q-word_limit": "0"},
+                 {"save": "question", "q-topic": "", "q-text": "", "q-kind": "nonsense"}):
+        assert admin.post(questionnaire, data=data).status_code == 422
+    for district in ("al-circuit-99", "al-circuit-6"):
+        response = admin.post(election + "/races", data={
+            "r-district": district, "r-status": "contested"})
+        assert response.status_code == 422
+    assert "already has a District Attorney race" in response.get_data(as_text=True)
+    assert len(draft(db).changes) == before
+    assert admin.get("/staff/season/elections/nope").status_code == 404
+    assert admin.get("/staff/season/questionnaires/nope/questions/q1").status_code == 404
+
+
+def test_rolling_back_a_season_keeps_what_later_imports_use(admin, db):
+    """After answers came in for a new race, rolling the season back leaves the race, its
+    election, questionnaire and the answered question, says so, and removes the rest."""
+    make_season(admin)
+    change_set = draft(db)
+    admin.post(f"/staff/changes/{change_set.id}/publish")
+    found = db.session.scalar(select(Election).where(Election.name == "2030 Election"))
+    response = admin.post("/staff/imports/new", data={
+        "election": str(found.id), "shape": "auto", "spreadsheet": (io.BytesIO(csv_bytes([
+            ["name", "district", "Diversion"], ["Pat Newcomer", "6th Judicial Circuit", "4"]])),
+            "a.csv")}, content_type="multipart/form-data")
+    preview = response.headers["Location"]
+    admin.post(preview + "/apply")
+    admin.post(preview + "/publish")
+    confirm = admin.get(f"/staff/changes/{change_set.id}/rollback").get_data(as_text=True)
+    assert "1 candidate still uses it" in confirm and "1 answer still uses it" in confirm
+    admin.post(f"/staff/changes/{change_set.id}/rollback")
+    db.session.expire_all()
+    found = db.session.scalar(select(Election).where(Election.name == "2030 Election"))
+    assert [r.district.slug for r in found.races] == ["al-circuit-6"]
+    topics = [q.topic for q in found.races[0].questionnaire.all_questions]
+    assert topics == ["Diversion"]
+    assert "Pat Newcomer" in admin.get("/districts/al-circuit-6").get_data(as_text=True)
