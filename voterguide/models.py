@@ -67,6 +67,14 @@ class State(db.Model):
     fips: Mapped[str] = mapped_column(String(2), unique=True)
     # A list of {"label", "url"} objects, in the order they are shown.
     voter_tools: Mapped[list] = mapped_column(db.JSON, default=list)
+    # How the state's district attorneys are chosen (state.json's "office_selection"):
+    # partisan or not, the term, the primary, the majority rule and the runoff.
+    office_selection: Mapped[dict] = mapped_column(db.JSON, default=dict)
+
+    @property
+    def partisan(self) -> bool:
+        """Whether candidates run with a party label (unknown: as they are entered)."""
+        return bool((self.office_selection or {}).get("partisan", True))
 
 
 class County(db.Model):

@@ -96,7 +96,8 @@ def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:
     if not race.topics:
         pdf.set_font(pdf.family, "", 10)
         for candidate in race.candidates:
-            pdf.cell(pdf.epw, 5, text(f"{candidate.name} ({candidate.party})"),
+            party = f" ({candidate.party})" if candidate.party else ""
+            pdf.cell(pdf.epw, 5, text(f"{candidate.name}{party}"),
                      new_x="LMARGIN", new_y="NEXT")
         return
     columns = len(race.candidates)
@@ -111,8 +112,7 @@ def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:
         row = table.row()
         row.cell(text("Question"))
         for candidate in race.candidates:
-            label = candidate.party + (", incumbent" if candidate.incumbent else "")
-            row.cell(text(f"{candidate.name}\n{label}"))
+            row.cell(text(f"{candidate.name}\n{candidate.label}".strip()))
         for index, topic in enumerate(race.topics):
             row = table.row()
             row.cell(text(topic), style=FontFace(emphasis="BOLD"))

@@ -12,7 +12,7 @@ from flask import url_for
 from ..extensions import runtime
 from ..guide.services import DistrictPage, RaceView, district_map
 from ..models import Candidate, QuestionKind
-from ..presenters import WITHDRAWN, no_answer_brief, status_words
+from ..presenters import WITHDRAWN, no_answer_brief, party_label, status_words
 from . import images
 from .calendar import CalendarEvent
 from .links import absolute_url, site_url
@@ -51,12 +51,13 @@ def candidate_card(candidate: Candidate) -> images.Card:
     """The share image of a candidate: name, race, party and whether they answered."""
     race = candidate.race
     district = race.district
-    party = candidate.party or "No party listed"
+    party = party_label(candidate)
+    details = " · ".join(d for d in (party, "Incumbent" if candidate.incumbent else None) if d)
     return images.Card(
         kicker=f"Candidate for {race.office.lower()}",
         title=candidate.name,
         lines=(f"{district.name}, {district.state.name}",
-               party + (" · Incumbent" if candidate.incumbent else ""),
+               *([details] if details else []),
                status_words(candidate) + (f" · {WITHDRAWN}" if candidate.withdrawn else ""),
                f"Election day {race.election.date:%B} {race.election.date.day}, "
                f"{race.election.date.year}"),
@@ -101,9 +102,15 @@ class FlyerCandidate:
     """A candidate on a flyer, with a one-line summary per question."""
 
     name: str
-    party: str
+    party: str | None  # None: a nonpartisan office, no party label at all
     incumbent: bool
     summaries: list[str]
+
+    @property
+    def label(self) -> str:
+        """Party and incumbency under the name: "Party, incumbent", "Incumbent" or ""."""
+        label = ", ".join(p for p in (self.party, "incumbent" if self.incumbent else None) if p)
+        return label[:1].upper() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ def flyer_races(page: DistrictPage) -> list[FlyerRace]:
     races = []
     for view in page.races:
         positions = [row.question.position for row in view.rows]
-        candidates = [FlyerCandidate(c.name, c.party or "No party listed", c.incumbent,
+        candidates = [FlyerCandidate(c.name, party_label(c), c.incumbent,
                                      [answer_summary(view, c, p) for p in positions])
                       for c in view.candidates]
         races.append(FlyerRace(view.race.office, view.race.election.name,
