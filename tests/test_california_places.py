@@ -276,3 +276,24 @@ def test_a_california_district_without_a_race_says_so(client):
     page = client.get("/districts/ca-county-los-angeles").get_data(as_text=True)
     assert "No races have been added for this district yet." in page
     assert "nonpartisan election" in page and "majority" in page
+
+
+def test_the_line_between_two_covered_states_is_a_district_line_not_an_edge():
+    """Only lines with states the guide doesn't cover make "outside" possible: with a
+    neighbour covered too (Georgia, say), their shared line is just a line between
+    districts. Alabama and California share none, so both keep all of theirs."""
+    import shapely
+
+    from voterguide.geo.boundaries import state_lines
+
+    from .support import DATA_DIR
+
+    columbus = shapely.points(-84.9877, 32.4609)  # on the Chattahoochee, the line with Georgia
+    tahoe = shapely.points(-120.0324, 39.0968)  # Stateline, by the line with Nevada
+    alone = state_lines(DATA_DIR, {"AL"}, {})
+    beside_georgia = state_lines(DATA_DIR, {"AL", "GA"}, {})
+    both = state_lines(DATA_DIR, {"AL", "CA"}, {})
+    assert shapely.distance(alone, columbus) < 0.05
+    assert shapely.distance(beside_georgia, columbus) > 0.3
+    assert shapely.distance(both, columbus) < 0.05 and shapely.distance(both, tahoe) < 0.05
+    assert shapely.distance(state_lines(DATA_DIR, {"CA", "NV"}, {}), tahoe) > 0.3
