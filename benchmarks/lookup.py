@@ -54,7 +54,7 @@ DATA_DIR = REPO / "data"
 SEED = 20280101
 BULK_POINTS = 200_000
 SINGLE_POINTS = 20_000
-STARTUP_RUNS = 5
+STARTUP_RUNS = 7
 
 #: Run in a fresh interpreter: prints the seconds spent importing, in create_app and
 #: building the district index (the gazetteer is read by create_app; the explicit
@@ -271,11 +271,15 @@ def measure(database: Path) -> list[tuple[str, str, str]]:
     app, index = built[BOTH]
     rows += decided_outright(app, index)
 
-    medians = {}
-    for states in (*STATES, BOTH):
-        runs = startup_times(database, STARTUP_RUNS, states)
-        medians[states] = {phase: statistics.median(r[phase] for r in runs)
-                           for phase in ("import", "create_app", "index", "total", "cpu")}
+    # Interleaved (one of each in turn), so that a machine growing busier or quieter during
+    # the run sways every configuration alike.
+    runs: dict[str, list] = {states: [] for states in (*STATES, BOTH)}
+    for _ in range(STARTUP_RUNS):
+        for states in runs:
+            runs[states] += startup_times(database, 1, states)
+    medians = {states: {phase: statistics.median(r[phase] for r in found)
+                        for phase in ("import", "create_app", "index", "total", "cpu")}
+               for states, found in runs.items()}
     for states in STATES:
         rows.append((f"start-up, {states.upper()} alone, fresh process, median of "
                      f"{STARTUP_RUNS}", f"{medians[states]['total'] * 1e3:.0f} ms", "-"))
