@@ -12,8 +12,8 @@ Prints one table:
   each by the state's own index (the baseline) and by the index of both states;
 * start-up with every boundary loaded: imports + ``create_app`` (which reads the offline
   geocoder's gazetteer) + building the district index, each in a fresh subprocess so no
-  cache helps, median of 5, for each state alone and for both (the extra load time of the
-  second state is the difference, measured in the same run);
+  cache helps, median of 7 (interleaved), for each state alone and for both (the extra
+  load time of the second state is the difference, measured in the same run);
 * how often the guide decides outright, beside the previous method's figures: the share of
   Alabama's ZIP codes (ZCTAs) answered with one certain district (the ceiling, by the Census
   relationship, is the share of ZCTAs wholly in one circuit), and the share of uniform
