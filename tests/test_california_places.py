@@ -297,3 +297,13 @@ def test_the_line_between_two_covered_states_is_a_district_line_not_an_edge():
     assert shapely.distance(beside_georgia, columbus) > 0.3
     assert shapely.distance(both, columbus) < 0.05 and shapely.distance(both, tahoe) < 0.05
     assert shapely.distance(state_lines(DATA_DIR, {"CA", "NV"}, {}), tahoe) > 0.3
+
+
+def test_the_default_deployment_covers_every_state_folder(tmp_path):
+    from voterguide import create_app
+
+    from .support import settings
+
+    given = settings(tmp_path / "default.sqlite3")
+    del given["STATES"]
+    assert create_app(given).config["STATES"] == "al,ca"
