@@ -1,15 +1,19 @@
-"""How fast the district index answers, and how long a process takes to get ready.
+"""How fast the district index answers, and how long a process takes to get ready, for
+each state and for both served together (Alabama and California).
 
 Prints one table:
 
 * bulk point -> district lookups per second (``DistrictIndex.districts_at_many`` over
-  random points in Alabama's bounding box, fixed seed, best of 3 runs);
+  random points in each state's bounding box, fixed seed, best of 3 runs), by the index of
+  that state alone and by the index of both;
 * one exact lookup (``districts_at``), median and p99 in microseconds, over random points
-  inside Alabama; the same for the full ``lookup`` of a point (with the index's border
+  inside each state; the same for the full ``lookup`` of a point (with the index's border
   tolerance) and of a ZIP code as the offline geocoder places it (geocoding not timed);
+  each by the state's own index (the baseline) and by the index of both states;
 * start-up with every boundary loaded: imports + ``create_app`` (which reads the offline
   geocoder's gazetteer) + building the district index, each in a fresh subprocess so no
-  cache helps, median of 5, with the share spent importing;
+  cache helps, median of 7 (interleaved), for each state alone and for both (the extra
+  load time of the second state is the difference, measured in the same run);
 * how often the guide decides outright, beside the previous method's figures: the share of
   Alabama's ZIP codes (ZCTAs) answered with one certain district (the ceiling, by the Census
   relationship, is the share of ZCTAs wholly in one circuit), and the share of uniform
@@ -50,7 +54,7 @@ DATA_DIR = REPO / "data"
 SEED = 20280101
 BULK_POINTS = 200_000
 SINGLE_POINTS = 20_000
-STARTUP_RUNS = 5
+STARTUP_RUNS = 7
 
 #: Run in a fresh interpreter: prints the seconds spent importing, in create_app and
 #: building the district index (the gazetteer is read by create_app; the explicit
@@ -69,18 +73,24 @@ with app.app_context():
     district_index()
 done = time.perf_counter()
 print(json.dumps({"import": imported - start, "create_app": created - imported,
-                  "index": done - created, "total": done - start}))
+                  "index": done - created, "total": done - start,
+                  "cpu": time.process_time()}))
 """
 
 
-def settings(database: Path) -> dict:
-    """The app's settings for a SQLite file and the embedded Alabama data."""
+BOTH = "al,ca"
+STATES = ("al", "ca")
+
+
+def settings(database: Path, states: str = BOTH) -> dict:
+    """The app's settings for a SQLite file and the embedded data of the given states."""
     return {"DATABASE_URL": f"sqlite:///{database}", "DATA_DIR": str(DATA_DIR),
-            "STATES": "al", "GEOCODER": "offline"}
+            "STATES": states, "GEOCODER": "offline"}
 
 
 def seed_database(directory: Path) -> Path:
-    """A SQLite database with Alabama's districts and the demo election, as the tests do."""
+    """A SQLite database with both states' districts and the demo election, as the tests
+    do."""
     path = directory / "voterguide.sqlite3"
     result = create_app(settings(path)).test_cli_runner().invoke(args=["setup", "--demo"])
     if result.exit_code != 0:
@@ -88,15 +98,19 @@ def seed_database(directory: Path) -> Path:
     return path
 
 
-def random_points(index, count: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-    """Uniform random (lats, lons) in the bounding box of every mapped district."""
-    west, south, east, north = shapely.total_bounds([d.geometry for d in index.mapped])
+def random_points(index, count: int, rng: np.random.Generator, state: str | None = None
+                  ) -> tuple[np.ndarray, ...]:
+    """Uniform random (lats, lons) in the bounding box of the mapped districts (of one
+    state, if given)."""
+    west, south, east, north = shapely.total_bounds(
+        [d.geometry for d in index.mapped if state is None or d.state == state])
     return rng.uniform(south, north, count), rng.uniform(west, east, count)
 
 
-def points_inside(index, count: int, rng: np.random.Generator) -> list[tuple[float, float]]:
-    """``count`` random (lat, lon) pairs that lie in some mapped district."""
-    lats, lons = random_points(index, count * 3, rng)
+def points_inside(index, count: int, rng: np.random.Generator, state: str | None = None
+                  ) -> list[tuple[float, float]]:
+    """``count`` random (lat, lon) pairs that lie in some mapped district (of the state)."""
+    lats, lons = random_points(index, count * 3, rng, state)
     inside = np.unique(index.districts_at_many(lats, lons)[0])[:count]
     return list(zip(lats[inside].tolist(), lons[inside].tolist(), strict=True))
 
@@ -125,11 +139,11 @@ def latencies_us(call, arguments: list, warm_up: int = 1_000) -> tuple[float, fl
     return timings[len(timings) // 2] / 1e3, timings[int(len(timings) * 0.99)] / 1e3
 
 
-def zip_locations(app, count: int) -> list[Location]:
-    """Alabama's ZIP codes as the app's geocoder places them, repeated up to ``count``."""
+def zip_locations(app, count: int, state: str) -> list[Location]:
+    """A state's ZIP codes as the app's geocoder places them, repeated up to ``count``."""
     locator = runtime(app).locator
     located = []
-    for row in zipcodes.filter_by(state="AL"):
+    for row in zipcodes.filter_by(state=state):
         try:
             located.append(locator.locate(row["zip_code"]))
         except GeocodingError:
@@ -137,12 +151,12 @@ def zip_locations(app, count: int) -> list[Location]:
     return [located[i % len(located)] for i in range(count)]
 
 
-def startup_times(database: Path, runs: int) -> list[dict[str, float]]:
-    """Start-up phases, in seconds, of ``runs`` fresh interpreters."""
+def startup_times(database: Path, runs: int, states: str) -> list[dict[str, float]]:
+    """Start-up phases, in seconds, of ``runs`` fresh interpreters covering ``states``."""
     results = []
     for _ in range(runs):
         output = subprocess.run(
-            [sys.executable, "-c", STARTUP_CHILD, json.dumps(settings(database))],
+            [sys.executable, "-c", STARTUP_CHILD, json.dumps(settings(database, states))],
             check=True, capture_output=True, text=True, cwd=REPO, env=os.environ.copy())
         results.append(json.loads(output.stdout.strip().splitlines()[-1]))
     return results
@@ -175,9 +189,9 @@ def decided_outright(app, index) -> list[tuple[str, str, str]]:
                  for z in zctas if z in cells)
     # Points: uniform in Alabama, by rejection from its bounding box, fixed seed.
     rng = np.random.default_rng(SEED)
-    outline = shapely.union_all([d.geometry for d in index.mapped])
+    outline = shapely.union_all([d.geometry for d in index.mapped if d.state == "AL"])
     shapely.prepare(outline)
-    lats, lons = random_points(index, 40_000, rng)
+    lats, lons = random_points(index, 40_000, rng, "AL")
     inside = shapely.contains_xy(outline, lons, lats)
     sample = list(zip(lats[inside][:10_000].tolist(), lons[inside][:10_000].tolist(),
                       strict=True))
@@ -207,45 +221,85 @@ def print_table(rows: list[tuple[str, str, str]]) -> None:
         print(f"{figure:<{widths[0]}}  {value:>{widths[1]}}  {aim}")
 
 
+def indexes(database: Path) -> dict[str, tuple]:
+    """(app, district index) for each state alone and for both."""
+    found = {}
+    for states in (*STATES, BOTH):
+        app = create_app(settings(database, states))
+        with app.app_context():
+            found[states] = (app, district_index())
+    return found
+
+
+def per_state(built: dict[str, tuple], rng: np.random.Generator) -> list[tuple[str, str, str]]:
+    """Each state's lookups by its own index (the baseline) and by the index of both."""
+    rows = []
+    both_app, both = built[BOTH]
+    for state in STATES:
+        code = state.upper()
+        alone_app, alone = built[state]
+        lats, lons = random_points(alone, BULK_POINTS, rng, code)
+        rows += [(f"{code}: bulk districts_at_many, {BULK_POINTS:,} points, best of 3",
+                  f"{bulk_rate(both, lats, lons):,.0f} points/s",
+                  f"{code} alone: {bulk_rate(alone, lats, lons):,.0f}; aim >= 100,000")]
+        points = points_inside(alone, SINGLE_POINTS, rng, code)
+        for label, call in [("districts_at", lambda index: lambda p: index.districts_at(*p)),
+                            ("lookup(point)", lambda index: lambda p: index.lookup(
+                                Location(*p, Precision.POINT)))]:
+            median, p99 = latencies_us(call(both), points)
+            base, base99 = latencies_us(call(alone), points)
+            aim = "; aim <= 20 us" if label == "districts_at" else ""
+            rows += [(f"{code}: {label}, {len(points):,} points: median", f"{median:.1f} us",
+                      f"{code} alone: {base:.1f} us{aim}"),
+                     (f"{code}: {label}: p99", f"{p99:.1f} us", f"{code} alone: {base99:.1f} us")]
+        places = zip_locations(both_app, SINGLE_POINTS, code)
+        alone_places = zip_locations(alone_app, SINGLE_POINTS, code)
+        distinct = len({(z.lat, z.lon) for z in places})
+        median, p99 = latencies_us(both.lookup, places)
+        base, base99 = latencies_us(alone.lookup, alone_places)
+        rows += [(f"{code}: lookup(ZIP, {distinct} ZIP codes): median", f"{median:.1f} us",
+                  f"{code} alone: {base:.1f} us"),
+                 (f"{code}: lookup(ZIP): p99", f"{p99:.1f} us", f"{code} alone: {base99:.1f} us")]
+    return rows
+
+
 def measure(database: Path) -> list[tuple[str, str, str]]:
     """Every figure as a table row."""
-    app = create_app(settings(database))
-    with app.app_context():
-        index = district_index()
+    built = indexes(database)
     rng = np.random.default_rng(SEED)
-    lats, lons = random_points(index, BULK_POINTS, rng)
-    rows = [(f"bulk districts_at_many, {BULK_POINTS:,} points, best of 3",
-             f"{bulk_rate(index, lats, lons):,.0f} points/s", ">= 100,000 points/s")]
-
-    points = points_inside(index, SINGLE_POINTS, rng)
-    median, p99 = latencies_us(lambda p: index.districts_at(*p), points)
-    rows += [(f"districts_at, {len(points):,} points in AL: median", f"{median:.1f} us",
-              "<= 20 us"),
-             ("districts_at: p99", f"{p99:.1f} us", "-")]
-
-    point_locations = [Location(lat, lon, Precision.POINT) for lat, lon in points]
-    median, p99 = latencies_us(index.lookup, point_locations)
-    tolerance = f"{index.accuracy_m:,.0f} m border tolerance"
-    rows += [(f"lookup(point, {tolerance}): median", f"{median:.1f} us", "-"),
-             ("lookup(point): p99", f"{p99:.1f} us", "-")]
-
-    zip_places = zip_locations(app, SINGLE_POINTS)
-    distinct = len({(z.lat, z.lon) for z in zip_places})
-    median, p99 = latencies_us(index.lookup, zip_places)
-    rows += [(f"lookup(ZIP, {distinct} AL ZIP codes): median", f"{median:.1f} us", "-"),
-             ("lookup(ZIP): p99", f"{p99:.1f} us", "-")]
-
+    rows = per_state(built, rng)
+    app, index = built[BOTH]
     rows += decided_outright(app, index)
 
-    runs = startup_times(database, STARTUP_RUNS)
-    total = statistics.median(r["total"] for r in runs)
-    rows.append((f"start-up, fresh process, median of {STARTUP_RUNS}",
+    # Interleaved (one of each in turn), so that a machine growing busier or quieter during
+    # the run sways every configuration alike.
+    runs: dict[str, list] = {states: [] for states in (*STATES, BOTH)}
+    for _ in range(STARTUP_RUNS):
+        for states in runs:
+            runs[states] += startup_times(database, 1, states)
+    medians = {states: {phase: statistics.median(r[phase] for r in found)
+                        for phase in ("import", "create_app", "index", "total", "cpu")}
+               for states, found in runs.items()}
+    for states in STATES:
+        rows.append((f"start-up, {states.upper()} alone, fresh process, median of "
+                     f"{STARTUP_RUNS}", f"{medians[states]['total'] * 1e3:.0f} ms", "-"))
+    total = medians[BOTH]["total"]
+    extra = total - medians[STATES[0]]["total"]
+    rows.append((f"start-up, {BOTH.upper()}, fresh process, median of {STARTUP_RUNS}",
                  f"{total * 1e3:.0f} ms", "<= 1,000 ms"))
+    rows.append((f"  extra for {STATES[1].upper()} beside {STATES[0].upper()} alone",
+                 f"{extra * 1e3:+.0f} ms", "well under 1,000 ms"))
+    cpu_extra = medians[BOTH]["cpu"] - medians[STATES[0]]["cpu"]
+    rows.append(("  the same in CPU time (less swayed by a busy machine)",
+                 f"{cpu_extra * 1e3:+.0f} ms",
+                 f"{medians[BOTH]['cpu'] * 1e3:.0f} ms against "
+                 f"{medians[STATES[0]]['cpu'] * 1e3:.0f} ms"))
     for phase, label in [("import", "imports"), ("create_app", "create_app (gazetteer)"),
                          ("index", "district index")]:
-        seconds = statistics.median(r[phase] for r in runs)
+        seconds = medians[BOTH][phase]
         rows.append((f"  of which {label}",
-                     f"{seconds * 1e3:.0f} ms ({seconds / total:.0%})", "-"))
+                     f"{seconds * 1e3:.0f} ms ({seconds / total:.0%})",
+                     f"{STATES[0].upper()} alone: {medians[STATES[0]][phase] * 1e3:.0f} ms"))
     return rows
 
 

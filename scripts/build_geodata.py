@@ -415,7 +415,7 @@ def county_district(key: str, rows: list[dict], description: dict) -> dict:
     names = sorted(row["county"] for row in rows)
     pattern = description.get("district_name", "{key}")
     name = rows[0].get("name") or pattern.format(
-        key=key, ordinal=ordinal(int(key)) if key.isdigit() else key)
+        key=key, ordinal=ordinal(int(key)) if key.isdigit() else key, county=names[0])
     plain = re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")  # "San Francisco" -> "san_francisco"
     district = {
         "id": f"ocd-division/country:us/state:{state}/{kind}:{plain}",
@@ -441,16 +441,33 @@ def unmapped_district(entry: dict, inside: dict, office: str) -> dict:
     return district
 
 
-def check_table(rows: list[dict], counties: dict, kind: str) -> None:
-    """Fail unless every county of the state is in exactly one district, under its name."""
-    if rows and kind not in rows[0]:
+def read_district_table(path: Path, description: dict, counties: dict) -> list[dict]:
+    """The state's district table as rows of ``<kind>``, ``county`` (its us-atlas name) and
+    ``county_fips`` (and ``name`` if given). The county's name may be written as the Census
+    writes it ("Alameda County") or bare ("Alameda"). Where every county is a district of its
+    own (``"district_per_county": true``), the table needs no ``<kind>`` column: the county's
+    name is the key. Fails unless every county of the state is listed exactly once."""
+    kind = description["kind"]
+    rows = read_csv_rows(path)
+    per_county = description.get("district_per_county", False)
+    if rows and not per_county and kind not in rows[0]:
         raise SystemExit(f"the district table needs a {kind!r} column")
     listed = sorted(row["county_fips"] for row in rows)
     if listed != sorted(counties):
         raise SystemExit("district table does not list each county exactly once")
+    table = []
     for row in rows:
-        if counties[row["county_fips"]][0]["name"] != row["county"]:
-            raise SystemExit(f"county name mismatch for {row['county_fips']}: {row['county']}")
+        fips = row["county_fips"]
+        written = row.get("county") or row.get("county_name") or ""
+        atlas_name = counties[fips][0]["name"]
+        if county_name(written) != atlas_name.lower():
+            raise SystemExit(f"county name mismatch for {fips}: {written}")
+        entry = {kind: atlas_name if per_county else row[kind], "county": atlas_name,
+                 "county_fips": fips}
+        if row.get("name"):
+            entry["name"] = row["name"]
+        table.append(entry)
+    return table
 
 
 def districts_document(rows: list[dict], description: dict, atlas: str) -> dict:
@@ -483,6 +500,7 @@ def state_document(code: str, name: str, fips: str, description: dict, atlas: st
         "fips": fips,
         "voter_tools": description["voter_tools"],
         "voting": description.get("voting", {}),
+        "office_selection": description["office_selection"],
         "sources": [
             *description["sources"],
             f"County boundaries: Census Bureau cartographic boundary files, 2017 ({atlas})",
@@ -666,8 +684,7 @@ def build(args: argparse.Namespace, atlas_dir: Path) -> None:
               zip_area_rows(zips, outlines, counties, codes))
 
     local = state_counties(counties, fips)
-    rows = read_csv_rows(table)
-    check_table(rows, local, description["kind"])
+    rows = read_district_table(table, description, local)
     write_feature_collection(out / "counties.geojson", county_features(local, args.state))
     districts = districts_document(rows, description, atlas)
     write_json(out / "districts.json", districts)

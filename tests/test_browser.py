@@ -22,6 +22,7 @@ PAGES = {
     "home": "/",
     "district": "/districts/al-circuit-6",
     "district-bessemer": "/districts/al-circuit-10-bessemer",
+    "district-california": "/districts/ca-county-los-angeles",  # no race yet, nonpartisan
     "candidate": "/candidates/al-circuit-6-kendall-lassiter",
     "districts": "/districts/",
     "about": "/about",
@@ -156,7 +157,8 @@ def test_candidate_page_shows_every_answer(page, candidate):
         expect(main.locator("section.question")).to_have_count(len(questions))
 
 
-@pytest.mark.parametrize("name", ["home", "district", "candidate", "picker", "districts"])
+@pytest.mark.parametrize("name", ["home", "district", "candidate", "picker", "districts",
+                                  "district-california"])
 def test_fits_a_320_pixel_screen(new_page, picker_path, name):
     """No page scrolls sideways on a 320-pixel-wide phone."""
     page = new_page(viewport=PHONE)
@@ -166,8 +168,8 @@ def test_fits_a_320_pixel_screen(new_page, picker_path, name):
 
 
 AUDITS = [pytest.param(name, DESKTOP, id=f"{name}-desktop") for name in
-          ["home", "home-error", "district", "district-bessemer", "candidate", "picker",
-           "districts", "about", "explainer", "not-found"]]
+          ["home", "home-error", "district", "district-bessemer", "district-california",
+           "candidate", "picker", "districts", "about", "explainer", "not-found"]]
 AUDITS += [pytest.param(name, PHONE, id=f"{name}-320px") for name in
            ["home", "home-error", "district"]]
 

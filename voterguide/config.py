@@ -245,9 +245,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", "", folder,
             "where the state folders and the gazetteer live; empty: the data installed with "
             "the package (data/ in a checkout)"),
-    Setting("STATES", "al", text,
+    Setting("STATES", "", text,
             "the states this deployment covers: folders of the data directory, "
-            "comma-separated"),
+            "comma-separated; empty: every state folder there (one with a state.json)"),
     Setting("ADDRESS_MAX_LENGTH", 200, whole("characters", 20, 2000),
             "the longest address the form accepts"),
     Setting("BOUNDARY_CHECK_SECONDS", 10.0, number("seconds", 0),
@@ -404,3 +404,10 @@ def resolve_paths(settings: dict[str, object], instance_path: str) -> None:
         settings["GEOCODING_STATE_DIR"] = str(instance / "geocoders")
     if not settings["DATA_DIR"]:
         settings["DATA_DIR"] = str(default_data_dir())
+    if not str(settings["STATES"]).strip():
+        settings["STATES"] = ",".join(every_state(Path(str(settings["DATA_DIR"]))))
+
+
+def every_state(data_dir: Path) -> list[str]:
+    """The state folders of a data directory (those with a state.json), in name order."""
+    return sorted(path.parent.name for path in data_dir.glob("*/state.json"))

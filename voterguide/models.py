@@ -82,6 +82,14 @@ class State(db.Model):
     # The "voting" object of the state's state.json (docs/data-format.md): deadlines per
     # election, the ID rule, polling hours and official links, each with its source.
     facts: Mapped[dict] = mapped_column(db.JSON, default=dict, server_default=text("'{}'"))
+    # How the state's district attorneys are chosen (state.json's "office_selection"):
+    # partisan or not, the term, the primary, the majority rule and the runoff.
+    office_selection: Mapped[dict] = mapped_column(db.JSON, default=dict)
+
+    @property
+    def partisan(self) -> bool:
+        """Whether candidates run with a party label (unknown: as they are entered)."""
+        return bool((self.office_selection or {}).get("partisan", True))
 
 
 class County(db.Model):
@@ -177,8 +185,8 @@ class Election(db.Model):
 
 class ElectionStage(db.Model):
     """One voting day of an election: a primary, a runoff, a general election. Data, not
-    code: a state with a June primary and a November runoff has two stages; Alabama's
-    sample, one."""
+    code: a state with a June primary and a November runoff has two stages; the first
+    sample election, one."""
 
     __tablename__ = "election_stages"
     __table_args__ = (

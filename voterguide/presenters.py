@@ -5,6 +5,9 @@ embed, the flyer, the PDF and the share image say the same thing for the same st
   "Declined to respond").
 - ``no_answer_words``: why a cell of the answers has no answer, as a sentence.
 - ``no_answer_brief``: the same in a few words, for a flyer's table.
+- ``party_label``: the party shown beside a candidate, or None for a nonpartisan office,
+  which shows no party anywhere.
+- ``office_selection_words``: how the state chooses the office, as plain sentences.
 
 After the questionnaire's deadline, a candidate who did not respond is shown as "Did not
 respond by <the deadline>".
@@ -24,6 +27,7 @@ from .models import (
     Question,
     QuestionKind,
     ResponseStatus,
+    State,
 )
 
 STATUS_WORDS = {
@@ -328,6 +332,54 @@ def no_answer_brief(candidate: Candidate) -> str:
     return NO_ANSWER_BRIEF[candidate.response_status]
 
 
+#: Party shown for a candidate of a partisan office who gave none.
+NO_PARTY = "No party listed"
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
+                8: "eight", 10: "ten", 12: "twelve"}
+
+
+def is_partisan(candidate: Candidate) -> bool:
+    """Whether the candidate's office is chosen with party labels (state.json says)."""
+    return candidate.race.district.state.partisan
+
+
+def party_label(candidate: Candidate) -> str | None:
+    """The party beside a candidate's name: None for a nonpartisan office (no party label
+    at all, not even "No party listed"), else the party or NO_PARTY."""
+    if not is_partisan(candidate):
+        return None
+    return candidate.party or NO_PARTY
+
+
+def office_selection_words(state: State, office: str = "District Attorney") -> str:
+    """How the state chooses the office, in plain sentences from its ``office_selection``
+    ("" when the state's data does not say)."""
+    rules = state.office_selection or {}
+    if not rules:
+        return ""
+    office = office[0].lower() + office[1:] if office[1:2].islower() else office
+    years = rules.get("term_years")
+    term = f" for {NUMBER_WORDS.get(years, years)} years" if years else ""
+    majority = rules.get("majority_required", False)
+    runoff = rules.get("runoff")
+    if rules.get("partisan", True):
+        text = (f"The {office} is elected{term} in a partisan election: each party chooses "
+                "its candidate at a primary")
+        if majority and runoff == "primary_runoff":
+            text += (" (if nobody wins a majority of the votes there, the top two meet "
+                     "again in a runoff)")
+        return text + ", and the general election in November decides."
+    text = (f"The {office} is elected{term} in a nonpartisan election: candidates appear "
+            "on the ballot without a party.")
+    if rules.get("decided_at") == "primary" and majority:
+        text += (" A candidate who wins a majority of the votes at the primary is elected "
+                 "outright; otherwise the top two candidates meet again at the general "
+                 "election in November.")
+    elif rules.get("decided_at") == "general":
+        text += " The general election in November decides."
+    return text
+
+
 def register(app) -> None:
     """Make the wordings template filters: ``candidate|status_words`` and the others."""
     app.add_template_filter(status_words)
@@ -341,8 +393,6 @@ def register(app) -> None:
     app.add_template_filter(district_label)
     app.add_template_filter(race_status_note)
     app.add_template_global(field_value, "field_value")
-
-
     app.add_template_filter(figure_words)
     app.add_template_global(number_words, "number_words")
     app.add_template_global(UNOPPOSED, "UNOPPOSED")
@@ -352,6 +402,8 @@ def register(app) -> None:
     app.add_template_global(silence_sentence, "silence_sentence")
     app.add_template_global(candidate_silence, "candidate_silence")
     app.add_template_global(contact_sentence, "contact_sentence")
+    app.add_template_filter(party_label)
+    app.add_template_filter(office_selection_words)
     app.add_template_global(MISSING_BRIEFS, "MISSING_BRIEFS")
     app.add_template_global(WITHDRAWN, "WITHDRAWN")
     app.add_template_global(ORDER_SENTENCE, "ORDER_SENTENCE")

@@ -53,8 +53,12 @@ def candidate_by_slug(slug: str) -> Candidate | None:
 
 
 def states() -> list[State]:
-    """The states the guide covers, by name."""
-    return list(db.session.scalars(select(State).order_by(State.name)))
+    """The states the guide covers (loaded, and named by VOTERGUIDE_STATES), by name."""
+    from flask import current_app
+
+    covered = {s.strip().upper() for s in current_app.config["STATES"].split(",") if s.strip()}
+    return list(db.session.scalars(select(State).where(State.code.in_(covered))
+                                   .order_by(State.name)))
 
 
 def counties_with_districts(state: State) -> list[County]:

@@ -4,6 +4,9 @@ one name everywhere. The fields are documented in docs/open-data.md.
 
 - election: ``slug``, ``name``, ``date`` (YYYY-MM-DD), ``sample`` (fictional sample data)
 - district: ``id`` (Open Civic Data division id), ``slug``, ``name``
+- race: ``office``, ``partisan`` (false: a nonpartisan office, whose candidates carry no
+  ``party`` at all), ``election``, ``district``, ``questionnaire``, ``questions``,
+  ``candidates``
 - question: ``id`` (stable), ``number`` (its place in the questionnaire, from 1), ``topic``,
   ``text``, ``kind`` (``yes_no``, ``scale``, ``text``), ``scale_low``, ``scale_high``
 - candidate: ``slug``, then the editable fields that change sets also carry (``name``,
@@ -80,18 +83,27 @@ def answer(record: Answer) -> dict:
             **answer_fields(record)}
 
 
+def partisan(record: Race) -> bool:
+    """Whether the race's office is chosen with party labels (its state's data says)."""
+    return record.district.state.partisan
+
+
 def candidate(record: Candidate) -> dict:
-    """A candidate and their answers (in question order) as data."""
+    """A candidate and their answers (in question order) as data; no ``party`` for a
+    nonpartisan office."""
     answers = sorted(record.answers, key=lambda a: a.question.position)
-    return {"slug": record.slug, **candidate_fields(record),
-            "answers": [answer(a) for a in answers]}
+    fields = candidate_fields(record)
+    if not partisan(record.race):
+        del fields["party"]
+    return {"slug": record.slug, **fields, "answers": [answer(a) for a in answers]}
 
 
 def race(record: Race, candidates: list[Candidate] | None = None) -> dict:
     """A race as data: its election, district, questions and candidates (in page order if
     given, else by name)."""
     questions = record.questionnaire.questions if record.questionnaire else []
-    return {"office": record.office, "election": election(record.election),
+    return {"office": record.office, "partisan": partisan(record),
+            "election": election(record.election),
             "district": district(record.district),
             "questionnaire": record.questionnaire.title if record.questionnaire else None,
             "questions": [question(q) for q in questions],
@@ -100,14 +112,16 @@ def race(record: Race, candidates: list[Candidate] | None = None) -> dict:
 
 def csv_rows(record: Race) -> list[list[object]]:
     """A race's CSV rows (CSV_COLUMNS): one per candidate and question, or one per candidate
-    when the race has no questionnaire."""
+    when the race has no questionnaire. A nonpartisan office's party cells are empty."""
     questions = record.questionnaire.questions if record.questionnaire else []
+    shows_party = partisan(record)
     rows = []
     for person in record.candidates:
         answers = {a.question_id: a for a in person.answers}
         head = [record.election.slug, record.election.name, record.election.date.isoformat(),
                 record.election.is_sample, record.district.id, record.district.slug,
-                record.district.name, record.office, person.slug, person.name, person.party,
+                record.district.name, record.office, person.slug, person.name,
+                person.party if shows_party else "",
                 person.incumbent, person.withdrawn, person.response_status.value,
                 person.website]
         for asked in questions or [None]:

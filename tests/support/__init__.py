@@ -25,7 +25,7 @@ PASSWORD = "correct horse battery staple"
 def settings(database: Path, **overrides) -> dict:
     """Test settings: a SQLite file, the embedded data, CSRF off unless a test wants it."""
     return {"DATABASE_URL": f"sqlite:///{database}", "DATA_DIR": str(DATA_DIR),
-            "STATES": "al", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
+            "STATES": "al,ca", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
             "TESTING": True, "PAGE_CACHE_SECONDS": 0,
             # A cheap hash: the tests sign in hundreds of times (production: scrypt).
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

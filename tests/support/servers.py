@@ -51,7 +51,7 @@ def gunicorn(database: Path, workdir: Path, **env_overrides: str) -> Iterator[st
     env = {name: value for name, value in os.environ.items()
            if not name.startswith("VOTERGUIDE_") and name != "SECRET_KEY"}
     env.update(VOTERGUIDE_DATABASE_URL=f"sqlite:///{database}", VOTERGUIDE_DATA_DIR=str(DATA_DIR),
-               VOTERGUIDE_STATES="al", VOTERGUIDE_GEOCODER="offline",
+               VOTERGUIDE_STATES="al,ca", VOTERGUIDE_GEOCODER="offline",
                VOTERGUIDE_SECRET_KEY=secrets.token_hex(32), HOST=HOST, PORT=str(port),
                WEB_CONCURRENCY="1", **env_overrides)
     log = workdir / "gunicorn.log"

@@ -55,8 +55,11 @@ def setup(ctx: click.Context, demo: bool) -> None:
     click.echo("Database ready.")
     for state in covered_states():
         ctx.invoke(load_state_command, state=state)
-        if demo:
+        if demo and (state_dir(state) / "demo-election.json").exists():
             ctx.invoke(load_demo_command, state=state)
+        elif demo:
+            click.echo(f"No sample election for {state.upper()}: its pages say no race is "
+                       "in the guide yet.")
 
 
 @click.command("init-db", hidden=True)

@@ -118,7 +118,7 @@ def _last_zip(text: str) -> str | None:
 
 
 def _county(text: str) -> str | None:
-    """The county named in text like "Jefferson County, AL", if any."""
+    """The county named in text like "Jefferson County" or "Madison Co.", if any."""
     for part in text.split(","):
         name = county_name(part)
         if name:

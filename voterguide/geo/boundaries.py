@@ -46,6 +46,7 @@ def load_state(session: Session, state_dir: Path) -> LoadReport:
     state = session.get(State, meta["code"]) or State(code=meta["code"])
     state.name, state.fips, state.voter_tools = meta["name"], meta["fips"], meta["voter_tools"]
     state.facts = meta.get("voting", {})
+    state.office_selection = meta.get("office_selection", {})
     session.add(state)
     for feature in counties["features"]:
         props = feature["properties"]
@@ -141,7 +142,10 @@ def build_index(session: Session, accuracy_m: float, data_dir: Path | None = Non
     names = {c.fips: c.name for c in rows}
     notes = ballot_notes(data_dir, states or []) if data_dir else {}
     shapes = []
-    for district in session.scalars(select(District).order_by(District.id)):
+    query = select(District).order_by(District.id)
+    if states:  # a database may hold more states than this deployment covers
+        query = query.where(District.state_code.in_([s.upper() for s in states]))
+    for district in session.scalars(query):
         fips = frozenset(c.fips for c in district.counties)
         if district.boundary_kind is BoundaryKind.COUNTIES:
             geometry = shapely.union_all([counties[f] for f in sorted(fips)])
@@ -156,7 +160,7 @@ def build_index(session: Session, accuracy_m: float, data_dir: Path | None = Non
                                     ballot_note=notes.get(district.id, ""),
                                     county_names=tuple(sorted(names[f] for f in fips)),
                                     office=district.office))
-    covered = set(session.scalars(select(District.state_code).distinct()))
+    covered = {shape.state for shape in shapes}
     outlines = {state: shapely.union_all([s.geometry for s in shapes
                                           if s.state == state and s.geometry is not None])
                 for state in covered}

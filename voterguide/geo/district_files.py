@@ -1,5 +1,5 @@
 """Loading another state's districts from the files a state publishes: a CSV of district
--> county FIPS codes (like Alabama's table of circuits), or GeoJSON polygons (a GIS export).
+-> county FIPS codes (a statute's table of circuits, say), or GeoJSON polygons (a GIS export).
 
 Both check before anything is written: unknown counties, a county in two districts, counties
 no district covers, invalid geometry (repaired with shapely's make_valid, or refused with the

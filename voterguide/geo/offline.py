@@ -222,14 +222,14 @@ class OfflineGeocoder(Geocoder):
         return tuple(c for c in codes if c not in self.preferred_states)
 
     def _written_state(self, query: str) -> str | None:
-        """The state a query ends with ("..., Tuscaloosa AL", "Huntsville Alabama")."""
+        """The state a query ends with ("..., Springfield XX", "Springfield <state name>")."""
         segments = _segments(query)
         return self._split_state(segments[-1])[1] if segments else None
 
     def _readings(self, query: str, parts: address.AddressParts | None = None
                   ) -> Iterator[tuple[str, str | None]]:
         """Ways to read a query as (place, state or None), most likely first: the last part
-        ending with a state ("Tuscaloosa AL", "Huntsville Alabama", "…, Tuscaloosa Co., AL"),
+        ending with a state ("Springfield XX", "Springfield <state name>", "…, Clark Co., XX"),
         then usaddress's labels, then the comma-separated parts."""
         parts = parts or address.parse(query)
         segments = _segments(query)
@@ -247,8 +247,8 @@ class OfflineGeocoder(Geocoder):
         if parts.city:
             readings.append((parts.city, written))
         readings += [(city, written) for city in parts.other_cities]
-        # A part that is a county by itself ("Jefferson Co", where usaddress reads "Co" as
-        # Colorado), with the state of the part after it, if any.
+        # A part that is a county by itself ("Jefferson Co", where usaddress reads "Co" as a
+        # state's postal code), with the state of the part after it, if any.
         for i, segment in enumerate(segments):
             if address.county_name(segment):
                 after = self.gazetteer.state_code(segments[i + 1]) if i + 1 < len(segments) \
@@ -264,7 +264,7 @@ class OfflineGeocoder(Geocoder):
                 yield place, state
 
     def _split_state(self, segment: str) -> tuple[str, str | None]:
-        """Split a trailing state off a part: "Tuscaloosa AL" -> ("Tuscaloosa", "AL")."""
+        """Split a trailing state off a part: "Springfield XX" -> ("Springfield", "XX")."""
         words = segment.split()
         for size in (3, 2, 1):
             if len(words) >= size:

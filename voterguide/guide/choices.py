@@ -29,7 +29,7 @@ GENERIC_WHY = "More than one district may include your address."
 class Option:
     """One answer to the picker's question: a county and its district, or outside."""
 
-    label: str  # "Lee County", "Outside Alabama"
+    label: str  # "Lee County", "Outside <state>"
     district: object | None  # a District or DistrictShape; None for "outside this guide"
 
 
@@ -52,7 +52,7 @@ def either(phrases: Sequence[str]) -> str:
 
 
 def outside_phrase(state_names: Sequence[str]) -> str:
-    """'outside Alabama', 'outside Alabama and California'."""
+    """'outside <state>', 'outside <state> and <other state>'."""
     names = list(dict.fromkeys(state_names))
     if not names:
         return "outside the area this guide covers"
@@ -83,7 +83,7 @@ def options(districts: Sequence, counties_of, outside: bool, state_names: Sequen
 
 
 def question(answers: Sequence[Option]) -> str:
-    """'Do you live in Russell County or Lee County?', '... or outside Alabama?'"""
+    """'Do you live in Russell County or Lee County?', '... or outside <state>?'"""
     parts = [a.label if a.district is not None else a.label[0].lower() + a.label[1:]
              for a in answers]
     if not parts:

@@ -34,8 +34,8 @@ class AddressForm(FlaskForm):
 
     address = StringField(
         "Your home address",
-        description="Street, city and ZIP code, e.g. 2000 University Blvd, Tuscaloosa, AL 35401. "
-        "We use it only to find your district and do not keep it.",
+        description="Street, city and ZIP code (a ZIP code, a town or a county alone will "
+        "do). We use it only to find your district and do not keep it.",
         filters=[_squeeze],
         validators=[InputRequired(message="Please type your address."), check_address],
         render_kw={"autocomplete": "street-address", "spellcheck": "false"},

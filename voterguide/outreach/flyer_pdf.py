@@ -143,7 +143,7 @@ def _race(pdf: _Flyer, race: FlyerRace) -> None:
     pdf.para(width, 10, f"Election day: {race.date:%A, %B} {race.date.day}, {race.date.year}",
              color=MUTED)
     names = " · ".join(
-        f"{c.name} ({c.party}{', incumbent' if c.incumbent else ''})"
+        c.name + (f" ({c.label if c.party else c.label.lower()})" if c.label else "")
         + ("" if c.responded else f": {c.status}") for c in race.candidates)
     order = ORDER_SENTENCE[0].lower() + ORDER_SENTENCE[1:].rstrip(".")
     pdf.para(width, 9.5, f"Candidates ({order}): {names}")
@@ -192,8 +192,8 @@ def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:
         row = table.row()
         row.cell("Question")
         for candidate in race.responders:
-            label = candidate.party + (", incumbent" if candidate.incumbent else "")
-            row.cell(_plain(text(f"{candidate.name}\n{label}")))
+            label = f"\n{candidate.label}" if candidate.label else ""
+            row.cell(_plain(text(f"{candidate.name}{label}")))
         for index, question in enumerate(race.questions):
             row = table.row()
             row.cell(f"**{_plain(text(question.topic))}**\n{_plain(text(question.text))}")

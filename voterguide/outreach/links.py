@@ -38,7 +38,7 @@ class NotAPublicPage(ValueError):
 
 @dataclass(frozen=True)
 class PublicPage:
-    """A public page path that exists, e.g. /districts/al-circuit-6."""
+    """A public page path that exists, e.g. /districts/<slug>."""
 
     path: str
     endpoint: str

@@ -19,6 +19,7 @@ from ..presenters import (
     contact_sentence,
     figure_words,
     no_answer_brief,
+    party_label,
     scale_key,
     silence_sentence,
     status_words,
@@ -100,12 +101,13 @@ def candidate_card(candidate: Candidate) -> images.Card:
     """The share image of a candidate: name, race, party and whether they answered."""
     race = candidate.race
     district = race.district
-    party = candidate.party or "No party listed"
+    party = party_label(candidate)
+    details = " · ".join(d for d in (party, "Incumbent" if candidate.incumbent else None) if d)
     return images.Card(
         kicker=f"Candidate for {race.office.lower()}",
         title=candidate.name,
         lines=(f"{district.name}, {district.state.name}",
-               party + (" · Incumbent" if candidate.incumbent else ""),
+               *([details] if details else []),
                status_words(candidate) + (f" · {WITHDRAWN}" if candidate.withdrawn else ""),
                f"Election day {race.election.date:%B} {race.election.date.day}, "
                f"{race.election.date.year}"),
@@ -151,11 +153,17 @@ class FlyerCandidate:
     who did not respond: the flyer says that once, not in every row)."""
 
     name: str
-    party: str
+    party: str | None  # None: a nonpartisan office, no party label at all
     incumbent: bool
     summaries: list[str]
     status: str = ""
     responded: bool = True
+
+    @property
+    def label(self) -> str:
+        """Party and incumbency under the name: "Party, incumbent", "Incumbent" or ""."""
+        label = ", ".join(p for p in (self.party, "incumbent" if self.incumbent else None) if p)
+        return label[:1].upper() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -229,7 +237,7 @@ def flyer_races(page: DistrictPage) -> list[FlyerRace]:
                                    if row.question.kind is QuestionKind.SCALE else "")
                      for row in view.rows]
         answering = {c.id for c in view.responders}
-        candidates = [FlyerCandidate(c.name, c.party or "No party listed", c.incumbent,
+        candidates = [FlyerCandidate(c.name, party_label(c), c.incumbent,
                                      [answer_summary(view, c, p) for p in positions]
                                      if c.id in answering else [],
                                      status_words(c), c.id in answering)

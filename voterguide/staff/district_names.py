@@ -1,4 +1,4 @@
-"""Districts by any name a person writes: "al-circuit-6", "6th Judicial Circuit", "6th Circuit",
+"""Districts by any name a person writes: its slug, "6th Judicial Circuit", "6th Circuit",
 "Circuit 6", "Sixth Circuit", "Tuscaloosa County" (a county that lies in one district only).
 
 Nothing here is about one state: the numbers and words come from each district's own name and

@@ -503,8 +503,8 @@ def _read_person(reader: Reader, detail_columns: dict[str, int], number: int,
         if value.strip() and not match.districts:
             reader.problem(number, index, f"“{value[:80]}” is not a district of "
                            f"{context.election.state.name} (use its name, e.g. 6th Judicial "
-                           "Circuit, its slug, e.g. al-circuit-6, or a county that lies in one "
-                           "district).")
+                           "Circuit, its slug as in its page's address, or a county that lies "
+                           "in one district).")
             return None
         districts = match.districts
         if match.how and len(districts) == 1:
