@@ -238,6 +238,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(other), so a flood of codes stays small"),
     Setting("SHARE_IMAGE_CACHE_SIZE", 128, whole("", 1),
             "share images (link-card pictures) kept in memory per process"),
+    Setting("SQLITE_BUSY_SECONDS", 30.0, number("seconds", 0.1, 600),
+            "how long a SQLite writer waits for another (a publication) before giving up"),
     Setting("LOGIN_LOCK_AFTER", 5, whole("", 1, 100),
             "failed sign-ins in a row after which a staff account is locked"),
     Setting("LOGIN_LOCK_MINUTES", 15, whole("minutes", 1),

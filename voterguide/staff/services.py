@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from ..content import bump as bump_content
@@ -20,6 +20,7 @@ from ..models import (
     ChangeSetKind,
     ChangeSetStatus,
     ColumnPairing,
+    ContentVersion,
     Election,
     Photo,
     StaffUser,
@@ -196,7 +197,17 @@ def queue(session: Session, change_set: ChangeSet) -> None:
 
 
 def publish(session: Session, change_set: ChangeSet, user: StaffUser | None) -> None:
-    """Apply a draft to the public guide (flushes); refused, applying nothing, on a conflict."""
+    """Apply a draft to the public guide (flushes); refused, applying nothing, on a conflict.
+
+    The conflict check and the writes happen under one lock that every publication takes
+    (``lock_for_publishing``), so of two publications at the same moment the second checks
+    against what the first wrote: two conflicting drafts never both land, and publishing
+    a draft that was published meanwhile (a double click) changes nothing.
+    """
+    lock_for_publishing(session)
+    session.refresh(change_set)  # as it is now, under the lock
+    if change_set.status is ChangeSetStatus.PUBLISHED:
+        return  # published by a request that held the lock first: nothing more to do
     if change_set.status is not ChangeSetStatus.DRAFT:
         raise StaffActionRefused("Only a draft can be published.")
     try:
@@ -207,6 +218,28 @@ def publish(session: Session, change_set: ChangeSet, user: StaffUser | None) -> 
     change_set.published_by, change_set.published_at = user, now()
     session.flush()
     bump_content(session)  # every process's page cache serves the new pages at once
+
+
+#: The PostgreSQL advisory lock every publication takes ("vg" and 18: any fixed number).
+PUBLISH_LOCK = 0x7667_0018
+
+
+def lock_for_publishing(session: Session) -> None:
+    """Take the lock that serialises publications, held until the transaction ends (flushes).
+
+    SQLite: a write to the guide's version row takes the database's write lock at once
+    (waiting up to the busy timeout for another writer), the equivalent of BEGIN IMMEDIATE
+    inside the request's transaction. PostgreSQL: a transaction-scoped advisory lock. After
+    it, every row the session had loaded is read again, so the check sees the latest
+    publication.
+    """
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLISH_LOCK})
+    else:
+        session.execute(update(ContentVersion).where(ContentVersion.id == 1)
+                        .values(number=ContentVersion.number))
+    session.expire_all()
 
 
 def _conflict_text(conflict: ChangeConflict) -> str:
