@@ -68,8 +68,10 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_staff_user(user_id: str):
         from .models import StaffUser
+        from .web.access import session_is_current
 
-        return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and session_is_current(user) else None
 
     cache.init_app(app, config={"CACHE_TYPE": app.config["PAGE_CACHE_TYPE"],
                                 "CACHE_THRESHOLD": 512})

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from ..extensions import db, limiter, runtime
 from ..guide.pages import candidate_html, district_html
 from ..models import ChangeSet, ChangeSetStatus, Election
+from ..web.access import remember_session_version
 from ..web.rules import accepts_upload, admin_required, commits_refusals, sign_in_not_required
 from . import accounts, blueprint, services
 from .forms import LoginForm, UploadForm, UserForm, options
@@ -48,9 +49,11 @@ def login():
     """Sign in with email and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        user = accounts.authenticate(db.session, form.email.data, form.password.data,
+                                     request.remote_addr or "")
         if user is not None:
             login_user(user)
+            remember_session_version(user)
             return redirect(_safe_next(request.args.get("next")), 303)
         return render_template("staff/login.html", form=form, problem="That email and password "
                                "do not match an account, or the account is locked for a while "
@@ -61,7 +64,8 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out: this session and every other of the same user end (a copied cookie too)."""
+    accounts.end_sessions(db.session, current_user)
     logout_user()
     return redirect(url_for("staff.login"), 303)
 
@@ -271,5 +275,19 @@ def users():
             flash(f"Added {form.email.data}.", "done")
             return redirect(url_for("staff.users"), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("staff/users.html", form=form, users=accounts.users(db.session),
+    everyone = accounts.users(db.session)
+    locked = {user.id for user in everyone if accounts.locked_out(db.session, user)}
+    return render_template("staff/users.html", form=form, users=everyone, locked=locked,
                            problem=problem), status
+
+
+@blueprint.post("/users/<int:user_id>/unlock")
+@admin_required
+def unlock_user(user_id: int):
+    """Lift every sign-in lock on an account (its own, and its addresses')."""
+    from ..models import StaffUser
+
+    user = db.session.get(StaffUser, user_id) or abort(404)
+    accounts.unlock(db.session, user)
+    flash(f"Unlocked {user.email}: they can sign in again.", "done")
+    return redirect(url_for("staff.users"), 303)
