@@ -266,6 +266,9 @@ SETTINGS: tuple[Setting, ...] = (
             "the largest spreadsheet or photo staff may upload (public forms: 64 KB)"),
     Setting("PHOTO_MAX_BYTES", 5 * 1024 * 1024, whole("bytes", 1024),
             "the largest candidate photo"),
+    Setting("PHOTO_MAX_PIXELS", 40_000_000, whole("pixels", 10_000, 200_000_000),
+            "the most pixels (width × height) a candidate photo may have, checked before it "
+            "is decoded"),
     Setting("PHOTO_MAX_SIDE", 800, whole("pixels", 16, 4000),
             "a candidate photo's longest side once re-encoded"),
 )

@@ -65,6 +65,21 @@ class Visitor:
     def post(self, path: str, data: dict | None = None, **kwargs) -> Answer:
         return self.request("POST", path, data=data if data is not None else {}, **kwargs)
 
+    def upload(self, path: str, fields: dict, files: dict[str, tuple[str, bytes]]) -> Answer:
+        """Post a multipart form: ``files`` maps a field to (file name, content)."""
+        boundary = "----voterguide-test-" + "7" * 16
+        parts = []
+        for name, value in {"csrf_token": self.token, **fields}.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                         f"\r\n\r\n{value}\r\n".encode())
+        for name, (file_name, content) in files.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                         f'filename="{file_name}"\r\nContent-Type: application/octet-stream'
+                         "\r\n\r\n".encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request("POST", path, body=body, headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+
     def sign_in(self, email: str, password: str = PASSWORD) -> Answer:
         """Open the sign-in form (for its token), then post it."""
         self.get("/staff/login")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from collections.abc import Callable
 
 from flask import current_app
@@ -334,13 +335,29 @@ def store_photo(session: Session, content: bytes) -> str:
     if len(content) > int(settings["PHOTO_MAX_BYTES"]):
         raise StaffActionRefused(f"The photo is larger than "
                                  f"{int(settings['PHOTO_MAX_BYTES']) // (1024 * 1024)} MB.")
-    Image.MAX_IMAGE_PIXELS = 40_000_000
+    limit = int(settings["PHOTO_MAX_PIXELS"])
+    Image.MAX_IMAGE_PIXELS = limit  # Pillow's own guard, for any format that skips ours
+    side = int(settings["PHOTO_MAX_SIDE"])
     try:
-        with Image.open(io.BytesIO(content)) as image:
+        too_many = (f"more than the {limit // 1_000_000} million pixels this guide reads; it "
+                    f"was not read. Save it smaller (a photo is shown at most {side} pixels "
+                    "wide).")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image = Image.open(io.BytesIO(content))  # reads the header only
+        except Image.DecompressionBombError as error:  # Pillow's guard, at twice the limit
+            raise StaffActionRefused(f"The photo has {too_many}") from error
+        with image:
             if image.format not in ("JPEG", "PNG", "GIF", "WEBP"):
                 raise StaffActionRefused("The photo must be a JPEG, PNG, GIF or WebP image.")
+            width, height = image.size
+            if width * height > limit:  # before decoding: its pixels are what it costs
+                raise StaffActionRefused(f"The photo is {width:,} × {height:,} pixels, "
+                                         + too_many)
+            if image.format == "JPEG":
+                image.draft("RGB", (side, side))  # decode at a reduced scale when it can
             image.load()
-            side = int(settings["PHOTO_MAX_SIDE"])
             image.thumbnail((side, side))
             has_alpha = image.mode in ("RGBA", "LA", "P") and "transparency" in image.info \
                 or image.mode in ("RGBA", "LA")
