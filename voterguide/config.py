@@ -233,6 +233,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SITE_URL", "", site_url,
             "the public address, e.g. https://guide.example.org (no path), for canonical "
             "links, link cards, QR codes, flyers and calendar files; empty: from each request"),
+    Setting("EXTRA_HOSTS", "", text,
+            "other Host names this server answers to, space-separated (e.g. a LAN address in "
+            "development); SITE_URL's host and the loopback names always are, every other "
+            "Host gets a 400"),
     Setting("EMBED_ALLOWED_ORIGINS", "*", origins,
             "space-separated origins allowed to frame /embed, or * for any site (every other "
             "page: this site only)"),
@@ -329,6 +333,11 @@ def check(settings: dict[str, object]) -> None:
     if settings["ENV"] == "production" and settings["SECRET_KEY"] in ("", DEVELOPMENT_SECRET_KEY):
         raise ConfigurationError(
             "VOTERGUIDE_SECRET_KEY must be set to a long random value in production."
+        )
+    if settings["ENV"] == "production" and not settings["SITE_URL"]:
+        raise ConfigurationError(
+            "VOTERGUIDE_SITE_URL must be set in production (e.g. https://guide.example.org): "
+            "absolute addresses come from it, never from the Host a client sends."
         )
 
 

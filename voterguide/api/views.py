@@ -20,6 +20,7 @@ from ..guide import services
 from ..guide.forms import AddressForm
 from ..models import District
 from ..web.errors import json_error
+from ..web.hosts import absolute_url
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -99,7 +100,7 @@ def _possible(district: DistrictShape, possibility, relation: str) -> dict:
 
 def _lookup_params() -> dict[str, object]:
     """Parameters from the query string (GET) or a JSON object body (POST)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD answers as GET, without the body
         return {k: v for k, v in request.args.items() if k in ("address", "lat", "lon")}
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -141,7 +142,7 @@ def _coordinate(params: dict, name: str, limit: float) -> float:
 def _district_summary(district: District | DistrictShape) -> dict[str, str]:
     """A district's id, name and page address."""
     return {"id": district.id, "name": district.name,
-            "url": url_for("guide.district", slug=district.slug, _external=True)}
+            "url": absolute_url(url_for("guide.district", slug=district.slug))}
 
 
 @blueprint.get("/districts/<path:district_id>")
@@ -153,7 +154,7 @@ def district(district_id: str):
     page = services.district_page(found)
     return jsonify({
         **serializers.district(found),
-        "url": url_for("guide.district", slug=found.slug, _external=True),
+        "url": absolute_url(url_for("guide.district", slug=found.slug)),
         "state": found.state_code,
         "counties": [{"fips": c.fips, "name": c.name} for c in found.counties],
         "description": found.description,
@@ -166,7 +167,7 @@ def _race(view: services.RaceView) -> dict:
     """A race as the open data has it, each candidate with the address of their page."""
     race = serializers.race(view.race, view.candidates)
     for candidate in race["candidates"]:
-        candidate["url"] = url_for("guide.candidate", slug=candidate["slug"], _external=True)
+        candidate["url"] = absolute_url(url_for("guide.candidate", slug=candidate["slug"]))
     return race
 
 

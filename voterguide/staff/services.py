@@ -271,10 +271,16 @@ def rollback(session: Session, change_set: ChangeSet, user: StaffUser | None) ->
     return undo
 
 
-def discard(session: Session, change_set: ChangeSet) -> None:
-    """Drop a preview or a draft; it stays in history as discarded (flushes)."""
+def discard(session: Session, change_set: ChangeSet, user: StaffUser | None = None) -> None:
+    """Drop a preview or a draft; it stays in history as discarded (flushes).
+
+    An editor may discard only what they made; an admin (or a command, ``user`` None) any.
+    """
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
         raise StaffActionRefused("Only a preview or a draft can be discarded.")
+    if user is not None and not user.is_admin and change_set.created_by_id != user.id:
+        raise StaffActionRefused("Only the person who made this, or an admin, can discard "
+                                 "it; nothing was discarded.")
     change_set.status = ChangeSetStatus.DISCARDED
     change_set.source = None
     session.flush()

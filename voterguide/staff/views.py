@@ -4,6 +4,7 @@ voterguide/staff/__init__.py); publishing, rollback and users are declared admin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask import (
@@ -27,10 +28,15 @@ from . import accounts, blueprint, services
 from .forms import LoginForm, UploadForm, UserForm, options
 from .reading import FileRefused
 
+#: A staff path as a safe redirect target: URL path characters only (no line break, no
+#: backslash, no scheme or host, no "//").
+SAFE_NEXT = re.compile(r"/staff/(?:[A-Za-z0-9\-._~%!$&'()*+,;=:@]+/?)*", re.ASCII)
+
 
 def _safe_next(target: str | None) -> str:
-    """Where to go after signing in: a staff path on this site, never another site."""
-    if target and target.startswith("/staff/") and not target.startswith("//"):
+    """Where to go after signing in: a staff path on this site, never another site; any
+    other ``next`` is ignored."""
+    if target and len(target) <= 500 and SAFE_NEXT.fullmatch(target) and "//" not in target:
         return target
     return url_for("staff.index")
 
@@ -210,7 +216,8 @@ def _int(value: str) -> int:
 @blueprint.post("/changes/<int:change_set_id>/discard")
 def discard(change_set_id: int):
     """Drop a preview or a draft."""
-    return _act(change_set_id, lambda cs: services.discard(db.session, cs), "Discarded.")
+    return _act(change_set_id, lambda cs: services.discard(db.session, cs, current_user),
+                "Discarded.")
 
 
 @blueprint.post("/changes/<int:change_set_id>/publish")
