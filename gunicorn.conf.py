@@ -14,3 +14,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 accesslog = os.environ.get("ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 loglevel = "warning"
+# The last guard against a worker that grew (a costly upload refused too late, a leak): each
+# worker is replaced after this many requests, at staggered times so they never all restart
+# at once. Uploads are bounded before they are read (voterguide/staff/reading.py).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))

@@ -127,3 +127,13 @@ def test_an_editor_discards_only_their_own_drafts(app, db, make_user):
     db.session.expire_all()
     assert db.session.get(ChangeSet, theirs).status is ChangeSetStatus.DISCARDED
     assert db.session.scalar(select(StaffUser).where(StaffUser.role == "admin"))
+
+
+def test_gunicorn_replaces_its_workers_at_staggered_times():
+    import runpy
+
+    from .support import REPO
+
+    settings = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    assert settings["max_requests"] >= 100
+    assert 0 < settings["max_requests_jitter"] < settings["max_requests"]
