@@ -6,9 +6,7 @@ here, sent to gunicorn, refused with a message naming the limit, and the worker'
 from __future__ import annotations
 
 import io
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from sqlalchemy import func, select
 from voterguide.models import Candidate, ChangeSet, Election
 from voterguide.staff.reading import FileRefused, read_sheet
 
+from .support.bombs import bomb_png
 from .support.http import Visitor
 
 #: What a refused bomb may add to the worker's peak memory (the issue saw 1 GB and 623 MB).
@@ -74,20 +73,6 @@ def bomb_xlsx(rows: int, columns: int, dimension: str | None = "full",
                 sheet.write(f'<row r="{row}">{cells}</row>'.encode())
             sheet.write(b"</sheetData></worksheet>")
     return out.getvalue()
-
-
-def bomb_png(width: int, height: int) -> bytes:
-    """A real RGB PNG of width × height black pixels: a few hundred KB, gigabytes to decode."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-
-    compressor = zlib.compressobj(9)
-    row = b"\x00" + b"\x00" * (3 * width)
-    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
-                                                              0, 0, 0))
-            + chunk(b"IDAT", data) + chunk(b"IEND", b""))
 
 
 def _peak_memory(pid: int) -> int:

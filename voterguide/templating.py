@@ -38,11 +38,22 @@ def word_count(text: str | None) -> int:
     return len((text or "").split())
 
 
+#: Where this site serves the candidate photos it holds.
+PHOTO_PREFIX = "/photos/"
+
+
+def hosted_here(url: str | None) -> bool:
+    """Whether a photo address is one this site serves: the only kind a page shows (an
+    imported address elsewhere waits for ``flask staff fetch-photos``)."""
+    return bool(url) and url.startswith(PHOTO_PREFIX) and "//" not in url
+
+
 def register(app: Flask) -> None:
     """Install the filters and globals."""
     app.add_template_filter(paragraphs)
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(word_count)
+    app.add_template_test(hosted_here)
     app.add_template_global(LONG_ANSWER_WORDS, "LONG_ANSWER_WORDS")
     presenters.register(app)

@@ -70,6 +70,25 @@ def unlock_command(email: str) -> None:
     click.echo(f"Unlocked {email.lower()}.")
 
 
+@staff.command("fetch-photos")
+@click.option("--timeout", type=click.FloatRange(0.1, 120), default=10.0, show_default=True,
+              help="Seconds each photo may take to fetch.")
+def fetch_photos_command(timeout: float) -> None:
+    """Bring candidate photos that other sites hold onto this one (checked and re-encoded
+    like uploads); pages never show another site's image."""
+    from ..staff.photos import fetch_photos
+
+    with unit_of_work() as session:
+        results = fetch_photos(session, timeout)
+    for result in results:
+        if result.path:
+            click.echo(f"{result.slug}: fetched, now {result.path}")
+        else:
+            click.echo(f"{result.slug}: not fetched: {result.problem}")
+    fetched = sum(1 for r in results if r.path)
+    click.echo(f"{fetched} of {len(results)} photos brought onto this site.")
+
+
 def _problem_lines(change_set) -> list[str]:
     """Each problem of a checked file as 'error: row 2, column C: message' (a question the
     preview asks as 'question: …')."""
