@@ -171,6 +171,15 @@ def _race(view: services.RaceView) -> dict:
     return race
 
 
+@blueprint.get("/openapi.json")
+def openapi():
+    """This API's OpenAPI 3 description."""
+    from ..web.hosts import site_url
+    from .openapi import document
+
+    return jsonify(document(site_url()))
+
+
 def register(app) -> None:
     """Mount the API without CSRF (it changes nothing) and with JSON errors."""
     from ..extensions import csrf
