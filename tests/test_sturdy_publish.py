@@ -131,3 +131,37 @@ def test_two_drafts_adding_the_same_candidate_one_lands_the_other_is_told(
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Candidate).where(
         Candidate.slug == "pat-sample")) == 1
+
+
+def test_visit_counts_wait_for_a_long_write_instead_of_being_lost(
+        app, db, database_path, tmp_path, gunicorn_server):
+    """While another writer (a long publication) holds SQLite's write lock, campaign visits
+    wait for it (WAL, busy timeout) and every one is counted once it ends."""
+    import sqlite3
+    import time
+
+    from voterguide.models import CampaignCount
+
+    with gunicorn_server(database_path, tmp_path, WEB_CONCURRENCY="2",
+                         VOTERGUIDE_PAGE_CACHE_SECONDS="0") as base_url:
+        writer = sqlite3.connect(database_path, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # as a publication holds it
+        writer.execute("UPDATE content_version SET number = number")
+        visitors = [Visitor(base_url) for _ in range(12)]
+        results = []
+
+        def visit(visitor):
+            results.append(visitor.get("/districts/al-circuit-6?ref=eve").status)
+
+        threads = [threading.Thread(target=visit, args=(v,)) for v in visitors]
+        for thread in threads:
+            thread.start()
+        time.sleep(6)  # longer than SQLite's default wait of 5 s: the old setup lost these
+        writer.execute("COMMIT")
+        writer.close()
+        for thread in threads:
+            thread.join()
+    assert results == [200] * 12
+    db.session.expire_all()
+    counted = db.session.scalars(select(CampaignCount).where(CampaignCount.code == "eve"))
+    assert sum(c.count for c in counted) == 12

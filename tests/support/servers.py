@@ -26,7 +26,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
     """Poll the server until it answers; fail with its log if it dies or never answers."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
