@@ -63,7 +63,7 @@ def flood(port: int, stop_at: threading.Event, statuses: Counter) -> None:
         connection.request("GET", "/staff/login")
         response = connection.getresponse()
         page = response.read().decode()
-        cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
+        cookie = re.search(r"session=[^;]+", response.getheader("Set-Cookie") or "")[0]
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
         body = urllib.parse.urlencode({"csrf_token": token, "email": "admin@example.org",
                                        "password": "wrong password!!"})
