@@ -53,3 +53,4 @@ bench: install-test
 	$(BIN)/python benchmarks/serving.py
 	$(BIN)/python benchmarks/geocoding.py
 	$(BIN)/python benchmarks/import.py
+	$(BIN)/python benchmarks/sign_in_flood.py

@@ -33,3 +33,8 @@ class GuideLogger(Logger):
 
 
 logger_class = GuideLogger
+# The last guard against a worker that grew (a costly upload refused too late, a leak): each
+# worker is replaced after this many requests, at staggered times so they never all restart
+# at once. Uploads are bounded before they are read (voterguide/staff/reading.py).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))

@@ -15,7 +15,7 @@ from voterguide.models import Answer, Candidate, District, Question, Race
 def test_production_refuses_the_development_secret_key(make_app):
     with pytest.raises(config.ConfigurationError, match="SECRET_KEY"):
         make_app(ENV="production")
-    app = make_app(ENV="production", SECRET_KEY="x" * 64)
+    app = make_app(ENV="production", SECRET_KEY="x" * 64, SITE_URL="https://guide.example.org")
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -117,14 +117,17 @@ def test_wrong_password_and_unknown_email_look_the_same(client, make_user):
 
 
 def test_repeated_failures_lock_the_account(app, client, make_user, db):
-    """Five failures lock the account: even the right password is refused for a while."""
+    """Five failures lock this address out of the account: even the right password is
+    refused from here for a while (tests/test_sturdy_sign_in.py: not from elsewhere)."""
+    from voterguide.models import SignInFailure
+
     make_user("editor@example.org")
     for _ in range(app.config["LOGIN_LOCK_AFTER"]):
         assert sign_in(client, "editor@example.org", "wrong password!!").status_code == 401
     assert sign_in(client, "editor@example.org").status_code == 401
-    user = db.session.scalar(select(StaffUser))
-    assert user.locked_until is not None
-    user.locked_until = None
+    failure = db.session.scalar(select(SignInFailure))
+    assert failure.locked_until is not None
+    failure.locked_until = None
     db.session.commit()
     assert sign_in(client, "editor@example.org").status_code == 303
 

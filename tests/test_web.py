@@ -348,7 +348,8 @@ def test_every_response_carries_the_security_headers(client, path):
 
 
 def test_production_asks_for_https_only(make_app):
-    response = make_app(ENV="production", SECRET_KEY="x" * 64).test_client().get("/")
+    response = make_app(ENV="production", SECRET_KEY="x" * 64,
+                        SITE_URL="https://guide.example.org").test_client().get("/")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 

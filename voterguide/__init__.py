@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
 
 from . import config
 from .caching import PageCache
@@ -48,7 +50,14 @@ def register_extensions(app: Flask) -> None:
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True)
     web.init_app(app)  # first: its request boundary must run after every other hook
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:"):
+        # A writer waits this long for another one (a publication) instead of failing.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {})["timeout"] = float(
+            app.config["SQLITE_BUSY_SECONDS"])
     db.init_app(app)
+    with app.app_context():
+        event.listen(db.engine, "connect", _sqlite_in_production_shape)
     # The migrations ship inside the package; SQLite alters tables by copying them (batch).
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
@@ -59,15 +68,26 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_staff_user(user_id: str):
         from .models import StaffUser
+        from .web.access import session_is_current
 
         user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None  # disabled: signed out
+        return (user if user is not None and user.is_active and session_is_current(user)
+                else None)  # disabled, or signed out since: no session
 
     cache.init_app(app, config={"CACHE_TYPE": app.config["PAGE_CACHE_TYPE"],
                                 "CACHE_THRESHOLD": 512})
     app.config.update(RATELIMIT_STORAGE_URI=app.config["RATE_LIMIT_STORAGE_URI"],
                       RATELIMIT_HEADERS_ENABLED=True)
     limiter.init_app(app)
+
+
+def _sqlite_in_production_shape(dbapi_connection, _record) -> None:
+    """SQLite in write-ahead-log mode: readers never wait for a writer (a long publication)
+    and a writer never waits for readers; the mode is kept in the file itself."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        journal = dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0]
+        if journal not in ("wal", "memory"):
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 def register_runtime(app: Flask) -> None:

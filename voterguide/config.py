@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import os
 import re
+import secrets
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,9 +214,10 @@ def folder(value: object) -> str:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", "development", choice("development", "production"),
-            "production refuses to start with the development secret key"),
-    Setting("SECRET_KEY", DEVELOPMENT_SECRET_KEY, text,
-            "signs sessions and CSRF tokens: set a long random value in production"),
+            "production refuses to start without a secret key set"),
+    Setting("SECRET_KEY", "", text,
+            "signs sessions and CSRF tokens: set a long random value in production; empty: "
+            "a random key made once into the instance folder (secret_key), outside production"),
     Setting("INSTANCE_PATH", "", folder,
             "the instance folder for the SQLite file and the geocoders' shared state; empty: "
             "instance/ in a checkout, <venv>/var/voterguide-instance when installed"),
@@ -277,6 +280,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SITE_URL", "", site_url,
             "the public address, e.g. https://guide.example.org (no path), for canonical "
             "links, link cards, QR codes, flyers and calendar files; empty: from each request"),
+    Setting("EXTRA_HOSTS", "", text,
+            "other Host names this server answers to, space-separated (e.g. a LAN address in "
+            "development); SITE_URL's host and the loopback names always are, every other "
+            "Host gets a 400"),
     Setting("EMBED_ALLOWED_ORIGINS", "*", origins,
             "space-separated origins allowed to frame /embed, or * for any site (every other "
             "page: this site only)"),
@@ -285,9 +292,17 @@ SETTINGS: tuple[Setting, ...] = (
             "(other), so a flood of codes stays small"),
     Setting("SHARE_IMAGE_CACHE_SIZE", 128, whole("", 1),
             "share images (link-card pictures) kept in memory per process"),
+    Setting("SQLITE_BUSY_SECONDS", 30.0, number("seconds", 0.1, 600),
+            "how long a SQLite writer waits for another (a publication) before giving up"),
     Setting("LOGIN_LOCK_AFTER", 5, whole("", 1, 100),
-            "failed sign-ins in a row after which a staff account is locked"),
+            "wrong passwords in a row for a staff account from one address, after which "
+            "that address (not the account) is locked out of it"),
     Setting("LOGIN_LOCK_MINUTES", 15, whole("minutes", 1),
+            "how long an address stays locked out of an account"),
+    Setting("LOGIN_ACCOUNT_LOCK_AFTER", 100, whole("", 10, 1_000_000),
+            "wrong passwords in a row for a staff account from anywhere, after which the "
+            "account itself is locked (until an admin unlocks it or the time below passes)"),
+    Setting("LOGIN_ACCOUNT_LOCK_MINUTES", 60, whole("minutes", 1),
             "how long a locked staff account stays locked"),
     Setting("PASSWORD_HASH_METHOD", "scrypt", text,
             "how staff passwords are hashed, as werkzeug names it (scrypt, or e.g. "
@@ -302,6 +317,9 @@ SETTINGS: tuple[Setting, ...] = (
             "the largest spreadsheet or photo staff may upload (public forms: 64 KB)"),
     Setting("PHOTO_MAX_BYTES", 5 * 1024 * 1024, whole("bytes", 1024),
             "the largest candidate photo"),
+    Setting("PHOTO_MAX_PIXELS", 40_000_000, whole("pixels", 10_000, 200_000_000),
+            "the most pixels (width × height) a candidate photo may have, checked before it "
+            "is decoded"),
     Setting("PHOTO_MAX_SIDE", 800, whole("pixels", 16, 4000),
             "a candidate photo's longest side once re-encoded"),
     Setting("SMTP_HOST", "", text,
@@ -393,11 +411,41 @@ def check(settings: dict[str, object]) -> None:
     if settings["SMTP_HOST"] and not settings["SMTP_SENDER"]:
         raise ConfigurationError("VOTERGUIDE_SMTP_SENDER must be set (the address candidates' "
                                  "emails come from) when VOTERGUIDE_SMTP_HOST is.")
+    if settings["ENV"] == "production" and not settings["SITE_URL"]:
+        raise ConfigurationError(
+            "VOTERGUIDE_SITE_URL must be set in production (e.g. https://guide.example.org): "
+            "absolute addresses come from it, never from the Host a client sends."
+        )
+
+
+def instance_secret_key(instance: Path) -> str:
+    """The key in the instance folder's ``secret_key`` file, made at random the first time.
+
+    Made with O_EXCL, so of two processes starting at once one writes it and both read it;
+    readable by its owner only. Never a fixed key that a stranger could know.
+    """
+    path = instance / "secret_key"
+    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the other process may be writing it this very moment
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)
+        raise ConfigurationError(f"{path} is empty: delete it to make a new key.") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key
 
 
 def resolve_paths(settings: dict[str, object], instance_path: str) -> None:
     """Fill the settings left empty with their places in the instance folder and package."""
     instance = Path(instance_path)
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = instance_secret_key(instance)
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = f"sqlite:///{instance / 'voterguide.sqlite3'}"
     if not settings["GEOCODING_STATE_DIR"]:

@@ -530,6 +530,8 @@ class StaffUser(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     # A disabled user cannot sign in, and is signed out at their next request.
     disabled: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Bumped at sign-out and at a password change: every session signed before is over.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Flask-Login's user protocol.
     is_authenticated = True
@@ -548,6 +550,21 @@ class StaffUser(db.Model):
     def is_admin(self) -> bool:
         """Whether this user may publish and manage users."""
         return self.role is StaffRole.ADMIN
+
+
+class SignInFailure(db.Model):
+    """Wrong passwords for one staff account from one client (a keyed hash of its address,
+    never the address): enough of them lock that client, not the account, out for a while."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (UniqueConstraint("user_id", "client"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class ChangeSetKind(enum.Enum):

@@ -52,6 +52,14 @@ def opening(text: str | None, words: int = OPENING_WORDS) -> str:
     if end >= len(cut) // 2:
         return cut[:end + 1] + " …"
     return cut.rstrip(",;:") + " …"
+#: Where this site serves the candidate photos it holds.
+PHOTO_PREFIX = "/photos/"
+
+
+def hosted_here(url: str | None) -> bool:
+    """Whether a photo address is one this site serves: the only kind a page shows (an
+    imported address elsewhere waits for ``flask staff fetch-photos``)."""
+    return bool(url) and url.startswith(PHOTO_PREFIX) and "//" not in url
 
 
 def register(app: Flask) -> None:
@@ -61,5 +69,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(short_date)
     app.add_template_filter(word_count)
     app.add_template_filter(opening)
+    app.add_template_test(hosted_here)
     app.add_template_global(LONG_ANSWER_WORDS, "LONG_ANSWER_WORDS")
     presenters.register(app)

@@ -26,7 +26,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
     """Poll the server until it answers; fail with its log if it dies or never answers."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,7 +53,8 @@ def gunicorn(database: Path, workdir: Path, **env_overrides: str) -> Iterator[st
     env.update(VOTERGUIDE_DATABASE_URL=f"sqlite:///{database}", VOTERGUIDE_DATA_DIR=str(DATA_DIR),
                VOTERGUIDE_STATES="al,ca", VOTERGUIDE_GEOCODER="offline",
                VOTERGUIDE_SECRET_KEY=secrets.token_hex(32), HOST=HOST, PORT=str(port),
-               WEB_CONCURRENCY="1", **env_overrides)
+               WEB_CONCURRENCY="1")
+    env.update(env_overrides)
     log = workdir / "gunicorn.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(

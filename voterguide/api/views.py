@@ -20,6 +20,7 @@ from ..guide import services
 from ..guide.forms import AddressForm
 from ..models import District
 from ..web.errors import json_error
+from ..web.hosts import absolute_url
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -102,7 +103,7 @@ def _possible(district: DistrictShape, possibility, relation: str) -> dict:
 
 def _lookup_params() -> dict[str, object]:
     """Parameters from the query string (GET) or a JSON object body (POST)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD answers as GET, without the body
         return {k: v for k, v in request.args.items() if k in ("address", "lat", "lon")}
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -146,7 +147,7 @@ def _coordinate(params: dict, name: str, limit: float) -> float:
 def _district_summary(district: District | DistrictShape) -> dict[str, str]:
     """A district's id, name and page address."""
     return {"id": district.id, "name": district.name,
-            "url": url_for("guide.district", slug=district.slug, _external=True)}
+            "url": absolute_url(url_for("guide.district", slug=district.slug))}
 
 
 @blueprint.get("/districts/<path:district_id>")
@@ -158,7 +159,7 @@ def district(district_id: str):
     page = services.district_page(found)
     return jsonify({
         **serializers.district(found),
-        "url": url_for("guide.district", slug=found.slug, _external=True),
+        "url": absolute_url(url_for("guide.district", slug=found.slug)),
         "state": found.state_code,
         "counties": [{"fips": c.fips, "name": c.name} for c in found.counties],
         "description": found.description,
@@ -174,8 +175,17 @@ def _race(view: services.RaceView) -> dict:
     """A race as the open data has it, each candidate with the address of their page."""
     race = serializers.race(view.race, view.candidates)
     for candidate in race["candidates"]:
-        candidate["url"] = url_for("guide.candidate", slug=candidate["slug"], _external=True)
+        candidate["url"] = absolute_url(url_for("guide.candidate", slug=candidate["slug"]))
     return race
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    """This API's OpenAPI 3 description."""
+    from ..web.hosts import site_url
+    from .openapi import document
+
+    return jsonify(document(site_url()))
 
 
 def register(app) -> None:

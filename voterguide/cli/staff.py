@@ -35,6 +35,60 @@ def create_user_command(email: str, role: str, password: str) -> None:
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
+@staff.command("set-password")
+@click.argument("email")
+@click.password_option(envvar="VOTERGUIDE_NEW_USER_PASSWORD",
+                       help="Asked for if not given (or set VOTERGUIDE_NEW_USER_PASSWORD).")
+def set_password_command(email: str, password: str) -> None:
+    """Give a staff user a new password; every session they had signed in ends."""
+    from ..models import StaffUser
+    from ..staff.accounts import AccountError, set_password
+
+    try:
+        with unit_of_work() as session:
+            user = session.scalar(select(StaffUser).where(StaffUser.email == email.lower()))
+            if user is None:
+                raise AccountError(f"There is no user {email}.")
+            set_password(session, user, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"New password set for {email.lower()}; their sessions have ended.")
+
+
+@staff.command("unlock")
+@click.argument("email")
+def unlock_command(email: str) -> None:
+    """Lift every sign-in lock on a staff account (its own and its addresses')."""
+    from ..models import StaffUser
+    from ..staff.accounts import unlock
+
+    with unit_of_work() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.email == email.lower()))
+        if user is None:
+            raise click.ClickException(f"There is no user {email}.")
+        unlock(session, user)
+    click.echo(f"Unlocked {email.lower()}.")
+
+
+@staff.command("fetch-photos")
+@click.option("--timeout", type=click.FloatRange(0.1, 120), default=10.0, show_default=True,
+              help="Seconds each photo may take to fetch.")
+def fetch_photos_command(timeout: float) -> None:
+    """Bring candidate photos that other sites hold onto this one (checked and re-encoded
+    like uploads); pages never show another site's image."""
+    from ..staff.photos import fetch_photos
+
+    with unit_of_work() as session:
+        results = fetch_photos(session, timeout)
+    for result in results:
+        if result.path:
+            click.echo(f"{result.slug}: fetched, now {result.path}")
+        else:
+            click.echo(f"{result.slug}: not fetched: {result.problem}")
+    fetched = sum(1 for r in results if r.path)
+    click.echo(f"{fetched} of {len(results)} photos brought onto this site.")
+
+
 def _problem_lines(change_set) -> list[str]:
     """Each problem of a checked file as 'error: row 2, column C: message' (a question the
     preview asks as 'question: …')."""

@@ -14,6 +14,7 @@ import hmac
 from pathlib import Path
 
 from geopy import exc as geopy_exc
+from geopy.adapters import URLLibAdapter
 from geopy.geocoders import get_geocoder_for_service
 
 from .cache import GeocodeCache
@@ -51,6 +52,12 @@ def build_locator(settings: dict) -> Locator:
                    budget=float(settings["GEOCODING_BUDGET"]))
 
 
+#: geopy's plain urllib adapter: one try per request. With ``requests`` installed geopy
+#: would pick its adapter, which retries a 429 after its Retry-After (sleeping in the
+#: request thread, past the lookup's budget); the chain's own rests handle failures.
+NO_RETRIES = URLLibAdapter
+
+
 def build_provider(name: str, settings: dict, options: dict) -> Provider:
     """One provider with its timeout, limits and shared state."""
     own = {k: options.pop(k) for k in OWN_OPTIONS if k in options}
@@ -58,7 +65,7 @@ def build_provider(name: str, settings: dict, options: dict) -> Provider:
     if name in PROVIDERS:
         factory, online = PROVIDERS[name]
         kwargs = {"timeout": timeout, "user_agent": settings["GEOCODING_USER_AGENT"],
-                  **options} if online else options
+                  "adapter_factory": NO_RETRIES, **options} if online else options
         geocoder = _construct(name, factory, settings, kwargs)
     else:
         try:
@@ -68,7 +75,8 @@ def build_provider(name: str, settings: dict, options: dict) -> Provider:
             raise ValueError(f"Unknown geocoder {name!r}: use {known} or a geopy name."
                              ) from error
         online = True
-        kwargs = {"timeout": timeout, "user_agent": settings["GEOCODING_USER_AGENT"], **options}
+        kwargs = {"timeout": timeout, "user_agent": settings["GEOCODING_USER_AGENT"],
+                  "adapter_factory": NO_RETRIES, **options}
         geocoder = _construct(name, lambda s, o: service(**o), settings, kwargs)
     if not online:
         return Provider(name, geocoder, online=False)

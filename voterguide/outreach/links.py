@@ -14,16 +14,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from .. import queries
+from ..web.hosts import site_url
 from ..web.rules import rules_of
 
 #: Longest page path a QR code may be asked for.
 MAX_PATH_LENGTH = 300
-
-
-def site_url() -> str:
-    """The site's base address without a trailing slash: SITE_URL, or this request's."""
-    configured = current_app.config.get("SITE_URL") or ""
-    return (configured or request.host_url).rstrip("/")
 
 
 def absolute_url(path: str, ref: str | None = None) -> str:

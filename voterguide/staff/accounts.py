@@ -1,4 +1,5 @@
-"""Staff accounts: creating users, checking passwords, locking accounts after repeated failures.
+"""Staff accounts: creating users, checking passwords, locking out repeated failures, ending
+sessions.
 
 Nothing here waits: repeated attempts from one address are refused by the sign-in view's
 rate limit (LOGIN_RATE_LIMIT), never slowed by sleeping in a request thread."""
@@ -6,14 +7,17 @@ rate limit (LOGIN_RATE_LIMIT), never slowed by sleeping in a request thread."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..models import StaffRole, StaffUser
+from ..models import SignInFailure, StaffRole, StaffUser
 
 
 @cache
@@ -54,10 +58,23 @@ def create_user(session: Session, email: str, password: str, role: str) -> Staff
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> StaffUser | None:
-    """The user if the password is right and the account not locked; counts failures (flushes).
+def client_key(address: str | None) -> str:
+    """A client's address as the sign-in counters keep it: a keyed hash, never the address."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, b"sign-in:" + (address or "").encode(), hashlib.sha256).hexdigest()
 
-    After LOGIN_LOCK_AFTER failures in a row the account is locked for LOGIN_LOCK_MINUTES.
+
+def authenticate(session: Session, email: str, password: str,
+                 client: str = "") -> StaffUser | None:
+    """The user if the password is right and neither the account nor this client is locked
+    out of it; counts failures (writes, to be committed even though the sign-in fails).
+
+    ``client`` is the caller's address (``request.remote_addr``). LOGIN_LOCK_AFTER wrong
+    passwords in a row for an account from one client lock that client out of that account
+    for LOGIN_LOCK_MINUTES: a stranger cannot lock a staff member out from elsewhere.
+    LOGIN_ACCOUNT_LOCK_AFTER failures in a row from anywhere (a distributed guess) lock the
+    account itself for LOGIN_ACCOUNT_LOCK_MINUTES, or until an admin unlocks it. Counts
+    are single UPDATEs (``failures = failures + 1``), so parallel attempts never lose one.
     The caller says the same thing for every failure, so nobody learns which emails have
     accounts (an unknown email costs a password check too, so timing does not tell either).
     """
@@ -66,19 +83,91 @@ def authenticate(session: Session, email: str, password: str) -> StaffUser | Non
         func.lower(StaffUser.email) == email.strip().lower()))
     dummy = _dummy_hash(settings["PASSWORD_HASH_METHOD"])
     password_ok = check_password_hash(user.password_hash if user else dummy, password)
-    if user is not None and user.locked_until and user.locked_until > now():
-        password_ok = False
-    elif user is not None and password_ok:
-        user.failed_logins, user.locked_until = 0, None
-        session.flush()
+    if user is None:
+        return None
+    key, moment = client_key(client), now()
+    client_lock = session.scalar(select(SignInFailure.locked_until).where(
+        SignInFailure.user_id == user.id, SignInFailure.client == key))
+    if (user.locked_until and user.locked_until > moment) or \
+            (client_lock and client_lock > moment):
+        return None  # locked: not even counted
+    if password_ok:
+        session.execute(update(StaffUser).where(StaffUser.id == user.id)
+                        .values(failed_logins=0, locked_until=None))
+        session.execute(delete(SignInFailure).where(SignInFailure.user_id == user.id,
+                                                    SignInFailure.client == key))
+        session.refresh(user)
         return user
-    elif user is not None:
-        user.failed_logins += 1
-        if user.failed_logins >= int(settings["LOGIN_LOCK_AFTER"]):
-            user.locked_until = now() + dt.timedelta(minutes=int(settings["LOGIN_LOCK_MINUTES"]))
-            user.failed_logins = 0
-        session.flush()
+    _count_failure(session, user.id, key, moment)
     return None
+
+
+def _count_failure(session: Session, user_id: int, key: str, moment: dt.datetime) -> None:
+    """Count one wrong password for the account and for the client, locking either at its
+    threshold (single UPDATEs, so that parallel failures are all counted)."""
+    settings = current_app.config
+    window = dt.timedelta(minutes=int(settings["LOGIN_LOCK_MINUTES"]))
+    session.execute(update(StaffUser).where(StaffUser.id == user_id)
+                    .values(failed_logins=StaffUser.failed_logins + 1))
+    session.execute(update(StaffUser).where(
+        StaffUser.id == user_id,
+        StaffUser.failed_logins >= int(settings["LOGIN_ACCOUNT_LOCK_AFTER"])).values(
+        failed_logins=0, locked_until=moment + dt.timedelta(
+            minutes=int(settings["LOGIN_ACCOUNT_LOCK_MINUTES"]))))
+    counted = session.execute(update(SignInFailure).where(
+        SignInFailure.user_id == user_id, SignInFailure.client == key).values(
+        failures=case((SignInFailure.last_at < moment - window, 1),
+                      else_=SignInFailure.failures + 1), last_at=moment)).rowcount
+    if not counted:
+        try:
+            with session.begin_nested():
+                session.add(SignInFailure(user_id=user_id, client=key, failures=1,
+                                          last_at=moment))
+        except IntegrityError:  # a parallel attempt made the row first: count on it
+            session.execute(update(SignInFailure).where(
+                SignInFailure.user_id == user_id, SignInFailure.client == key).values(
+                failures=SignInFailure.failures + 1, last_at=moment))
+    session.execute(update(SignInFailure).where(
+        SignInFailure.user_id == user_id, SignInFailure.client == key,
+        SignInFailure.failures >= int(settings["LOGIN_LOCK_AFTER"])).values(
+        failures=0, locked_until=moment + window))
+    # Old counts are forgotten: a day after its last attempt a client starts afresh.
+    session.execute(delete(SignInFailure).where(
+        SignInFailure.last_at < moment - max(window, dt.timedelta(days=1))))
+
+
+def unlock(session: Session, user: StaffUser) -> None:
+    """An admin lifts every lock on an account: its own and its clients' (flushes)."""
+    session.execute(update(StaffUser).where(StaffUser.id == user.id)
+                    .values(failed_logins=0, locked_until=None))
+    session.execute(delete(SignInFailure).where(SignInFailure.user_id == user.id))
+    session.refresh(user)
+
+
+def locked_out(session: Session, user: StaffUser) -> bool:
+    """Whether the account, or some client of it, is locked out right now."""
+    moment = now()
+    if user.locked_until and user.locked_until > moment:
+        return True
+    return session.scalar(select(func.count()).select_from(SignInFailure).where(
+        SignInFailure.user_id == user.id, SignInFailure.locked_until > moment)) > 0
+
+
+def set_password(session: Session, user: StaffUser, password: str) -> None:
+    """Give a user a new password; every session signed in before it ends (flushes)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = generate_password_hash(password,
+                                                current_app.config["PASSWORD_HASH_METHOD"])
+    session.flush()
+    end_sessions(session, user)
+
+
+def end_sessions(session: Session, user: StaffUser) -> None:
+    """End every session of the user, on every device: their cookies stop working (flushes)."""
+    session.execute(update(StaffUser).where(StaffUser.id == user.id)
+                    .values(session_version=StaffUser.session_version + 1))
+    session.refresh(user)
 
 
 def users(session: Session) -> list[StaffUser]:

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -19,6 +20,16 @@ from dataclasses import dataclass, field
 #: Most rows and columns an import may have; larger files are refused, not truncated.
 MAX_ROWS = 50_000
 MAX_COLUMNS = 500
+#: Most cells a sheet may have (a thousand candidates answering 500 questions): what a file
+#: costs to read is its cells, not its compressed size.
+MAX_CELLS = 500_000
+#: Most bytes a workbook may unpack to in all, and its shared strings (read whole into
+#: memory) on their own; checked from the archive's directory before anything is unpacked.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
+MAX_PARTS = 2_000
+#: Most seconds reading one file may take before it is refused.
+PARSE_SECONDS = 60.0
 #: The delimiters a CSV may use: comma, semicolon (European Excel), tab ("Unicode text"), pipe.
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -199,9 +210,98 @@ def _whole_records(text: str, size: int) -> str:
     return text
 
 
-def _xlsx_sheet(content: bytes) -> Sheet:
+class _Budget:
+    """The time reading one file may take, and the cells it may hold."""
+
+    def __init__(self, seconds: float):
+        self.deadline = time.monotonic() + seconds
+        self.seconds = seconds
+        self.cells = 0
+
+    def spend(self, cells: int) -> None:
+        """Count cells read; refuse the file past MAX_CELLS or past its time."""
+        self.cells += cells
+        if self.cells > MAX_CELLS:
+            raise FileRefused(f"The sheet has more than {MAX_CELLS:,} cells (rows × columns), "
+                              "far more than a questionnaire's answers; it was not read. "
+                              "Delete the empty rows and columns, or split the file.")
+        if time.monotonic() > self.deadline:
+            raise FileRefused(f"Reading this workbook took more than {self.seconds:g} "
+                              "seconds; it was not read. Save it again as CSV and upload that.")
+
+
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})'
+                       rb'(\d{1,7}))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    """A column's number from its letters (A is 1)."""
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def check_archive(content: bytes) -> None:
+    """Refuse a workbook whose parts would cost too much to read, before reading any of them.
+
+    The sizes come from the archive's directory (what each part unpacks to, which zipfile
+    never exceeds while unpacking), and each sheet's declared dimension from its first bytes:
+    a small upload that unpacks to gigabytes, or a sheet claiming 49,000 × 500 cells, is
+    refused here, naming the limit.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_PARTS:
+                raise FileRefused(f"This workbook has more than {MAX_PARTS:,} parts; it is not a "
+                                  "questionnaire's export and was not read.")
+            total = sum(part.file_size for part in parts)
+            if total > MAX_UNPACKED_BYTES:
+                raise FileRefused(f"This workbook unpacks to {total // (1024 * 1024):,} MB, more "
+                                  f"than the {MAX_UNPACKED_BYTES // (1024 * 1024)} MB a "
+                                  "questionnaire's answers could need; it was not read.")
+            for part in parts:
+                name = part.filename.lower()
+                if name.endswith("sharedstrings.xml") and part.file_size > \
+                        MAX_SHARED_STRINGS_BYTES:
+                    raise FileRefused(f"This workbook's text unpacks to more than "
+                                      f"{MAX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB; it was "
+                                      "not read.")
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(part) as sheet:
+                        _check_dimension(sheet.read(4096))
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
+        if isinstance(error, FileRefused):
+            raise
+        raise FileRefused("This file is a ZIP archive but not an Excel workbook. Upload a "
+                          "CSV or an .xlsx file.") from error
+
+
+def _check_dimension(start: bytes) -> None:
+    """Refuse a sheet whose declared size is past the limits (a missing or smaller
+    declaration is not trusted either: the cells are counted again while reading)."""
+    found = DIMENSION.search(start)
+    if not found or not found[3]:
+        return
+    rows = int(found[4]) - int(found[2]) + 1
+    columns = _column_number(found[3]) - _column_number(found[1]) + 1
+    if rows > MAX_ROWS + 10:
+        raise FileRefused(f"The sheet has more than {MAX_ROWS:,} rows.")
+    if columns > MAX_COLUMNS:
+        raise FileRefused(f"The sheet has more than {MAX_COLUMNS} columns.")
+    if rows * columns > MAX_CELLS:
+        raise FileRefused(f"The sheet has {rows:,} × {columns} cells, more than the "
+                          f"{MAX_CELLS:,} cells a questionnaire's answers could need; it was "
+                          "not read. Delete the empty rows and columns, or split the file.")
+
+
+def _xlsx_sheet(content: bytes, seconds: float = PARSE_SECONDS) -> Sheet:
     """The rows of the first non-empty sheet of a workbook, each cell as the text it shows."""
     import openpyxl  # imported here: only staff imports need it
+
+    check_archive(content)
+    budget = _Budget(seconds)
 
     def load(data_only: bool):
         try:
@@ -228,7 +328,7 @@ def _xlsx_sheet(content: bytes) -> Sheet:
             # Some programs (WPS Office, some libraries) write <dimension ref="A1"/>: read-only
             # mode would then see one cell. Forget the stored size and read every row.
             sheet.reset_dimensions()
-            rows = _sheet_rows(sheet)
+            rows = _sheet_rows(sheet, budget)
             if any(any(c.strip() for c in r) for _, r in rows):
                 chosen = sheet
                 break
@@ -244,7 +344,9 @@ def _xlsx_sheet(content: bytes) -> Sheet:
             formulas = load(data_only=False)
             sheet = formulas[chosen.title]
             sheet.reset_dimensions()
-            for (number, values), (_, texts) in zip(rows, _sheet_rows(sheet), strict=False):
+            budget.cells = 0  # the same cells again, as formulas
+            for (number, values), (_, texts) in zip(rows, _sheet_rows(sheet, budget),
+                                                    strict=False):
                 for index, text in enumerate(texts):
                     if text.startswith("=") and index < len(values) and not values[index]:
                         raise FileRefused(
@@ -259,7 +361,7 @@ def _xlsx_sheet(content: bytes) -> Sheet:
             formulas.close()
 
 
-def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
+def _sheet_rows(sheet, budget: _Budget) -> list[tuple[int, list[str]]]:
     """A worksheet's rows as text, numbered as Excel numbers them (gaps kept as blank rows)."""
     rows: list[tuple[int, list[str]]] = []
     number = 0
@@ -267,6 +369,7 @@ def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
         number = next((c.row for c in cells if getattr(c, "row", None)), number + 1)
         if len(cells) > MAX_COLUMNS:
             raise FileRefused(f"The sheet has more than {MAX_COLUMNS} columns.")
+        budget.spend(max(len(cells), 1))
         rows.append((number, [_cell_text(getattr(c, "value", None)) for c in cells]))
         if len(rows) > MAX_ROWS + 10:
             raise FileRefused(f"The sheet has more than {MAX_ROWS:,} rows.")
@@ -316,4 +419,4 @@ def _cell_text(value: object) -> str:
 
 
 __all__ = ["FileRefused", "Sheet", "Column", "Table", "read_sheet", "read_table",
-           "column_letter", "MAX_ROWS", "MAX_COLUMNS"]
+           "column_letter", "check_archive", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS"]

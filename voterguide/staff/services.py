@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from collections.abc import Callable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from ..content import bump as bump_content
@@ -20,6 +21,7 @@ from ..models import (
     ChangeSetKind,
     ChangeSetStatus,
     ColumnPairing,
+    ContentVersion,
     Election,
     Photo,
     StaffUser,
@@ -214,7 +216,17 @@ def queue(session: Session, change_set: ChangeSet) -> None:
 
 
 def publish(session: Session, change_set: ChangeSet, user: StaffUser | None) -> None:
-    """Apply a draft to the public guide (flushes); refused, applying nothing, on a conflict."""
+    """Apply a draft to the public guide (flushes); refused, applying nothing, on a conflict.
+
+    The conflict check and the writes happen under one lock that every publication takes
+    (``lock_for_publishing``), so of two publications at the same moment the second checks
+    against what the first wrote: two conflicting drafts never both land, and publishing
+    a draft that was published meanwhile (a double click) changes nothing.
+    """
+    lock_for_publishing(session)
+    session.refresh(change_set)  # as it is now, under the lock
+    if change_set.status is ChangeSetStatus.PUBLISHED:
+        return  # published by a request that held the lock first: nothing more to do
     if change_set.status is not ChangeSetStatus.DRAFT:
         raise StaffActionRefused("Only a draft can be published.")
     try:
@@ -225,6 +237,28 @@ def publish(session: Session, change_set: ChangeSet, user: StaffUser | None) -> 
     change_set.published_by, change_set.published_at = user, now()
     session.flush()
     bump_content(session)  # every process's page cache serves the new pages at once
+
+
+#: The PostgreSQL advisory lock every publication takes ("vg" and 18: any fixed number).
+PUBLISH_LOCK = 0x7667_0018
+
+
+def lock_for_publishing(session: Session) -> None:
+    """Take the lock that serialises publications, held until the transaction ends (flushes).
+
+    SQLite: a write to the guide's version row takes the database's write lock at once
+    (waiting up to the busy timeout for another writer), the equivalent of BEGIN IMMEDIATE
+    inside the request's transaction. PostgreSQL: a transaction-scoped advisory lock. After
+    it, every row the session had loaded is read again, so the check sees the latest
+    publication.
+    """
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLISH_LOCK})
+    else:
+        session.execute(update(ContentVersion).where(ContentVersion.id == 1)
+                        .values(number=ContentVersion.number))
+    session.expire_all()
 
 
 def _conflict_text(conflict: ChangeConflict) -> str:
@@ -308,10 +342,16 @@ def describe(change_set: ChangeSet) -> str:
     return change_set_title(change_set)
 
 
-def discard(session: Session, change_set: ChangeSet) -> None:
-    """Drop a preview or a draft; it stays in history as discarded (flushes)."""
+def discard(session: Session, change_set: ChangeSet, user: StaffUser | None = None) -> None:
+    """Drop a preview or a draft; it stays in history as discarded (flushes).
+
+    An editor may discard only what they made; an admin (or a command, ``user`` None) any.
+    """
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
         raise StaffActionRefused("Only a preview or a draft can be discarded.")
+    if user is not None and not user.is_admin and change_set.created_by_id != user.id:
+        raise StaffActionRefused("Only the person who made this, or an admin, can discard "
+                                 "it; nothing was discarded.")
     change_set.status = ChangeSetStatus.DISCARDED
     change_set.source = None
     session.flush()
@@ -372,13 +412,29 @@ def store_photo(session: Session, content: bytes) -> str:
     if len(content) > int(settings["PHOTO_MAX_BYTES"]):
         raise StaffActionRefused(f"The photo is larger than "
                                  f"{int(settings['PHOTO_MAX_BYTES']) // (1024 * 1024)} MB.")
-    Image.MAX_IMAGE_PIXELS = 40_000_000
+    limit = int(settings["PHOTO_MAX_PIXELS"])
+    Image.MAX_IMAGE_PIXELS = limit  # Pillow's own guard, for any format that skips ours
+    side = int(settings["PHOTO_MAX_SIDE"])
     try:
-        with Image.open(io.BytesIO(content)) as image:
+        too_many = (f"more than the {limit // 1_000_000} million pixels this guide reads; it "
+                    f"was not read. Save it smaller (a photo is shown at most {side} pixels "
+                    "wide).")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image = Image.open(io.BytesIO(content))  # reads the header only
+        except Image.DecompressionBombError as error:  # Pillow's guard, at twice the limit
+            raise StaffActionRefused(f"The photo has {too_many}") from error
+        with image:
             if image.format not in ("JPEG", "PNG", "GIF", "WEBP"):
                 raise StaffActionRefused("The photo must be a JPEG, PNG, GIF or WebP image.")
+            width, height = image.size
+            if width * height > limit:  # before decoding: its pixels are what it costs
+                raise StaffActionRefused(f"The photo is {width:,} × {height:,} pixels, "
+                                         + too_many)
+            if image.format == "JPEG":
+                image.draft("RGB", (side, side))  # decode at a reduced scale when it can
             image.load()
-            side = int(settings["PHOTO_MAX_SIDE"])
             image.thumbnail((side, side))
             has_alpha = image.mode in ("RGBA", "LA", "P") and "transparency" in image.info \
                 or image.mode in ("RGBA", "LA")

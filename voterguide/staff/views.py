@@ -4,6 +4,7 @@ voterguide/staff/__init__.py); publishing, rollback and users are declared admin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask import (
@@ -21,15 +22,21 @@ from sqlalchemy import select
 from ..extensions import db, limiter, runtime
 from ..guide.pages import candidate_html, district_html
 from ..models import ChangeSet, ChangeSetStatus, Election
+from ..web.access import remember_session_version
 from ..web.rules import accepts_upload, admin_required, commits_refusals, sign_in_not_required
 from . import accounts, blueprint, services
 from .forms import LoginForm, UploadForm, UserForm, options
 from .reading import FileRefused
 
+#: A staff path as a safe redirect target: URL path characters only (no line break, no
+#: backslash, no scheme or host, no "//").
+SAFE_NEXT = re.compile(r"/staff/(?:[A-Za-z0-9\-._~%!$&'()*+,;=:@]+/?)*", re.ASCII)
+
 
 def _safe_next(target: str | None) -> str:
-    """Where to go after signing in: a staff path on this site, never another site."""
-    if target and target.startswith("/staff/") and not target.startswith("//"):
+    """Where to go after signing in: a staff path on this site, never another site; any
+    other ``next`` is ignored."""
+    if target and len(target) <= 500 and SAFE_NEXT.fullmatch(target) and "//" not in target:
         return target
     return url_for("staff.index")
 
@@ -48,8 +55,10 @@ def login():
     """Sign in with email and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        user = accounts.authenticate(db.session, form.email.data, form.password.data,
+                                     request.remote_addr or "")
         if user is not None and login_user(user):  # a disabled account is refused here
+            remember_session_version(user)
             return redirect(_safe_next(request.args.get("next")), 303)
         return render_template("staff/login.html", form=form, problem="That email and password "
                                "do not match an account, or the account is locked for a while "
@@ -60,7 +69,8 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out: this session and every other of the same user end (a copied cookie too)."""
+    accounts.end_sessions(db.session, current_user)
     logout_user()
     return redirect(url_for("staff.login"), 303)
 
@@ -297,7 +307,7 @@ def discard(change_set_id: int):
             flash("Only an import being checked or a draft can be discarded.", "problem")
             return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
         return _confirm(found, "discard")
-    return _act(change_set_id, lambda cs: services.discard(db.session, cs),
+    return _act(change_set_id, lambda cs: services.discard(db.session, cs, current_user),
                 "Discarded: nothing voters see has changed. It stays in the history.")
 
 
@@ -394,8 +404,22 @@ def users():
                   "not by email.", "done")
             return redirect(url_for("staff.users"), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("staff/users.html", form=form, users=accounts.users(db.session),
-                           problem=problem, now=accounts.now()), status
+    everyone = accounts.users(db.session)
+    locked = {user.id for user in everyone if accounts.locked_out(db.session, user)}
+    return render_template("staff/users.html", form=form, users=everyone, locked=locked,
+                           problem=problem), status
+
+
+@blueprint.post("/users/<int:user_id>/unlock")
+@admin_required
+def unlock_user(user_id: int):
+    """Lift every sign-in lock on an account (its own, and its addresses')."""
+    from ..models import StaffUser
+
+    user = db.session.get(StaffUser, user_id) or abort(404)
+    accounts.unlock(db.session, user)
+    flash(f"Unlocked {user.email}: they can sign in again.", "done")
+    return redirect(url_for("staff.users"), 303)
 
 
 @blueprint.post("/users/<int:user_id>")

@@ -4,11 +4,14 @@
 need a signed-in user (views declared ``@sign_in_not_required`` excepted), refuses editors
 on views declared ``@admin_required``, and keeps every answer out of caches and search
 engines. The staff area (voterguide/staff) is such a blueprint tree.
+
+A session ends for good at sign-out: the user's ``session_version`` is bumped, and a session
+cookie carrying an older one (a copy taken before) no longer signs anyone in.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from .rules import rules_of
@@ -38,3 +41,18 @@ def guard(blueprint: Blueprint, sign_in_endpoint: str) -> None:
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex"
         return response
+
+
+#: Where a signed-in session keeps the session version of its user.
+SESSION_VERSION = "staff_session_version"
+
+
+def remember_session_version(user) -> None:
+    """At sign-in: the session holds the user's session version as it is now."""
+    session[SESSION_VERSION] = user.session_version
+
+
+def session_is_current(user) -> bool:
+    """Whether a session still belongs to the user: signed after their last sign-out or
+    password change (both bump ``session_version``); checked on every staff request."""
+    return session.get(SESSION_VERSION) == user.session_version

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Request, current_app
+from werkzeug.exceptions import BadRequest
 
 from .rules import rules_of
 
@@ -20,3 +21,13 @@ class GuideRequest(Request):
         if setting is not None:
             return int(current_app.config[setting])
         return current_app.config["MAX_CONTENT_LENGTH"]
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        """The JSON body; nested too deeply to parse is refused as bad JSON (a 400, never a
+        500), like any other malformed body."""
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            raise BadRequest("The JSON is nested too deeply.") from None

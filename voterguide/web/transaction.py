@@ -63,8 +63,13 @@ def _begin_before_a_savepoint(connection, name) -> None:
     Python's sqlite3 starts a transaction only at the first INSERT, UPDATE or DELETE; a
     SAVEPOINT outside a transaction starts one of its own, which its RELEASE then commits,
     before the request's end could still roll it back.
+
+    IMMEDIATE: a savepoint is opened to write (a campaign count, a staff action), and a
+    transaction that read first and then writes fails at once, without waiting, if another
+    writer (a long publication) committed meanwhile (SQLITE_BUSY_SNAPSHOT). Taking the write
+    lock at the start waits for that writer instead (the busy timeout), so no count is lost.
     """
     if connection.dialect.name == "sqlite":
         dbapi_connection = connection.connection.dbapi_connection
         if not dbapi_connection.in_transaction:
-            dbapi_connection.execute("BEGIN")
+            dbapi_connection.execute("BEGIN IMMEDIATE")

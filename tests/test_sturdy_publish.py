@@ -1,0 +1,167 @@
+"""Publishing under concurrency: two admins publishing at the same moment, in gunicorn with
+two workers on one SQLite file. Of two conflicting drafts exactly one lands and the other
+names its conflicts; a draft published twice at once lands once; never a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from sqlalchemy import func, select
+
+from voterguide.models import Answer, Candidate, ChangeSet, ChangeSetKind, ChangeSetStatus, Race
+from voterguide.serializers import answer_fields
+
+from .support.http import Visitor
+
+
+def _draft(db, admin, changes, summary):
+    draft = ChangeSet(kind=ChangeSetKind.EDIT, status=ChangeSetStatus.DRAFT, changes=changes,
+                      problems=[], created_by=admin, created_at=dt.datetime(2026, 1, 1),
+                      summary=summary)
+    db.session.add(draft)
+    db.session.commit()
+    return draft.id
+
+
+def _answer_changes(db, text: str, choice: str | None) -> list[dict]:
+    """Change every answer's explanation and choice (many rows: a wide window to race in)."""
+    changes = []
+    for answer in db.session.scalars(select(Answer).order_by(Answer.id)):
+        before = answer_fields(answer)
+        changes.append({"entity": "answer", "key": [answer.candidate.slug, answer.question_id],
+                        "label": f"answer {answer.id}",
+                        "before": {"choice": before["choice"],
+                                   "explanation": before["explanation"]},
+                        "after": {"choice": choice, "explanation": text}})
+    return changes
+
+
+def _new_candidate(db, slug: str) -> dict:
+    race = db.session.scalars(select(Race).order_by(Race.id)).first()
+    return {"entity": "candidate", "key": slug, "label": "Pat Sample",
+            "before": None,
+            "after": {"name": "Pat Sample", "party": None, "incumbent": False, "website": None,
+                      "photo_url": None, "bio": "", "response_status": "no_response",
+                      "withdrawn": False,
+                      "race": {"election": race.election.slug, "district": race.district_id,
+                               "office": race.office}}}
+
+
+def _at_once(calls):
+    """Run the calls in threads released together; return their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _signed_in_admins(base_url, count):
+    visitors = [Visitor(base_url) for _ in range(count)]
+    for visitor in visitors:
+        assert visitor.sign_in("admin@example.org").status == 303
+    return visitors
+
+
+def test_two_conflicting_drafts_published_at_once_one_wins_the_other_names_conflicts(
+        app, db, make_user, database_path, tmp_path, gunicorn_server):
+    admin = make_user("admin@example.org", "admin")
+    first = _draft(db, admin, _answer_changes(db, "From draft A.", "Yes"), "A")
+    second = _draft(db, admin, _answer_changes(db, "From draft B.", "No"), "B")
+    with gunicorn_server(database_path, tmp_path, WEB_CONCURRENCY="2") as base_url:
+        one, two = _signed_in_admins(base_url, 2)
+        for visitor, draft in ((one, first), (two, second)):
+            visitor.get(f"/staff/changes/{draft}")  # the token of its page
+        answers = _at_once([lambda: one.post(f"/staff/changes/{first}/publish"),
+                            lambda: two.post(f"/staff/changes/{second}/publish")])
+        assert [a.status for a in answers] == [303, 303]
+        pages = [one.get(f"/staff/changes/{first}").text, two.get(f"/staff/changes/{second}").text]
+    db.session.expire_all()
+    statuses = {cs.summary: cs.status for cs in db.session.scalars(
+        select(ChangeSet).where(ChangeSet.id.in_([first, second])))}
+    assert sorted(s.value for s in statuses.values()) == ["draft", "published"], statuses
+    winner = "A" if statuses["A"] is ChangeSetStatus.PUBLISHED else "B"
+    wanted = {"A": ("Yes", "From draft A."), "B": ("No", "From draft B.")}[winner]
+    live = {(a.choice, a.explanation) for a in db.session.scalars(select(Answer))}
+    assert live == {wanted}  # every answer wholly from the winner: no mix of the two
+    loser_page = pages[1] if winner == "A" else pages[0]
+    assert "Nothing was published" in loser_page and "changed since this draft" in loser_page
+
+
+def test_the_same_draft_published_twice_at_once_lands_once(
+        app, db, make_user, database_path, tmp_path, gunicorn_server):
+    admin = make_user("admin@example.org", "admin")
+    draft = _draft(db, admin, [_new_candidate(db, "pat-sample-twice")], "twice")
+    with gunicorn_server(database_path, tmp_path, WEB_CONCURRENCY="2") as base_url:
+        visitors = _signed_in_admins(base_url, 4)
+        for visitor in visitors:
+            visitor.get(f"/staff/changes/{draft}")
+        answers = _at_once([lambda v=v: v.post(f"/staff/changes/{draft}/publish")
+                            for v in visitors])
+    assert [a.status for a in answers] == [303] * 4, [a.text[:300] for a in answers]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Candidate).where(
+        Candidate.slug == "pat-sample-twice")) == 1
+    assert db.session.get(ChangeSet, draft).status is ChangeSetStatus.PUBLISHED
+
+
+def test_two_drafts_adding_the_same_candidate_one_lands_the_other_is_told(
+        app, db, make_user, database_path, tmp_path, gunicorn_server):
+    admin = make_user("admin@example.org", "admin")
+    first = _draft(db, admin, [_new_candidate(db, "pat-sample")], "A")
+    second = _draft(db, admin, [_new_candidate(db, "pat-sample")], "B")
+    with gunicorn_server(database_path, tmp_path, WEB_CONCURRENCY="2") as base_url:
+        one, two = _signed_in_admins(base_url, 2)
+        one.get(f"/staff/changes/{first}")
+        two.get(f"/staff/changes/{second}")
+        answers = _at_once([lambda: one.post(f"/staff/changes/{first}/publish"),
+                            lambda: two.post(f"/staff/changes/{second}/publish")])
+        assert [a.status for a in answers] == [303, 303]
+        pages = [one.get(f"/staff/changes/{first}").text, two.get(f"/staff/changes/{second}").text]
+    assert sum("Pat Sample: already exists now." in page for page in pages) == 1
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Candidate).where(
+        Candidate.slug == "pat-sample")) == 1
+
+
+def test_visit_counts_wait_for_a_long_write_instead_of_being_lost(
+        app, db, database_path, tmp_path, gunicorn_server):
+    """While another writer (a long publication) holds SQLite's write lock, campaign visits
+    wait for it (WAL, busy timeout) and every one is counted once it ends."""
+    import sqlite3
+    import time
+
+    from voterguide.models import CampaignCount
+
+    with gunicorn_server(database_path, tmp_path, WEB_CONCURRENCY="2",
+                         VOTERGUIDE_PAGE_CACHE_SECONDS="0") as base_url:
+        writer = sqlite3.connect(database_path, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # as a publication holds it
+        writer.execute("UPDATE content_version SET number = number")
+        visitors = [Visitor(base_url) for _ in range(12)]
+        results = []
+
+        def visit(visitor):
+            results.append(visitor.get("/districts/al-circuit-6?ref=eve").status)
+
+        threads = [threading.Thread(target=visit, args=(v,)) for v in visitors]
+        for thread in threads:
+            thread.start()
+        time.sleep(6)  # longer than SQLite's default wait of 5 s: the old setup lost these
+        writer.execute("COMMIT")
+        writer.close()
+        for thread in threads:
+            thread.join()
+    assert results == [200] * 12
+    db.session.expire_all()
+    counted = db.session.scalars(select(CampaignCount).where(CampaignCount.code == "eve"))
+    assert sum(c.count for c in counted) == 12
