@@ -117,7 +117,7 @@ def test_invite_answer_without_javascript_publish(open_page, site, inbox):
     staff = open_page()
     sign_in(staff)
     staff.get_by_role("navigation", name="Staff").get_by_role("link",
-                                                               name="Questionnaire").click()
+                                                               name="Invitations and answers").click()
     expect(staff).to_have_url(re.compile(TRACKER))
     audit(staff)
     expect(row(staff, slug)).to_contain_text("Not invited yet")
