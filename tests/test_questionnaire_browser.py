@@ -159,7 +159,8 @@ def test_invite_answer_without_javascript_publish(open_page, site, inbox):
     expect(row(staff, slug)).to_contain_text("Submitted, waiting to be published")
     row(staff, slug).get_by_role("link", name=re.compile("Change set")).click()
     audit(staff)
-    staff.get_by_role("button", name="Publish").click()
+    staff.get_by_role("link", name="Publish…").click()  # asked first, on a page of its own
+    staff.get_by_role("button", name="Yes, publish").click()
     expect(staff.get_by_role("status")).to_contain_text("Published")
     voter = open_page(viewport=PHONE)
     voter.goto("/districts/al-circuit-1")
