@@ -7,9 +7,6 @@ Helpers that are not fixtures live in tests/support; test modules import them fr
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from voterguide import create_app
@@ -28,36 +25,59 @@ from .support import (  # noqa: F401
     REPO,
     TIMEOUT_MS,
     FakeGeocoder,
+    databases,
     settings,
     sign_in,
 )
 
 
 @pytest.fixture(scope="session")
-def seeded_database(tmp_path_factory) -> Path:
+def database_server():
+    """The run's throwaway PostgreSQL cluster when VOTERGUIDE_TEST_DATABASE=postgresql (else
+    None: the run is on SQLite files). See tests/support/databases.py."""
+    if databases.kind() != "postgresql":
+        yield None
+        return
+    from .support.services import postgresql
+
+    with postgresql() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory, database_server) -> databases.SeedDatabase:
     """A database with Alabama's districts and the demo election, built once per run."""
-    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
-    app = create_app(settings(path))
+    seed = databases.empty_database(tmp_path_factory.mktemp("seed"), database_server, "seed")
+    app = create_app(settings(seed))
     result = app.test_cli_runner().invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
-    return path
+    with app.app_context():
+        _db.engine.dispose()  # a template database takes no connections
+    return databases.SeedDatabase(seed)
 
 
 @pytest.fixture
-def database_path(seeded_database, tmp_path) -> Path:
-    """This test's own copy of the seeded database."""
-    path = tmp_path / "voterguide.sqlite3"
-    shutil.copy(seeded_database, path)
-    return path
+def database(seeded_database, tmp_path) -> databases.TestDatabase:
+    """This test's own copy of the seeded database (its URL; ``rows(sql)`` reads what was
+    committed, ``read_bytes()`` everything stored)."""
+    copy = seeded_database.copy(tmp_path)
+    yield copy
+    seeded_database.drop(copy)
 
 
 @pytest.fixture
-def make_app(database_path):
+def database_path(database) -> databases.TestDatabase:
+    """The old name of ``database``: on SQLite it also stands for the file's path."""
+    return database
+
+
+@pytest.fixture
+def make_app(database):
     """Build an app on this test's database with settings overridden: make_app(KEY=value)."""
     apps = []
 
     def make(**overrides):
-        made = create_app(settings(database_path, **overrides))
+        made = create_app(settings(database, **overrides))
         apps.append(made)
         return made
 
@@ -155,10 +175,10 @@ def gunicorn_server():
 def server(seeded_database, tmp_path_factory, gunicorn_server) -> str:
     """The app in gunicorn on a copy of the seeded database, CSRF on; yields its base URL."""
     workdir = tmp_path_factory.mktemp("browser")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
+    database = seeded_database.copy(workdir)
     with gunicorn_server(database, workdir) as base_url:
         yield base_url
+    seeded_database.drop(database)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import http.cookiejar
 import json
 import logging
 import re
-import shutil
 import urllib.parse
 import urllib.request
 
@@ -49,8 +48,7 @@ def test_a_failed_lookup_keeps_the_address_out_of_the_url(client, caplog):
 def production_server(seeded_database, tmp_path_factory, gunicorn_server):
     """gunicorn with gunicorn.conf.py (access log on), CSRF on; yields (url, log, database)."""
     workdir = tmp_path_factory.mktemp("privacy")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
+    database = seeded_database.copy(workdir)
     with gunicorn_server(database, workdir) as url:
         yield url, workdir / "gunicorn.log", database
 
