@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the request rules, the database and its migrations, CSRF protection, sign-in,
     caches and limits."""
     from . import web
+    from .web.access import sessions_only_where_used
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
@@ -55,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
+    sessions_only_where_used(app, login_manager)  # voters get no cookie
 
     @login_manager.user_loader
     def load_staff_user(user_id: str):

@@ -225,6 +225,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAGE_CACHE_TYPE", "SimpleCache", text,
             "where rendered pages are kept: a Flask-Caching backend (SimpleCache: each "
             "process's memory; pages are keyed by the guide's version, so none goes stale)"),
+    Setting("PUBLIC_MAX_AGE", 30, whole("seconds", 0, 86400),
+            "how long browsers, nginx and CDNs may keep a public page before asking again "
+            "(Cache-Control max-age; 0: ask every time); a publish shows after at most this "
+            "plus PUBLIC_STALE_SECONDS"),
+    Setting("PUBLIC_STALE_SECONDS", 30, whole("seconds", 0, 86400),
+            "how long after that a cache may still answer with the old page while it fetches "
+            "the new one (stale-while-revalidate)"),
+    Setting("REDIS_URL", "", text,
+            "a Redis server that every app machine shares (redis://host:6379/0 or "
+            "unix:///path/redis.sock): the page cache, the geocoders' rate limits and rests, "
+            "and the sign-in limits then live there; empty: each machine on its own"),
     Setting("ORGANISATION", "voterguide", text,
             "who runs this guide, shown in the footer and the about page"),
     Setting("SITE_URL", "", site_url,

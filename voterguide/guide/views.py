@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from .. import queries
 from ..caching import page_cache
+from ..extensions import csrf
 from ..geo.districts import Reason
 from ..geo.geocoding import (
     AddressNotFound,
@@ -36,6 +37,7 @@ def home():
 
 
 @blueprint.post("/")
+@csrf.exempt
 def look_up():
     """Find the voter's district; redirect to it or to a picker. The address is not kept."""
     form = AddressForm()
@@ -57,6 +59,7 @@ def look_up():
 
 
 @blueprint.post("/locate")
+@csrf.exempt
 def locate():
     """Find the district of the browser's own position ("use my location")."""
     form = PositionForm()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from .. import serializers
 from ..extensions import db
 from ..models import Candidate, Election, Questionnaire, Race
+from ..web.rules import cacheable
 
 blueprint = Blueprint("opendata", __name__, url_prefix="/data")
 
@@ -36,6 +37,7 @@ def published_races() -> list[Race]:
 
 
 @blueprint.get("/guide.json")
+@cacheable
 def guide_json():
     """The published guide as JSON."""
     response = jsonify(races=[serializers.race(race) for race in published_races()])
@@ -44,6 +46,7 @@ def guide_json():
 
 
 @blueprint.get("/guide.csv")
+@cacheable
 def guide_csv():
     """The published guide as CSV: one row per candidate and question."""
     out = io.StringIO()

@@ -4,6 +4,7 @@
   ``@admin_required``, ``@accepts_upload``...), read by the hooks below.
 - ``transaction``: one unit of work per request (and ``unit_of_work()`` for commands).
 - ``headers``: the security headers of every response.
+- ``freshness``: the cache headers and 304s of public pages (no cookie, no ``Vary: Cookie``).
 - ``access``: the signed-in areas (the staff blueprint tree).
 - ``requests``: the request class, whose size limit comes from the view's declaration.
 - ``errors``: error pages, and JSON errors under /api (installed by the factory).
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import headers, transaction
+from . import freshness, headers, transaction
 from .requests import GuideRequest
 from .transaction import unit_of_work
 
@@ -25,3 +26,4 @@ def init_app(app: Flask) -> None:
     app.request_class = GuideRequest
     transaction.register(app)  # first: it must run after every other response hook
     headers.register(app)
+    freshness.register(app)
