@@ -45,6 +45,27 @@ def database_server():
 
 
 @pytest.fixture(scope="session")
+def redis_service():
+    """A throwaway redis-server for the run (tests/support/services.py), started on first use."""
+    from .support.services import redis_server
+
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_service) -> str:
+    """The URL of an empty Redis database: settings REDIS_URL=redis_url for a test app."""
+    import redis
+
+    url = redis_service.url()
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    return url
+
+
+@pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory, database_server) -> databases.SeedDatabase:
     """A database with Alabama's districts and the demo election, built once per run."""
     seed = databases.empty_database(tmp_path_factory.mktemp("seed"), database_server, "seed")

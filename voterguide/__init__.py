@@ -64,9 +64,8 @@ def register_extensions(app: Flask) -> None:
 
         return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
 
-    cache.init_app(app, config={"CACHE_TYPE": app.config["PAGE_CACHE_TYPE"],
-                                "CACHE_THRESHOLD": 512})
-    app.config.update(RATELIMIT_STORAGE_URI=app.config["RATE_LIMIT_STORAGE_URI"],
+    cache.init_app(app, config=config.page_cache_config(app.config))
+    app.config.update(RATELIMIT_STORAGE_URI=config.rate_limit_storage(app.config),
                       RATELIMIT_HEADERS_ENABLED=True)
     limiter.init_app(app)
 

@@ -172,6 +172,20 @@ def rate_limit(value: object) -> str:
     return value
 
 
+def redis_url(value: object) -> str:
+    """A Redis server's URL (redis://, rediss:// or unix://), or empty for none."""
+    value = text(value)
+    if value and not re.fullmatch(r"(rediss?://[^\s/]+(/[0-9]+)?|unix:///\S+)", value):
+        raise Refused("a Redis URL such as redis://10.0.0.5:6379/0 or "
+                      "unix:///run/redis/redis.sock")
+    return value
+
+
+def limits_storage(url: str) -> str:
+    """The limits library's name for a Redis URL (it spells a socket redis+unix://)."""
+    return "redis+" + url if url.startswith("unix://") else url
+
+
 def folder(value: object) -> str:
     """A folder path, or empty for the default."""
     return str(value) if isinstance(value, Path) else text(value)
@@ -232,7 +246,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUBLIC_STALE_SECONDS", 30, whole("seconds", 0, 86400),
             "how long after that a cache may still answer with the old page while it fetches "
             "the new one (stale-while-revalidate)"),
-    Setting("REDIS_URL", "", text,
+    Setting("REDIS_URL", "", redis_url,
             "a Redis server that every app machine shares (redis://host:6379/0 or "
             "unix:///path/redis.sock): the page cache, the geocoders' rate limits and rests, "
             "and the sign-in limits then live there; empty: each machine on its own"),
@@ -338,3 +352,22 @@ def resolve_paths(settings: dict[str, object], instance_path: str) -> None:
         settings["GEOCODING_STATE_DIR"] = str(instance / "geocoders")
     if not settings["DATA_DIR"]:
         settings["DATA_DIR"] = str(default_data_dir())
+
+
+def page_cache_config(settings: Mapping[str, object]) -> dict[str, object]:
+    """Flask-Caching's settings for the page cache: the configured backend, or Redis when
+    VOTERGUIDE_REDIS_URL is set and the backend was left at its default."""
+    if settings.get("REDIS_URL") and settings["PAGE_CACHE_TYPE"] == BY_NAME[
+            "PAGE_CACHE_TYPE"].default:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings["REDIS_URL"],
+                "CACHE_KEY_PREFIX": "voterguide:page:"}
+    return {"CACHE_TYPE": settings["PAGE_CACHE_TYPE"], "CACHE_THRESHOLD": 512}
+
+
+def rate_limit_storage(settings: Mapping[str, object]) -> str:
+    """Where Flask-Limiter counts: the configured store, or Redis when VOTERGUIDE_REDIS_URL
+    is set and the store was left at memory://."""
+    if settings.get("REDIS_URL") and settings["RATE_LIMIT_STORAGE_URI"] == BY_NAME[
+            "RATE_LIMIT_STORAGE_URI"].default:
+        return limits_storage(str(settings["REDIS_URL"]))
+    return str(settings["RATE_LIMIT_STORAGE_URI"])
