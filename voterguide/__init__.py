@@ -30,6 +30,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings["ENV"] == "production",
         WTF_CSRF_TIME_LIMIT=None,
     )
+    if app.config["TRUSTED_PROXIES"]:  # behind nginx (deploy/): the visitor's address, https
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     register_extensions(app)
     register_runtime(app)
     register_blueprints(app)

@@ -246,6 +246,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUBLIC_STALE_SECONDS", 30, whole("seconds", 0, 86400),
             "how long after that a cache may still answer with the old page while it fetches "
             "the new one (stale-while-revalidate)"),
+    Setting("TRUSTED_PROXIES", 0, whole("", 0, 5),
+            "how many proxies (nginx, a load balancer) stand in front of the app: their "
+            "X-Forwarded-For and X-Forwarded-Proto are believed (sign-in limits count the "
+            "visitor's address, links use https); 0: none, the headers are ignored"),
     Setting("REDIS_URL", "", redis_url,
             "a Redis server that every app machine shares (redis://host:6379/0 or "
             "unix:///path/redis.sock): the page cache, the geocoders' rate limits and rests, "

@@ -1,7 +1,8 @@
 """Throwaway servers the tests (and the election-day benchmark) start themselves: a real
 PostgreSQL cluster from Debian's ``postgresql`` package (``initdb`` and ``pg_ctl`` in a
-temporary folder, listening on a Unix socket only) and a real ``redis-server`` (a Unix socket
-only). Each is stopped and its folder removed when its block ends.
+temporary folder, listening on a Unix socket only), a real ``redis-server`` (a Unix socket
+only) and nginx running the deployment's own configuration (deploy/nginx.conf). Each is
+stopped and its folder removed when its block ends.
 
 ``initdb`` refuses to run as root: as root (CI, the containers here) the cluster belongs to
 the ``postgres`` user that the Debian package creates, and its commands run through
@@ -14,7 +15,9 @@ import contextlib
 import glob
 import os
 import pwd
+import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -152,3 +155,95 @@ def redis_server() -> Iterator[Redis]:
             process.kill()
             process.wait()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+#: The deployment's nginx configuration (deploy/nginx.conf), which the tests and the
+#: election-day benchmark run with their own addresses and folders.
+NGINX_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+
+
+def render_nginx(upstreams: list[str], port: int, static_dir: Path, folder: Path) -> Path:
+    """deploy/nginx.conf with these app servers, port and folders, wrapped in a main
+    configuration that runs in the foreground as this user; returns its path."""
+    text = NGINX_CONF.read_text()
+    machines = re.compile(r"^ *server [0-9.]+:[0-9]+ [^\n]*\n", re.MULTILINE)
+    if machines.search(text) is None:
+        raise ValueError("deploy/nginx.conf names no app machine (server a.b.c.d:port ...;)")
+    ours = "".join(f"    server {address} max_fails=3 fail_timeout=10s;\n"
+                   for address in upstreams)
+    first = machines.search(text)
+    text = text[:first.start()] + ours + machines.sub("", text[first.start():])
+    replacements = {"listen 80;": f"listen 127.0.0.1:{port};",
+                    "/var/cache/nginx/voterguide": str(folder / "cache"),
+                    "/var/log/nginx/voterguide.log": str(folder / "access.log"),
+                    "/srv/voterguide/static/": f"{static_dir}/"}
+    for old, new in replacements.items():
+        if old not in text:
+            raise ValueError(f"deploy/nginx.conf no longer holds {old!r}")
+        text = text.replace(old, new)
+    for name in ("cache", "temp"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    main = folder / "nginx.conf"
+    temp = folder / "temp"
+    main.write_text(f"""
+daemon off;
+worker_processes auto;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+{"user root;" if os.geteuid() == 0 else ""}
+events {{ worker_connections 2048; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    keepalive_requests 100000;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+{text}
+}}
+""")
+    return main
+
+
+def nginx_program() -> str:
+    """Debian's nginx, or a clear message."""
+    program = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
+                                        else None)
+    if program is None:
+        raise ServiceUnavailable("nginx is not installed: apt-get install nginx-light "
+                                 "(make test installs it).")
+    return program
+
+
+@contextlib.contextmanager
+def nginx(upstreams: list[str], port: int, static_dir: Path, folder: Path) -> Iterator[Path]:
+    """Run deploy/nginx.conf in front of the upstreams on 127.0.0.1:port; yield its folder
+    (access.log, error.log); stop it."""
+    main = render_nginx(upstreams, port, static_dir, folder)
+    program = nginx_program()
+    checked = subprocess.run([program, "-t", "-q", "-c", str(main)], capture_output=True,
+                             text=True)
+    if checked.returncode != 0:
+        raise ServiceUnavailable(f"nginx refused the configuration:\n{checked.stderr}")
+    process = subprocess.Popen([program, "-c", str(main)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port),
+                                                                          timeout=1):
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise ServiceUnavailable(f"nginx did not start:\n{_read(folder / 'error.log')}")
+            time.sleep(0.05)
+        yield folder
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
