@@ -147,3 +147,34 @@ def test_a_staff_member_reading_a_public_page_shares_no_private_part(admin):
     session shows, so a cache may keep them as they are."""
     page = admin.get("/districts/al-circuit-6")
     assert "public" in directives(page) and "Sign out" not in page.get_data(as_text=True)
+
+
+def test_a_process_may_reuse_the_version_for_content_check_seconds(make_app, database,
+                                                                   time_machine):
+    """With CONTENT_CHECK_SECONDS a busy public page needs no database; another machine's
+    publish shows once that time is up, and this machine's own publish at once."""
+    from sqlalchemy import create_engine, event, text
+
+    time_machine.move_to(dt.datetime(2028, 7, 1, 12, tzinfo=dt.UTC), tick=False)
+    reader = make_app(CONTENT_CHECK_SECONDS=1)
+    client = reader.test_client()
+    etag = client.get("/about").headers["ETag"]
+    asked = []
+    with reader.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute",
+                 lambda *args: asked.append(args[2]) if "content_version" in args[2] else None)
+    for _ in range(3):
+        assert client.get("/about").headers["ETag"] == etag
+    assert asked == []  # within the second: no query at all
+    other_machine = create_engine(database.url)  # another process publishes
+    with other_machine.begin() as connection:
+        connection.execute(text("UPDATE content_version SET number = number + 1"))
+    other_machine.dispose()
+    assert client.get("/about").headers["ETag"] == etag
+    time_machine.shift(1.5)
+    assert client.get("/about").headers["ETag"] != etag and len(asked) == 1
+    newer = client.get("/about").headers["ETag"]
+    with reader.app_context():
+        bump()  # this machine publishes: it sees it at once
+    assert client.get("/about").headers["ETag"] != newer

@@ -239,6 +239,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAGE_CACHE_TYPE", "SimpleCache", text,
             "where rendered pages are kept: a Flask-Caching backend (SimpleCache: each "
             "process's memory; pages are keyed by the guide's version, so none goes stale)"),
+    Setting("CONTENT_CHECK_SECONDS", 0.0, number("seconds", 0, 60),
+            "how long each server process may reuse the published guide's version before "
+            "reading it again (0: every request reads it); a publish shows on the other "
+            "machines within this time, at once on the machine that published"),
     Setting("PUBLIC_MAX_AGE", 30, whole("seconds", 0, 86400),
             "how long browsers, nginx and CDNs may keep a public page before asking again "
             "(Cache-Control max-age; 0: ask every time); a publish shows after at most this "

@@ -13,7 +13,8 @@ import itertools
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -111,21 +112,33 @@ SELECT setval('{WRITES}', 1, false);  -- making the triggers above counted as wr
 """
 
 
-@dataclass
 class SeedDatabase:
-    """The seeded database of a run, which tests copy."""
+    """The seeded database of a run, which tests copy.
 
-    database: TestDatabase
-    #: PostgreSQL copies that no test wrote to, ready for the next test.
-    unused: list[str] = field(default_factory=list)
+    On PostgreSQL a copy that no test wrote to goes to the next test as it is; the others
+    are dropped, and the next copy made, by one thread in the background while a test runs,
+    so that a test waits for neither.
+    """
 
-    def __post_init__(self) -> None:
-        if self.database.server is not None:
-            execute(self.database, TRACK_WRITES)
+    def __init__(self, database: TestDatabase):
+        self.database = database
+        #: PostgreSQL copies that no test wrote to, ready for the next test.
+        self.unused: list[str] = []
+        self._spare: Future[str] | None = None
+        self._worker: ThreadPoolExecutor | None = None
+        if database.server is not None:
+            execute(database, TRACK_WRITES)
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-dbs")
+            self._spare = self._worker.submit(self._create)
 
     @property
     def url(self) -> str:
         return self.database.url
+
+    def _create(self) -> str:
+        name = f"test_{os.getpid()}_{next(_numbers)}"
+        admin(self.database.server, f'CREATE DATABASE "{name}" TEMPLATE "{self.database.name}"')
+        return name
 
     def copy(self, folder: Path) -> TestDatabase:
         """A new database with the seed's contents (folder: where a SQLite file goes)."""
@@ -134,27 +147,34 @@ class SeedDatabase:
             path = folder / "voterguide.sqlite3"
             shutil.copy(seed.path, path)
             return TestDatabase(f"sqlite:///{path}", folder, path=path)
-        assert seed.server is not None
+        assert seed.server is not None and self._worker is not None
         if self.unused:
             name = self.unused.pop()
         else:
-            name = f"test_{os.getpid()}_{next(_numbers)}"
-            admin(seed.server, f'CREATE DATABASE "{name}" TEMPLATE "{seed.name}"')
+            assert self._spare is not None
+            name = self._spare.result()
+            self._spare = self._worker.submit(self._create)
         return TestDatabase(seed.server.url(name), folder, server=seed.server, name=name)
 
     def drop(self, copy: TestDatabase) -> None:
         """Done with a copy: keep it for the next test if nothing was written to it, else
-        drop it (a SQLite file goes with its temporary folder)."""
+        drop it in the background (a SQLite file goes with its temporary folder)."""
         if copy.server is None:
             return
         try:
             written = copy.rows(f"SELECT is_called FROM {WRITES}") != [(False,)]
         except DBAPIError:  # the sequence itself is gone
             written = True
-        if written:
-            admin(copy.server, f'DROP DATABASE IF EXISTS "{copy.name}" WITH (FORCE)')
-        else:
+        if not written:
             self.unused.append(copy.name)
+        elif self._worker is not None:
+            self._worker.submit(admin, copy.server,
+                                f'DROP DATABASE IF EXISTS "{copy.name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        """Wait for the background work (before the server stops)."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
 
 
 def execute(database: TestDatabase, statements: str) -> None:

@@ -31,8 +31,6 @@ from .rules import rules_of
 
 #: What a page opened with a campaign code may be kept as: by the browser only, rechecked.
 COUNTED = "private, no-cache"
-#: Where a request keeps the version it read.
-STAMP = "voterguide.content_stamp"
 #: The suffixes of the files whose contents make up a release's pages.
 RELEASE_FILES = (".py", ".html", ".css", ".js", ".svg", ".txt")
 
@@ -77,11 +75,8 @@ def _counted() -> bool:
 
 
 def _stamp() -> content.Stamp:
-    """The published guide's version, read once per request (kept in the request's
-    environ: an app context, and so ``g``, may outlive one request)."""
-    if STAMP not in request.environ:
-        request.environ[STAMP] = content.stamp(db.session)
-    return request.environ[STAMP]
+    """The published guide's version, read once per request (content.for_request)."""
+    return content.for_request(db.session)
 
 
 def etag(stamp: content.Stamp) -> str:
