@@ -102,10 +102,10 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
-        with suppress(OSError, urllib.error.URLError):
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
+        with suppress(OSError, urllib.error.URLError), urllib.request.urlopen(
+                url, timeout=2) as response:
+            if response.status == 200:
+                return
         time.sleep(0.2)
     raise SystemExit(f"{url} did not come up:\n{log.read_text()}")
 
@@ -271,6 +271,7 @@ def main() -> None:
                    VOTERGUIDE_SECRET_KEY=os.urandom(32).hex(), VOTERGUIDE_TRUSTED_PROXIES="1",
                    VOTERGUIDE_PUBLIC_MAX_AGE=str(MAX_AGE),
                    VOTERGUIDE_PUBLIC_STALE_SECONDS=str(STALE),
+                   VOTERGUIDE_CONTENT_CHECK_SECONDS="1",  # as deploy/app.env
                    VOTERGUIDE_INSTANCE_PATH=str(folder / "instance"))
         first, first_process = stack.enter_context(
             gunicorn("voterguide:create_app()", env, folder, "/"))
