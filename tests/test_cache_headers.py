@@ -178,3 +178,18 @@ def test_a_process_may_reuse_the_version_for_content_check_seconds(make_app, dat
     with reader.app_context():
         bump()  # this machine publishes: it sees it at once
     assert client.get("/about").headers["ETag"] != newer
+
+
+def test_the_home_page_is_rendered_once_per_cache_period(make_app, monkeypatch):
+    from voterguide.guide import views
+
+    rendered = []
+    real = views.render_template
+    monkeypatch.setattr(views, "render_template",
+                        lambda name, **context: rendered.append(context.get("ref")) or real(
+                            name, **context))
+    client = make_app(PAGE_CACHE_SECONDS=60).test_client()
+    pages = {client.get("/").get_data() for _ in range(3)}
+    assert len(pages) == 1 and rendered == [None]
+    with_code = client.get("/?ref=flyer-9").get_data(as_text=True)
+    assert 'name="ref" value="flyer-9"' in with_code and rendered == [None, "flyer-9"]

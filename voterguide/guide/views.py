@@ -31,9 +31,15 @@ MAX_CHOICES = 12
 @blueprint.get("/")
 @public_page(count_visits=True)
 def home():
-    """The address form."""
-    return render_template("guide/home.html", form=AddressForm(), position=PositionForm(),
-                           ref=clean_code(request.args.get("ref")))
+    """The address form: the same page for every voter, so rendered once per page-cache
+    period (one with a campaign code carries it in the form, and is rendered for it)."""
+    ref = clean_code(request.args.get("ref"))
+
+    def render() -> str:
+        return render_template("guide/home.html", form=AddressForm(), position=PositionForm(),
+                               ref=ref)
+
+    return render() if ref else page_cache().get_or_render(("home", site_url()), render)
 
 
 @blueprint.post("/")
