@@ -49,9 +49,10 @@ browser:
 # Debian's servers for the tests and the election-day benchmark: PostgreSQL and Redis (the
 # harness starts throwaway ones in temporary folders; the system services stay off), nginx
 # and wrk (benchmarks/election_day.py).
-SERVICES = /usr/lib/postgresql /usr/bin/redis-server /usr/sbin/nginx /usr/bin/wrk
+SERVICES = /usr/bin/redis-server /usr/sbin/nginx /usr/bin/wrk
 services:
 	@for path in $(SERVICES); do [ -e $$path ] || missing=1; done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends \
