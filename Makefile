@@ -1,6 +1,7 @@
 # The two commands of the README's quick start, and their parts.
 #   make serve   install, load the demo data, serve the guide (PORT, default 5000)
-#   make test    install what the tests need (Chromium included) and run them all
+#   make test    install what the tests need (Chromium, PostgreSQL, Redis included) and run
+#                them all, on SQLite and again on a throwaway PostgreSQL server
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,17 +9,25 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 BIN = $(VENV)/bin
 
-.PHONY: serve test install install-test browser pdftools lint bench
+.PHONY: serve test test-sqlite test-postgresql install install-test browser pdftools services lint bench
 
 serve: install
 	$(BIN)/flask --app voterguide setup --demo
 	@echo "voterguide: serving at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'voterguide:create_app()'
 
-test: install-test browser pdftools
+test: install-test browser pdftools services
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	VOTERGUIDE_TEST_DATABASE=sqlite $(BIN)/pytest
+	VOTERGUIDE_TEST_DATABASE=postgresql $(BIN)/pytest
+
+# One database at a time (the harness starts PostgreSQL and Redis itself).
+test-sqlite: install-test browser pdftools services
+	VOTERGUIDE_TEST_DATABASE=sqlite $(BIN)/pytest
+
+test-postgresql: install-test browser pdftools services
+	VOTERGUIDE_TEST_DATABASE=postgresql $(BIN)/pytest
 
 install: $(BIN)/flask
 
@@ -44,13 +53,27 @@ pdftools:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils; }
 
+# Debian's servers for the tests and the election-day benchmark: PostgreSQL and Redis (the
+# harness starts throwaway ones in temporary folders; the system services stay off), nginx
+# and wrk (benchmarks/election_day.py).
+SERVICES = /usr/bin/redis-server /usr/sbin/nginx /usr/bin/wrk
+services:
+	@for path in $(SERVICES); do [ -e $$path ] || missing=1; done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing=1; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends \
+	    postgresql redis-server nginx-light wrk; \
+	fi
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-bench: install-test
+bench: install-test services
 	$(BIN)/python benchmarks/lookup.py
 	$(BIN)/python benchmarks/serving.py
 	$(BIN)/python benchmarks/geocoding.py
 	$(BIN)/python benchmarks/import.py
 	$(BIN)/python benchmarks/sign_in_flood.py
+	$(BIN)/python benchmarks/election_day.py

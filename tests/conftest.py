@@ -7,9 +7,6 @@ Helpers that are not fixtures live in tests/support; test modules import them fr
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from voterguide import create_app
@@ -28,38 +25,95 @@ from .support import (  # noqa: F401
     REPO,
     TIMEOUT_MS,
     FakeGeocoder,
+    databases,
     settings,
     sign_in,
 )
 
 
+def pytest_configure(config):
+    """On PostgreSQL, a test database is dropped WITH (FORCE) after its test, closing the
+    connections of apps the test never disposed of; psycopg then warns as it collects them.
+    Nothing leaks past the test, so that one warning is not an error there."""
+    if databases.kind() == "postgresql":
+        config.addinivalue_line(
+            "filterwarnings",
+            "ignore:<psycopg.Connection object at 0x[0-9a-f]+> was deleted while still open"
+            ":ResourceWarning")
+
+
 @pytest.fixture(scope="session")
-def seeded_database(tmp_path_factory) -> Path:
+def database_server():
+    """The run's throwaway PostgreSQL cluster when VOTERGUIDE_TEST_DATABASE=postgresql (else
+    None: the run is on SQLite files). See tests/support/databases.py."""
+    if databases.kind() != "postgresql":
+        yield None
+        return
+    from .support.services import postgresql
+
+    with postgresql() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_service():
+    """A throwaway redis-server for the run (tests/support/services.py), started on first use."""
+    from .support.services import redis_server
+
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_service) -> str:
+    """The URL of an empty Redis database: settings REDIS_URL=redis_url for a test app."""
+    import redis
+
+    url = redis_service.url()
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory, database_server):
     """A database with Alabama's districts and the demo election, built once per run."""
-    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
-    app = create_app(settings(path))
+    seed = databases.empty_database(tmp_path_factory.mktemp("seed"), database_server, "seed")
+    app = create_app(settings(seed))
     result = app.test_cli_runner().invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        _db.engine.dispose()  # the last connection's close folds the write-ahead log in
-    return path
+        # a template database takes no connections; on SQLite, the last connection's close
+        # folds the write-ahead log in before the file is copied
+        _db.engine.dispose()
+    made = databases.SeedDatabase(seed)
+    yield made
+    made.close()
 
 
 @pytest.fixture
-def database_path(seeded_database, tmp_path) -> Path:
-    """This test's own copy of the seeded database."""
-    path = tmp_path / "voterguide.sqlite3"
-    shutil.copy(seeded_database, path)
-    return path
+def database(seeded_database, tmp_path) -> databases.TestDatabase:
+    """This test's own copy of the seeded database (its URL; ``rows(sql)`` reads what was
+    committed, ``read_bytes()`` everything stored)."""
+    copy = seeded_database.copy(tmp_path)
+    yield copy
+    seeded_database.drop(copy)
 
 
 @pytest.fixture
-def make_app(database_path):
+def database_path(database) -> databases.TestDatabase:
+    """The old name of ``database``: on SQLite it also stands for the file's path."""
+    return database
+
+
+@pytest.fixture
+def make_app(database):
     """Build an app on this test's database with settings overridden: make_app(KEY=value)."""
     apps = []
 
     def make(**overrides):
-        made = create_app(settings(database_path, **overrides))
+        made = create_app(settings(database, **overrides))
         apps.append(made)
         return made
 
@@ -157,10 +211,10 @@ def gunicorn_server():
 def server(seeded_database, tmp_path_factory, gunicorn_server) -> str:
     """The app in gunicorn on a copy of the seeded database, CSRF on; yields its base URL."""
     workdir = tmp_path_factory.mktemp("browser")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
+    database = seeded_database.copy(workdir)
     with gunicorn_server(database, workdir) as base_url:
         yield base_url
+    seeded_database.drop(database)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -252,8 +251,7 @@ def staff_server(seeded_database, tmp_path_factory, gunicorn_server) -> str:
     from voterguide.staff.accounts import create_user
 
     workdir = tmp_path_factory.mktemp("staff-browser")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
+    database = seeded_database.copy(workdir)
     app = create_app(settings(database))
     with app.app_context():
         create_user(db.session, STAFF_EMAIL, STAFF_PASSWORD, "admin")

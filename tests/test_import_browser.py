@@ -5,7 +5,6 @@ a column paired, applied and published; axe-core finds no violation and the page
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -28,8 +27,7 @@ def import_server(seeded_database, tmp_path_factory) -> str:
     from .support import settings
 
     workdir = tmp_path_factory.mktemp("import-browser")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
+    database = seeded_database.copy(workdir)
     app = create_app(settings(database))
     with app.app_context():
         create_user(db.session, EMAIL, PASSWORD, "admin")

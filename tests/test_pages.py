@@ -39,17 +39,27 @@ def test_public_pages_render(client, path):
     assert "<main" in text_of(response)
 
 
-def test_home_has_a_labelled_address_form_with_csrf(make_app):
+def test_home_has_a_labelled_address_form_without_a_token_or_cookie(make_app):
+    """A lookup changes nothing but a count: its form needs no CSRF token, and so no session
+    (web/freshness.py). Staff forms keep theirs (next test)."""
     app = make_app(WTF_CSRF_ENABLED=True)
-    page = text_of(app.test_client().get("/"))
+    client = app.test_client()
+    response = client.get("/")
+    page = text_of(response)
     assert re.search(r'<label for="address">Your home address</label>', page)
-    assert 'name="csrf_token"' in page
+    assert "csrf_token" not in page
     assert 'method="post"' in page
+    assert "Set-Cookie" not in response.headers
+    looked_up = client.post("/", data={"address": "35401"})
+    assert looked_up.status_code == 303 and "Set-Cookie" not in looked_up.headers
+    located = client.post("/locate", data={"lat": "33.2098", "lon": "-87.5692"})
+    assert located.status_code == 303 and "Set-Cookie" not in located.headers
 
 
-def test_a_form_without_its_csrf_token_is_refused_politely(make_app):
+def test_a_staff_form_without_its_csrf_token_is_refused_politely(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
-    response = app.test_client().post("/", data={"address": "35401"})
+    response = app.test_client().post("/staff/login", data={"email": "a@example.org",
+                                                            "password": "x"})
     assert response.status_code == 400
     assert "expired" in text_of(response)
 

@@ -4,7 +4,6 @@ and every way a provider fails, one case at a time. The guide must answer correc
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -163,8 +162,7 @@ def test_the_cache_answers_the_second_time_and_holds_no_address(chain_app, stand
     locate(chain_app)
     locate(chain_app, ADDRESS.upper() + "  ")  # the same address, written differently
     assert len(standin.requests) == 1
-    with sqlite3.connect(database_path) as connection:
-        rows = connection.execute("SELECT key, provider, location FROM geocode_cache").fetchall()
+    rows = database_path.rows("SELECT key, provider, location FROM geocode_cache")
     assert len(rows) == 1 and len(rows[0][0]) == 64 and rows[0][1] == "census"
     dump = "\n".join(str(r) for r in rows).lower()
     assert "university" not in dump and "35401" not in dump and "tuscaloosa" not in dump
@@ -186,8 +184,7 @@ def test_the_cache_expires_and_is_bounded(make_app, chain_settings, standin, dat
         locate(app)
         assert len(standin.requests) == 2  # expired
         locate(app, BIRMINGHAM)
-        with sqlite3.connect(database_path) as connection:
-            assert connection.execute("SELECT count(*) FROM geocode_cache").fetchone()[0] == 1
+        assert database_path.rows("SELECT count(*) FROM geocode_cache") == [(1,)]
 
 
 def test_an_offline_only_chain_has_no_cache(app):

@@ -116,8 +116,8 @@ def test_invite_answer_without_javascript_publish(open_page, site, inbox):
     slug, address = "al-circuit-1-jamal-dunaway", PEOPLE["al-circuit-1-jamal-dunaway"]
     staff = open_page()
     sign_in(staff)
-    staff.get_by_role("navigation", name="Staff").get_by_role("link",
-                                                               name="Invitations and answers").click()
+    staff.get_by_role("navigation", name="Staff").get_by_role(
+        "link", name="Invitations and answers").click()
     expect(staff).to_have_url(re.compile(TRACKER))
     audit(staff)
     expect(row(staff, slug)).to_contain_text("Not invited yet")

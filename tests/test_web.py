@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import sqlite3
 import time
 from html.parser import HTMLParser
 
@@ -22,10 +21,9 @@ from .support import DATA_DIR, PASSWORD, sign_in
 CIRCUIT_6 = {"lat": "33.2098", "lon": "-87.5692", "accuracy": "30"}
 
 
-def committed_rows(database_path, sql: str) -> list[tuple]:
+def committed_rows(database, sql: str) -> list[tuple]:
     """Rows as another connection sees them: only what was committed."""
-    with sqlite3.connect(database_path) as connection:
-        return connection.execute(sql).fetchall()
+    return database.rows(sql)
 
 
 @pytest.fixture

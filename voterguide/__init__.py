@@ -32,6 +32,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings["ENV"] == "production",
         WTF_CSRF_TIME_LIMIT=None,
     )
+    if app.config["TRUSTED_PROXIES"]:  # behind nginx (deploy/): the visitor's address, https
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     register_extensions(app)
     register_runtime(app)
     register_blueprints(app)
@@ -45,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the request rules, the database and its migrations, CSRF protection, sign-in,
     caches and limits."""
     from . import web
+    from .web.access import sessions_only_where_used
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
@@ -64,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
+    sessions_only_where_used(app, login_manager)  # voters get no cookie
 
     @login_manager.user_loader
     def load_staff_user(user_id: str):
@@ -74,9 +81,8 @@ def register_extensions(app: Flask) -> None:
         return (user if user is not None and user.is_active and session_is_current(user)
                 else None)  # disabled, or signed out since: no session
 
-    cache.init_app(app, config={"CACHE_TYPE": app.config["PAGE_CACHE_TYPE"],
-                                "CACHE_THRESHOLD": 512})
-    app.config.update(RATELIMIT_STORAGE_URI=app.config["RATE_LIMIT_STORAGE_URI"],
+    cache.init_app(app, config=config.page_cache_config(app.config))
+    app.config.update(RATELIMIT_STORAGE_URI=config.rate_limit_storage(app.config),
                       RATELIMIT_HEADERS_ENABLED=True)
     limiter.init_app(app)
 

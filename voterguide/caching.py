@@ -2,7 +2,7 @@
 seconds, so a rush of voters costs little.
 
 Pages are kept through Flask-Caching (SimpleCache by default; any backend it supports), keyed
-by the published guide's version (``content.current``): a publish, a rollback or a data load
+by the published guide's version (``content.for_request``): a publish, a rollback or a data load
 bumps it in the database, so every worker and every machine serves the new page at once.
 """
 
@@ -27,7 +27,7 @@ class PageCache:
         """The cached page for key at the current content version, else render and keep it."""
         if self.seconds <= 0:
             return render()
-        name = "page:" + ":".join([str(content.current(db.session)), *key])
+        name = "page:" + ":".join([str(content.for_request(db.session).number), *key])
         page = self.cache.get(name)
         if page is None:
             page = render()

@@ -207,6 +207,20 @@ def email_address(value: object) -> str:
     return value
 
 
+def redis_url(value: object) -> str:
+    """A Redis server's URL (redis://, rediss:// or unix://), or empty for none."""
+    value = text(value)
+    if value and not re.fullmatch(r"(rediss?://[^\s/]+(/[0-9]+)?|unix:///\S+)", value):
+        raise Refused("a Redis URL such as redis://10.0.0.5:6379/0 or "
+                      "unix:///run/redis/redis.sock")
+    return value
+
+
+def limits_storage(url: str) -> str:
+    """The limits library's name for a Redis URL (it spells a socket redis+unix://)."""
+    return "redis+" + url if url.startswith("unix://") else url
+
+
 def folder(value: object) -> str:
     """A folder path, or empty for the default."""
     return str(value) if isinstance(value, Path) else text(value)
@@ -261,6 +275,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAGE_CACHE_TYPE", "SimpleCache", text,
             "where rendered pages are kept: a Flask-Caching backend (SimpleCache: each "
             "process's memory; pages are keyed by the guide's version, so none goes stale)"),
+    Setting("CONTENT_CHECK_SECONDS", 0.0, number("seconds", 0, 60),
+            "how long each server process may reuse the published guide's version before "
+            "reading it again (0: every request reads it); a publish shows on the other "
+            "machines within this time, at once on the machine that published"),
+    Setting("PUBLIC_MAX_AGE", 30, whole("seconds", 0, 86400),
+            "how long browsers, nginx and CDNs may keep a public page before asking again "
+            "(Cache-Control max-age; 0: ask every time); a publish shows after at most this "
+            "plus PUBLIC_STALE_SECONDS"),
+    Setting("PUBLIC_STALE_SECONDS", 30, whole("seconds", 0, 86400),
+            "how long after that a cache may still answer with the old page while it fetches "
+            "the new one (stale-while-revalidate)"),
+    Setting("TRUSTED_PROXIES", 0, whole("", 0, 5),
+            "how many proxies (nginx, a load balancer) stand in front of the app: their "
+            "X-Forwarded-For and X-Forwarded-Proto are believed (sign-in limits count the "
+            "visitor's address, links use https); 0: none, the headers are ignored"),
+    Setting("REDIS_URL", "", redis_url,
+            "a Redis server that every app machine shares (redis://host:6379/0 or "
+            "unix:///path/redis.sock): the page cache, the geocoders' rate limits and rests, "
+            "and the sign-in limits then live there; empty: each machine on its own"),
     Setting("ORGANISATION", "voterguide", text,
             "who runs this guide, shown in the footer and the about page"),
     Setting("SITE_NAME", "Prosecutor Voter Guide", text,
@@ -459,3 +492,22 @@ def resolve_paths(settings: dict[str, object], instance_path: str) -> None:
 def every_state(data_dir: Path) -> list[str]:
     """The state folders of a data directory (those with a state.json), in name order."""
     return sorted(path.parent.name for path in data_dir.glob("*/state.json"))
+
+
+def page_cache_config(settings: Mapping[str, object]) -> dict[str, object]:
+    """Flask-Caching's settings for the page cache: the configured backend, or Redis when
+    VOTERGUIDE_REDIS_URL is set and the backend was left at its default."""
+    if settings.get("REDIS_URL") and settings["PAGE_CACHE_TYPE"] == BY_NAME[
+            "PAGE_CACHE_TYPE"].default:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings["REDIS_URL"],
+                "CACHE_KEY_PREFIX": "voterguide:page:"}
+    return {"CACHE_TYPE": settings["PAGE_CACHE_TYPE"], "CACHE_THRESHOLD": 512}
+
+
+def rate_limit_storage(settings: Mapping[str, object]) -> str:
+    """Where Flask-Limiter counts: the configured store, or Redis when VOTERGUIDE_REDIS_URL
+    is set and the store was left at memory://."""
+    if settings.get("REDIS_URL") and settings["RATE_LIMIT_STORAGE_URI"] == BY_NAME[
+            "RATE_LIMIT_STORAGE_URI"].default:
+        return limits_storage(str(settings["REDIS_URL"]))
+    return str(settings["RATE_LIMIT_STORAGE_URI"])

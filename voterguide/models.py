@@ -161,6 +161,8 @@ class ContentVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
     number: Mapped[int] = mapped_column(default=0)
+    #: When the number last moved (UTC): public pages' Last-Modified.
+    changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Election(db.Model):

@@ -19,9 +19,17 @@ from .models import (
 )
 
 
+def _storable(key: str) -> bool:
+    """Whether a key could be stored at all: PostgreSQL refuses a NUL character in text (an
+    error, not a miss), and no row holds one, so such a key finds nothing."""
+    return "\x00" not in key
+
+
 def district_by_slug_or_id(key: str) -> District | None:
     """A district by its URL slug or its full division id, with its state (the district and
     picker pages name it) loaded in the same query."""
+    if not _storable(key):
+        return None
     return db.session.scalar(select(District).where((District.slug == key) | (District.id == key))
                              .options(joinedload(District.state)))
 
@@ -34,6 +42,8 @@ def races_for_district(district: District, election_slug: str | None = None) -> 
     rows, and the questions with them: four queries in all, whatever the number of races.
     """
     query = select(Race).join(Race.election).where(Race.district_id == district.id)
+    if election_slug is not None and not _storable(election_slug):
+        return []
     if election_slug is not None:
         query = query.where(Election.slug == election_slug)
     return list(db.session.scalars(
@@ -49,6 +59,8 @@ def races_for_district(district: District, election_slug: str | None = None) -> 
 
 def candidate_by_slug(slug: str) -> Candidate | None:
     """A candidate by URL slug."""
+    if not _storable(slug):
+        return None
     return db.session.scalar(select(Candidate).where(Candidate.slug == slug))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .databases import TestDatabase
 from .fakes import FakeGeocoder
 from .paths import CHROMIUM, DATA_DIR, HOST, REPO
 
@@ -22,14 +23,19 @@ TIMEOUT_MS = 10_000
 PASSWORD = "correct horse battery staple"
 
 
-def settings(database: Path, **overrides) -> dict:
-    """Test settings: a SQLite file, the embedded data, CSRF off unless a test wants it."""
-    return {"DATABASE_URL": f"sqlite:///{database}", "DATA_DIR": str(DATA_DIR),
+def settings(database: TestDatabase | Path, **overrides) -> dict:
+    """Test settings: the test's database (a SQLite file or a PostgreSQL database), the
+    embedded data, CSRF off unless a test wants it."""
+    if isinstance(database, TestDatabase):
+        url, folder = database.url, database.folder
+    else:
+        url, folder = f"sqlite:///{database}", Path(database).parent
+    return {"DATABASE_URL": url, "DATA_DIR": str(DATA_DIR),
             "STATES": "al,ca", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
             "TESTING": True, "PAGE_CACHE_SECONDS": 0,
             # A cheap hash: the tests sign in hundreds of times (production: scrypt).
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "GEOCODING_STATE_DIR": str(Path(database).parent / "geocoders"), **overrides}
+            "GEOCODING_STATE_DIR": str(folder / "geocoders"), **overrides}
 
 
 def sign_in(client, email: str, password: str = PASSWORD):

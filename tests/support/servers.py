@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from .databases import TestDatabase
 from .paths import DATA_DIR, HOST, REPO
 
 
@@ -42,15 +43,18 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
 
 
 @contextlib.contextmanager
-def gunicorn(database: Path, workdir: Path, **env_overrides: str) -> Iterator[str]:
-    """Serve the app on ``database`` with gunicorn.conf.py; yield the base URL, then stop.
+def gunicorn(database: Path | TestDatabase, workdir: Path, **env_overrides: str
+             ) -> Iterator[str]:
+    """Serve the app on ``database`` (a SQLite file or a test database) with
+    gunicorn.conf.py; yield the base URL, then stop.
 
     Its standard output and error (the access and error logs) go to ``workdir/gunicorn.log``.
     """
     port = free_port()
     env = {name: value for name, value in os.environ.items()
            if not name.startswith("VOTERGUIDE_") and name != "SECRET_KEY"}
-    env.update(VOTERGUIDE_DATABASE_URL=f"sqlite:///{database}", VOTERGUIDE_DATA_DIR=str(DATA_DIR),
+    url = database.url if isinstance(database, TestDatabase) else f"sqlite:///{database}"
+    env.update(VOTERGUIDE_DATABASE_URL=url, VOTERGUIDE_DATA_DIR=str(DATA_DIR),
                VOTERGUIDE_STATES="al,ca", VOTERGUIDE_GEOCODER="offline",
                VOTERGUIDE_SECRET_KEY=secrets.token_hex(32), HOST=HOST, PORT=str(port),
                WEB_CONCURRENCY="1")

@@ -21,6 +21,7 @@ from ..guide.forms import AddressForm
 from ..models import District
 from ..web.errors import json_error
 from ..web.hosts import absolute_url
+from ..web.rules import cacheable
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -79,7 +80,10 @@ def lookup():
         body["message"] = "That place is outside every district this guide covers."
     elif match.ambiguous:
         body["message"] = result.message()
-    return jsonify(body)
+    response = jsonify(body)
+    # A GET may carry an address in its query string: no cache may keep it, even by its URL.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _rounded(value: float | None) -> float | None:
@@ -151,6 +155,7 @@ def _district_summary(district: District | DistrictShape) -> dict[str, str]:
 
 
 @blueprint.get("/districts/<path:district_id>")
+@cacheable
 def district(district_id: str):
     """A district's races, candidates and answers."""
     found = queries.district_by_slug_or_id(district_id)

@@ -18,7 +18,7 @@ from geopy import exc as geopy_exc
 from geopy.geocoders.base import Geocoder
 
 from .address import coordinates
-from .resilience import ProviderSkipped, ProviderState
+from .resilience import ProviderSkipped, ProviderState, RedisProviderState
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class Provider:
     geocoder: Geocoder
     timeout: float | None = None
     online: bool = True  # online results are worth caching; the embedded one is not
-    state: ProviderState | None = None
+    state: ProviderState | RedisProviderState | None = None
 
 
 class _ProviderFailed(Exception):

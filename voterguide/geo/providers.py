@@ -4,7 +4,8 @@
 offline``: the guide's own (``offline``, ``census``) or any geopy geocoder by its geopy name.
 Each takes options from ``VOTERGUIDE_GEOCODER_<NAME>_<OPTION>`` variables: geopy's own
 keyword arguments (``domain``, ``scheme``, ``api_key``, ``user_agent``, ...) plus ``timeout``,
-``rate`` (requests per second across all workers), ``failures`` and ``cooldown``.
+``rate`` (requests per second across all workers), ``failures`` and ``cooldown``. Their
+shared state is a file per provider, or Redis when ``VOTERGUIDE_REDIS_URL`` is set.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from geopy.geocoders import get_geocoder_for_service
 from .cache import GeocodeCache
 from .census import CensusGeocoder
 from .geocoding import PROVIDERS, Locator, Provider, provider
-from .resilience import Limits, ProviderState
+from .resilience import Limits, ProviderState, RedisProviderState
 
 #: Providers whose public servers set a rate limit of their own (requests per second).
 PUBLIC_RATE_LIMITS = {"nominatim": 1.0}
@@ -84,8 +85,19 @@ def build_provider(name: str, settings: dict, options: dict) -> Provider:
                     max_wait=float(own.get("max_wait", 1.0)),
                     failures=int(own.get("failures", settings["GEOCODING_FAILURES"])),
                     cooldown=float(own.get("cooldown", settings["GEOCODING_COOLDOWN"])))
-    state = ProviderState(Path(str(settings["GEOCODING_STATE_DIR"])), name, limits)
+    state: ProviderState | RedisProviderState
+    if settings.get("REDIS_URL"):
+        state = RedisProviderState(redis_client(str(settings["REDIS_URL"])), name, limits)
+    else:
+        state = ProviderState(Path(str(settings["GEOCODING_STATE_DIR"])), name, limits)
     return Provider(name, geocoder, timeout=timeout, online=True, state=state)
+
+
+def redis_client(url: str):
+    """A client of the shared Redis server (it connects on first use)."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
 
 
 def _construct(name: str, factory, settings: dict, kwargs: dict):

@@ -30,7 +30,14 @@ def check_address(form: FlaskForm, field: StringField) -> None:
 
 
 class AddressForm(FlaskForm):
-    """Where the voter lives: the only thing we ask, and never keep."""
+    """Where the voter lives: the only thing we ask, and never keep.
+
+    No CSRF token: a lookup changes nothing but a count and answers only whoever sent it, and
+    a token would need a session cookie, which would keep every cache from storing the home
+    page (web/freshness.py)."""
+
+    class Meta:
+        csrf = False
 
     address = StringField(
         "Your home address",
@@ -49,7 +56,11 @@ def finite(form: FlaskForm, field: FloatField) -> None:
 
 
 class PositionForm(FlaskForm):
-    """The browser's own position, sent by the "use my location" button; never kept."""
+    """The browser's own position, sent by the "use my location" button; never kept (no
+    CSRF token either, as for the address)."""
+
+    class Meta:
+        csrf = False
 
     lat = FloatField(validators=[InputRequired(), finite, NumberRange(-90, 90)],
                      widget=HiddenInput())

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from .. import queries
 from ..caching import page_cache
+from ..extensions import csrf
 from ..geo.districts import Reason
 from ..geo.geocoding import (
     AddressNotFound,
@@ -30,12 +31,19 @@ MAX_CHOICES = 12
 @blueprint.get("/")
 @public_page(count_visits=True)
 def home():
-    """The address form."""
-    return render_template("guide/home.html", form=AddressForm(), position=PositionForm(),
-                           ref=clean_code(request.args.get("ref")))
+    """The address form: the same page for every voter, so rendered once per page-cache
+    period (one with a campaign code carries it in the form, and is rendered for it)."""
+    ref = clean_code(request.args.get("ref"))
+
+    def render() -> str:
+        return render_template("guide/home.html", form=AddressForm(), position=PositionForm(),
+                               ref=ref)
+
+    return render() if ref else page_cache().get_or_render(("home", site_url()), render)
 
 
 @blueprint.post("/")
+@csrf.exempt
 def look_up():
     """Find the voter's district; redirect to it or to a picker. The address is not kept."""
     form = AddressForm()
@@ -57,6 +65,7 @@ def look_up():
 
 
 @blueprint.post("/locate")
+@csrf.exempt
 def locate():
     """Find the district of the browser's own position ("use my location")."""
     form = PositionForm()

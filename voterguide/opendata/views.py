@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from .. import serializers
 from ..extensions import db
 from ..models import Candidate, District, DistrictFact, Election, OfficeProfile, Questionnaire, Race
+from ..web.rules import cacheable
 
 blueprint = Blueprint("opendata", __name__, url_prefix="/data")
 
@@ -60,6 +61,7 @@ def _licence_link() -> str:
 
 
 @blueprint.get("/guide.json")
+@cacheable
 def guide_json():
     """The published guide as JSON: its licence, the races, and the districts' office
     profiles and figures."""
@@ -72,6 +74,7 @@ def guide_json():
 
 
 @blueprint.get("/guide.csv")
+@cacheable
 def guide_csv():
     """The published guide as CSV: one row per candidate and question. It starts with a
     byte-order mark, so that Excel reads it as UTF-8 ("Inés", not "InÃ©s"); its licence is
@@ -89,6 +92,7 @@ def guide_csv():
 
 
 @blueprint.get("/figures.csv")
+@cacheable
 def figures_csv():
     """The published district figures as CSV: one row per figure, in the columns a staff
     figures import reads, so the file loads back as it is; with a byte-order mark and the
@@ -107,6 +111,7 @@ def figures_csv():
 
 
 @blueprint.get("/LICENCE.txt")
+@cacheable
 def licence_text():
     """The open data's licence in words, for those who download the files."""
     terms = licence()

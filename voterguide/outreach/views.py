@@ -25,7 +25,7 @@ from ..geo.geocoding import AddressNotFound, GeocoderUnavailable
 from ..guide import services as guide
 from ..guide.forms import AddressForm
 from ..models import CampaignEvent
-from ..web.rules import frameable, public_page, rules_of
+from ..web.rules import cacheable, frameable, public_page, rules_of
 from . import campaigns, qr, services
 from .calendar import calendar
 from .links import NotAPublicPage, absolute_url, shared_page
@@ -61,21 +61,25 @@ def short_candidate(slug: str):
     return redirect(url_for("guide.candidate", slug=candidate.slug, **_campaign_args()), 301)
 
 
-def _image_response(body: bytes, mimetype: str, etag: str) -> Response:
-    """An image answer that browsers and link-card fetchers may keep for an hour."""
+def _image_response(body: bytes, mimetype: str, etag: str,
+                    max_age: int = IMAGE_MAX_AGE) -> Response:
+    """An image answer that browsers, link-card fetchers and caches may keep (QR codes, which
+    never change, for an hour); its ETag is made from what it shows."""
     response = Response(body, mimetype=mimetype)
     response.set_etag(etag)
     response.cache_control.public = True
-    response.cache_control.max_age = IMAGE_MAX_AGE
+    response.cache_control.max_age = max_age
     return response.make_conditional(request)
 
 
 def _card_response(card) -> Response:
-    """A share image answer."""
-    return _image_response(services.image_cache().get_or_render(card), "image/png", card.key)
+    """A share image answer, kept as long as a public page (it shows the published guide)."""
+    return _image_response(services.image_cache().get_or_render(card), "image/png", card.key,
+                           int(current_app.config["PUBLIC_MAX_AGE"]))
 
 
 @blueprint.get("/share/districts/<slug>.png")
+@cacheable
 def district_image(slug: str):
     """A district's 1200×630 share image."""
     district = queries.district_by_slug_or_id(slug) or abort(404)
@@ -83,6 +87,7 @@ def district_image(slug: str):
 
 
 @blueprint.get("/share/candidates/<slug>.png")
+@cacheable
 def candidate_image(slug: str):
     """A candidate's 1200×630 share image."""
     candidate = queries.candidate_by_slug(slug) or abort(404)
@@ -90,6 +95,7 @@ def candidate_image(slug: str):
 
 
 @blueprint.get("/share/guide.png")
+@cacheable
 def site_image():
     """The share image of pages about no one district."""
     return _card_response(services.site_card())
@@ -105,6 +111,7 @@ def _qr_target() -> str:
 
 
 @blueprint.get("/qr.svg")
+@cacheable
 def qr_code_svg():
     """A QR code (SVG) for a page of this guide: ?path=/districts/<slug>[&ref=<code>]."""
     url = _qr_target()
@@ -113,6 +120,7 @@ def qr_code_svg():
 
 
 @blueprint.get("/qr.png")
+@cacheable
 def qr_code_png():
     """A QR code (PNG) for a page of this guide: ?path=/districts/<slug>[&ref=<code>]."""
     url = _qr_target()
@@ -137,6 +145,7 @@ def _flyer_size() -> str:
 
 
 @blueprint.get("/districts/<slug>/flyer")
+@cacheable
 def flyer(slug: str):
     """A printable one-page flyer for a district: race, candidates, answers, QR code."""
     size = _flyer_size()
@@ -151,6 +160,7 @@ def flyer(slug: str):
 
 
 @blueprint.get("/districts/<slug>/flyer.pdf")
+@cacheable
 def flyer_pdf(slug: str):
     """The district's flyer as a one-page PDF download."""
     from .flyer_pdf import flyer_pdf as make_pdf
@@ -170,6 +180,7 @@ def flyer_pdf(slug: str):
 
 
 @blueprint.get("/districts/<slug>/election.ics")
+@cacheable
 def election_calendar(slug: str):
     """Election day for the district's races, as an iCalendar file."""
     district = queries.district_by_slug_or_id(slug) or abort(404)

@@ -5,6 +5,7 @@
 - ``transaction``: one unit of work per request (and ``unit_of_work()`` for commands).
 - ``headers``: the security headers of every response.
 - ``hosts``: the Host names answered, and the site's absolute address.
+- ``freshness``: the cache headers and 304s of public pages (no cookie, no ``Vary: Cookie``).
 - ``access``: the signed-in areas (the staff blueprint tree).
 - ``requests``: the request class, whose size limit comes from the view's declaration.
 - ``errors``: error pages, and JSON errors under /api (installed by the factory).
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import headers, hosts, transaction
+from . import freshness, headers, hosts, transaction
 from .requests import GuideRequest
 from .transaction import unit_of_work
 
@@ -27,3 +28,4 @@ def init_app(app: Flask) -> None:
     transaction.register(app)  # first: it must run after every other response hook
     headers.register(app)
     hosts.register(app)
+    freshness.register(app)

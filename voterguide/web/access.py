@@ -11,8 +11,8 @@ cookie carrying an older one (a copy taken before) no longer signs anyone in.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, request, session, url_for
-from flask_login import current_user
+from flask import Blueprint, Flask, Response, abort, redirect, request, session, url_for
+from flask_login import LoginManager, current_user
 
 from .rules import rules_of
 
@@ -56,3 +56,29 @@ def session_is_current(user) -> bool:
     """Whether a session still belongs to the user: signed after their last sign-out or
     password change (both bump ``session_version``); checked on every staff request."""
     return session.get(SESSION_VERSION) == user.session_version
+
+
+def sessions_only_where_used(app: Flask, login_manager: LoginManager) -> None:
+    """Keep Flask-Login from touching the session of requests that never use it.
+
+    Flask adds ``Vary: Cookie`` to any answer whose request so much as looked at the session,
+    and Flask-Login looks at it for every request (its remember-me hook) and every template
+    (its ``current_user`` context processor). Here templates get the lazy ``current_user``
+    proxy (read only where a template uses it: the staff pages), and the remember-me hook
+    runs only for the staff area or a request that brought a cookie. Public pages then
+    carry no cookie and no ``Vary: Cookie``, and caches may keep them (web/freshness.py).
+    """
+    app.template_context_processors[None] = [
+        processor for processor in app.template_context_processors[None]
+        if processor.__module__ != "flask_login.utils"]
+    app.context_processor(lambda: {"current_user": current_user})
+    remember = login_manager._update_remember_cookie
+    app.after_request_funcs[None] = [hook for hook in app.after_request_funcs[None]
+                                     if hook != remember]
+
+    def update_remember_cookie(response: Response) -> Response:
+        if (request.blueprint or "").split(".")[0] == "staff" or request.cookies:
+            return remember(response)
+        return response
+
+    app.after_request(update_remember_cookie)

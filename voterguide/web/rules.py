@@ -3,11 +3,12 @@
 
 Each declaration is read in one place: ``public_page`` by the QR-code and share-link checks
 (outreach/links.py) and, with ``count_visits``, by the campaign visit counter;
-``frameable`` by the security headers (web/headers.py); ``admin_required`` and
-``sign_in_not_required`` by the staff area's guard (web/access.py); ``secret_url`` by the
-security headers too; ``accepts_upload`` by
-the request's size limit (web/requests.py); ``commits_refusals`` by the unit of work
-(web/transaction.py).
+``frameable`` by the security headers (web/headers.py); ``cacheable`` (every
+public page, and ``@cacheable`` files) by the cache headers (web/freshness.py);
+``admin_required`` and ``sign_in_not_required`` by the staff area's guard (web/access.py);
+``secret_url`` by the security headers too;
+``accepts_upload`` by the request's size limit (web/requests.py); ``commits_refusals`` by
+the unit of work (web/transaction.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class Rules:
 
     #: A page of the guide that links, link cards and QR codes may point to.
     public_page: bool = False
+    #: Shared caches (nginx, a CDN) may keep the answer to a GET: it is the same for every
+    #: visitor and changes only with the published guide (public pages, and their files).
+    cacheable: bool = False
     #: A visit that came with a campaign code (?ref=) is counted.
     count_visits: bool = False
     #: Partner sites listed in EMBED_ALLOWED_ORIGINS may show it in a frame.
@@ -62,7 +66,12 @@ def _declare(**changes) -> Callable[[View], View]:
 def public_page(*, count_visits: bool = False, frameable: bool = False
                 ) -> Callable[[View], View]:
     """Declare a public page that may be shared (and whose campaign visits are counted)."""
-    return _declare(public_page=True, count_visits=count_visits, frameable=frameable)
+    return _declare(public_page=True, cacheable=True, count_visits=count_visits,
+                    frameable=frameable)
+
+
+#: Declare a public file (share image, QR code, flyer, PDF, open data) that caches may keep.
+cacheable = _declare(cacheable=True)
 
 
 #: Declare a view that partner sites may frame (the embed).
