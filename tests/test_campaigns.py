@@ -182,7 +182,29 @@ def test_the_staff_view_shows_a_table_and_a_chart(app, editor):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert page.count("<rect") == 4  # two days, two bars each
-    assert "<td>flyer</td>" in page and "<td>radio</td>" in page
+    assert '<td data-label="Code">flyer</td>' in page
+    assert '<td data-label="Code">radio</td>' in page
     assert 'role="img"' in page
     assert client.get("/staff/campaigns?days=abc").status_code == 400
     assert client.get("/staff/campaigns?days=100000").status_code == 400
+
+
+@pytest.mark.parametrize(("query", "link"), [
+    ("code=Church-Flyer&page=", "http://localhost/?ref=church-flyer"),
+    ("code=radio&page=al-circuit-6", "http://localhost/districts/al-circuit-6?ref=radio"),
+])
+def test_staff_make_a_link_with_a_campaign_code(editor, query, link):
+    response = editor.get("/staff/campaigns?" + query)
+    assert response.status_code == 200
+    assert f'href="{link}"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["code=&page=", "code=two%20words", "code=" + "x" * 40,
+                                   "code=ok&page=nope", "code=ok&page=" + "a" * 5000,
+                                   "code=%3Cscript%3E"])
+def test_a_bad_campaign_link_request_is_explained(editor, query):
+    response = editor.get("/staff/campaigns?" + query)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'role="alert"' in page and "Share this link" not in page
+    assert "<script>" not in page

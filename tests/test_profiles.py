@@ -96,7 +96,7 @@ def test_the_database_refuses_what_the_model_refuses(db, column, value):
     values = {"district_id": f"'{CIRCUIT_13}'", "fact": "'F'", "period": "'2022'",
               "value": "1", "unit": "'people'", "counties": "'[]'", "source_name": "'S'",
               "source_url": "'https://example.org'", "retrieved_on": "'2024-01-01'",
-              "caveat": "''", "is_sample": "0", column: value}
+              "caveat": "''", "is_sample": "false", column: value}
     with pytest.raises(IntegrityError):
         db.session.execute(text(f"INSERT INTO district_facts ({', '.join(values)}) "
                                 f"VALUES ({', '.join(values.values())})"))

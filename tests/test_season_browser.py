@@ -221,6 +221,13 @@ def test_a_whole_season_with_javascript(browser, season_server, tmp_path):
         add_and_disable_a_colleague(walk, "colleague@example.org")
         page.goto("/staff/account")
         walk.check()
+        # A volunteer's link with a campaign code, made on the campaign report.
+        page.goto("/staff/campaigns")
+        page.get_by_label("Campaign code").fill("church-flyer")
+        page.get_by_label("Page").select_option(label="6th Judicial Circuit, Alabama")
+        walk.click("Make the link")
+        expect(page.get_by_role("status")).to_contain_text(
+            "/districts/al-circuit-6?ref=church-flyer")
     finally:
         context.close()
 

@@ -135,18 +135,22 @@ def test_two_drafts_adding_the_same_candidate_one_lands_the_other_is_told(
 
 def test_visit_counts_wait_for_a_long_write_instead_of_being_lost(
         app, db, database_path, tmp_path, gunicorn_server):
-    """While another writer (a long publication) holds SQLite's write lock, campaign visits
-    wait for it (WAL, busy timeout) and every one is counted once it ends."""
-    import sqlite3
+    """While another writer (a long publication) holds the write lock (on SQLite, the whole
+    database's), campaign visits wait for it (WAL, busy timeout) and every one is counted
+    once it ends."""
     import time
+
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
 
     from voterguide.models import CampaignCount
 
     with gunicorn_server(database_path, tmp_path, WEB_CONCURRENCY="2",
                          VOTERGUIDE_PAGE_CACHE_SECONDS="0") as base_url:
-        writer = sqlite3.connect(database_path, isolation_level=None)
-        writer.execute("BEGIN IMMEDIATE")  # as a publication holds it
-        writer.execute("UPDATE content_version SET number = number")
+        engine = create_engine(database_path.url)
+        writer = engine.connect()
+        transaction = writer.begin()  # as a publication holds it
+        writer.execute(sql("UPDATE content_version SET number = number"))
         visitors = [Visitor(base_url) for _ in range(12)]
         results = []
 
@@ -157,8 +161,9 @@ def test_visit_counts_wait_for_a_long_write_instead_of_being_lost(
         for thread in threads:
             thread.start()
         time.sleep(6)  # longer than SQLite's default wait of 5 s: the old setup lost these
-        writer.execute("COMMIT")
+        transaction.commit()
         writer.close()
+        engine.dispose()
         for thread in threads:
             thread.join()
     assert results == [200] * 12

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 
+from .. import queries
 from ..extensions import db
 from ..staff import blueprint as staff_area
+from ..web.hosts import absolute_url
 from . import campaigns
 
 blueprint = Blueprint("campaigns", __name__)
@@ -58,8 +60,31 @@ def campaign_report():
     if not 1 <= days <= MAX_DAYS:
         abort(400, description=f"days must be from 1 to {MAX_DAYS}.")
     rows = campaigns.report(db.session, days=days)
+    link, problem, status = made_link(request.args)
     return render_template("outreach/campaigns.html", rows=rows, days=days,
-                           chart=chart(campaigns.daily_totals(rows)))
+                           chart=chart(campaigns.daily_totals(rows)), link=link,
+                           problem=problem, districts=[d for state in queries.states()
+                                      for d in queries.districts_of_state(state)],
+                           code=request.args.get("code", ""),
+                           page=request.args.get("page", "")), status
+
+
+def made_link(args) -> tuple[str | None, str | None, int]:
+    """The link a volunteer shares, from the report's "make a link" form: a page of the
+    guide (the home page or a district's) with ``?ref=<code>``; or why it can't be made."""
+    if "code" not in args:
+        return None, None, 200
+    code = campaigns.clean_code(args.get("code"))
+    if code is None:
+        return None, ("A campaign code is 1 to 32 letters, digits, hyphens or underscores, "
+                      "e.g. church-flyer-may."), 422
+    slug = args.get("page", "")
+    if not slug:
+        return absolute_url(url_for("guide.home", ref=code)), None, 200
+    district = queries.district_by_slug_or_id(slug) if len(slug) <= 200 else None
+    if district is None:
+        return None, "Choose the home page or one of the districts in the list.", 422
+    return absolute_url(url_for("guide.district", slug=district.slug, ref=code)), None, 200
 
 
 staff_area.register_blueprint(blueprint)
