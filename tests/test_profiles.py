@@ -413,7 +413,7 @@ def test_the_district_page_shows_the_profile_above_the_race(client):
     for slug, unopposed in (("al-circuit-6", False), ("al-circuit-20", True)):
         page = client.get(f"/districts/{slug}").get_data(as_text=True)
         assert page.index('class="office"') < page.index('class="race"')
-        assert "Sample data.</strong> This profile is invented" in page
+        assert "Sample data.</strong> Invented, about no real office or person." in page
         assert "Holds the office now" in page and "Last contested election" in page
         assert ("<strong>Unopposed.</strong>" in page) is unopposed
 

@@ -7,7 +7,6 @@ page, none breaks its Content-Security-Policy, and each fits 320 px."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -44,8 +43,7 @@ def profile_server(seeded_database, tmp_path_factory) -> str:
     from .support import settings
 
     workdir = tmp_path_factory.mktemp("profiles-browser")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
+    database = seeded_database.copy(workdir)
     app = create_app(settings(database))
     with app.app_context():
         create_user(db.session, EMAIL, PASSWORD, "admin")

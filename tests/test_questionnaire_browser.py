@@ -8,7 +8,6 @@ audits the candidate and tracker pages, and the server's log never holds a link'
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -46,8 +45,7 @@ def site(seeded_database, tmp_path_factory, inbox):
     from .support import settings
 
     workdir = tmp_path_factory.mktemp("questionnaire-browser")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
+    database = seeded_database.copy(workdir)
     app = create_app(settings(database))
     with app.app_context():
         create_user(db.session, ADMIN, PASSWORD, "admin")

@@ -8,7 +8,6 @@ colleague. Once with JavaScript at 1280 px (axe-core on every page, and each pag
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -31,8 +30,7 @@ def season_server(seeded_database, tmp_path_factory) -> str:
     from .support import settings
 
     workdir = tmp_path_factory.mktemp("season-browser")
-    database = workdir / "voterguide.sqlite3"
-    shutil.copy(seeded_database, database)
+    database = seeded_database.copy(workdir)
     app = create_app(settings(database))
     with app.app_context():
         create_user(db.session, EMAIL, PASSWORD, "admin")
