@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DESKTOP, TIMEOUT_MS
-from .support.servers import gunicorn
+from .support.servers import staff_site
 
 EMAIL, PASSWORD = "admin@example.org", "correct horse battery staple"
 PHONE = {"width": 320, "height": 640}
@@ -20,20 +20,8 @@ PHONE = {"width": 320, "height": 640}
 @pytest.fixture(scope="module")
 def import_server(seeded_database, tmp_path_factory) -> str:
     """The app in gunicorn on its own database copy with an admin user."""
-    from voterguide import create_app
-    from voterguide.extensions import db
-    from voterguide.staff.accounts import create_user
-
-    from .support import settings
-
-    workdir = tmp_path_factory.mktemp("import-browser")
-    database = seeded_database.copy(workdir)
-    app = create_app(settings(database))
-    with app.app_context():
-        create_user(db.session, EMAIL, PASSWORD, "admin")
-        db.session.commit()
-        db.engine.dispose()
-    with gunicorn(database, workdir) as base_url:
+    with staff_site(seeded_database, tmp_path_factory.mktemp("import-browser"), EMAIL,
+                    PASSWORD) as base_url:
         yield base_url
 
 

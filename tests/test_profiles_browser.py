@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from .support import DESKTOP, PASSWORD, PHONE, TIMEOUT_MS
 from .support.browser import RECORD_VIOLATIONS, csp_violations
-from .support.servers import gunicorn
+from .support.servers import staff_site
 
 EMAIL = "admin@example.org"
 FIGURES = (
@@ -36,20 +36,8 @@ MALFORMED = ("district,fact,period,value,unit,source,link,retrieved\n"
 @pytest.fixture(scope="module")
 def profile_server(seeded_database, tmp_path_factory) -> str:
     """The app in gunicorn on its own database copy with an admin user."""
-    from voterguide import create_app
-    from voterguide.extensions import db
-    from voterguide.staff.accounts import create_user
-
-    from .support import settings
-
-    workdir = tmp_path_factory.mktemp("profiles-browser")
-    database = seeded_database.copy(workdir)
-    app = create_app(settings(database))
-    with app.app_context():
-        create_user(db.session, EMAIL, PASSWORD, "admin")
-        db.session.commit()
-        db.engine.dispose()
-    with gunicorn(database, workdir) as base_url:
+    with staff_site(seeded_database, tmp_path_factory.mktemp("profiles-browser"), EMAIL,
+                    PASSWORD) as base_url:
         yield base_url
 
 

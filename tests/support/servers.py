@@ -76,3 +76,24 @@ def gunicorn(database: Path | TestDatabase, workdir: Path, **env_overrides: str
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def staff_site(seeded_database, workdir: Path, email: str, password: str,
+               **env_overrides: str) -> Iterator[str]:
+    """gunicorn on a copy of the seeded database with one admin signed up; yields its
+    base URL (the browser tests of the staff pages share it)."""
+    from voterguide import create_app
+    from voterguide.extensions import db
+    from voterguide.staff.accounts import create_user
+
+    from . import settings
+
+    database = seeded_database.copy(workdir)
+    app = create_app(settings(database))
+    with app.app_context():
+        create_user(db.session, email, password, "admin")
+        db.session.commit()
+        db.engine.dispose()
+    with gunicorn(database, workdir, **env_overrides) as base_url:
+        yield base_url
