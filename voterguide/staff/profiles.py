@@ -342,17 +342,4 @@ def import_figures(session: Session, file_name: str, content: bytes, user: Staff
                            delete_missing=False, created_by=user, created_at=now(),
                            decisions={})
     check_figures(session, change_set)
-    if keep == "nothing":
-        if change_set in session:
-            session.expunge(change_set)
-        return change_set
-    session.add(change_set)
-    session.flush()
-    try:
-        if keep in ("draft", "publish"):
-            services.queue(session, change_set)
-        if keep == "publish":
-            services.publish(session, change_set, user)
-    except services.StaffActionRefused as refusal:
-        raise services.ImportNotKept(str(refusal), change_set) from refusal
-    return change_set
+    return services.keep_checked(session, change_set, keep, user)

@@ -73,6 +73,14 @@ def import_file(session: Session, election: Election, file_name: str, content: b
                            delete_missing=delete_missing, created_by=user, created_at=now(),
                            decisions={})
     _fill(change_set, run_import(session, election, sheet, shape, delete_missing, {}))
+    return keep_checked(session, change_set, keep, user)
+
+
+def keep_checked(session: Session, change_set: ChangeSet, keep: str,
+                 user: StaffUser | None) -> ChangeSet:
+    """What happens to a file once checked: ``nothing`` (not saved), ``preview`` (saved to
+    look at), ``draft`` (queued) or ``publish``; a refusal to queue or publish is raised as
+    ImportNotKept with the change set (flushes)."""
     if keep == "nothing":
         if change_set in session:
             session.expunge(change_set)
