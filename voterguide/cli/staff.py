@@ -124,13 +124,7 @@ def import_answers_command(path: Path, election_slug: str, shape: str, delete_mi
     from ..staff import services
 
     keep = "publish" if publish_now else "draft" if keep_draft else "nothing"
-    limit = int(current_app.config["STAFF_UPLOAD_MAX_BYTES"])
-    try:
-        if path.stat().st_size > limit:
-            raise click.ClickException(f"{path} is larger than {limit // (1024 * 1024)} MB.")
-        content = path.read_bytes()
-    except OSError as error:
-        raise click.ClickException(f"Cannot read {path}: {error}") from error
+    content = _read_upload(path)
     refusal, outcome = None, None
     with unit_of_work() as session:
         election = session.scalar(select(Election).where(Election.slug == election_slug))
@@ -188,13 +182,7 @@ def import_figures_command(path: Path, keep_draft: bool, publish_now: bool) -> N
     from ..staff import profiles, services
 
     keep = "publish" if publish_now else "draft" if keep_draft else "nothing"
-    limit = int(current_app.config["STAFF_UPLOAD_MAX_BYTES"])
-    try:
-        if path.stat().st_size > limit:
-            raise click.ClickException(f"{path} is larger than {limit // (1024 * 1024)} MB.")
-        content = path.read_bytes()
-    except OSError as error:
-        raise click.ClickException(f"Cannot read {path}: {error}") from error
+    content = _read_upload(path)
     with unit_of_work() as session:
         refusal = None
         try:
@@ -235,3 +223,14 @@ def load_demo_command(state: str) -> None:
     click.echo(f"Sample election loaded: {election.name} ({len(election.races)} races).")
     if profiles:
         click.echo(f"Sample office profiles loaded: {profiles}.")
+
+
+def _read_upload(path: Path) -> bytes:
+    """A file given to an import command, within the upload limit staff pages have too."""
+    limit = int(current_app.config["STAFF_UPLOAD_MAX_BYTES"])
+    try:
+        if path.stat().st_size > limit:
+            raise click.ClickException(f"{path} is larger than {limit // (1024 * 1024)} MB.")
+        return path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {path}: {error}") from error
