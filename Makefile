@@ -8,6 +8,9 @@ VENV ?= .venv
 PORT ?= 5000
 HOST ?= 127.0.0.1
 BIN = $(VENV)/bin
+# The suite runs in one process per core (pytest-xdist), each test module on one of them.
+TEST_WORKERS ?= auto
+PYTEST = $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: serve test test-sqlite test-postgresql install install-test browser pdftools services lint bench
 
@@ -19,15 +22,15 @@ serve: install
 test: install-test browser pdftools services
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	VOTERGUIDE_TEST_DATABASE=sqlite $(BIN)/pytest
-	VOTERGUIDE_TEST_DATABASE=postgresql $(BIN)/pytest
+	VOTERGUIDE_TEST_DATABASE=sqlite $(PYTEST)
+	VOTERGUIDE_TEST_DATABASE=postgresql $(PYTEST)
 
 # One database at a time (the harness starts PostgreSQL and Redis itself).
 test-sqlite: install-test browser pdftools services
-	VOTERGUIDE_TEST_DATABASE=sqlite $(BIN)/pytest
+	VOTERGUIDE_TEST_DATABASE=sqlite $(PYTEST)
 
 test-postgresql: install-test browser pdftools services
-	VOTERGUIDE_TEST_DATABASE=postgresql $(BIN)/pytest
+	VOTERGUIDE_TEST_DATABASE=postgresql $(PYTEST)
 
 install: $(BIN)/flask
 

@@ -42,6 +42,29 @@ def pytest_configure(config):
             ":ResourceWarning")
 
 
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run is the run of every test that uses a database (every fixture that
+    makes one goes through ``database_server``). A test that uses none (a cleaner's table of
+    cases, a geocoder against its loopback stand-in, a migration from an old SQLite release,
+    the wheel) would run exactly as it did on SQLite, so it runs once, in the SQLite run."""
+    if databases.kind() != "postgresql":
+        return
+    kept, deselected = [], []
+    for item in items:
+        (kept if "database_server" in getattr(item, "fixturenames", ()) else deselected
+         ).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def pytest_report_header(config):
+    if databases.kind() == "postgresql":
+        return ("database: a throwaway PostgreSQL server; tests that use no database ran in "
+                "the SQLite run and are deselected")
+    return "database: SQLite files"
+
+
 @pytest.fixture(scope="session")
 def database_server():
     """The run's throwaway PostgreSQL cluster when VOTERGUIDE_TEST_DATABASE=postgresql (else
