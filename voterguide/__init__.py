@@ -32,18 +32,28 @@ def create_app(overrides: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings["ENV"] == "production",
         WTF_CSRF_TIME_LIMIT=None,
     )
-    if app.config["TRUSTED_PROXIES"]:  # behind nginx (deploy/): the visitor's address, https
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     register_extensions(app)
     register_runtime(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_middleware(app)
     return app
+
+
+def register_middleware(app: Flask) -> None:
+    """The WSGI layers in front of Flask: the kept public answers (web/snapshots.py), and
+    outside them, behind nginx (deploy/), the visitor's address and scheme (ProxyFix), so
+    that every layer inside sees the request as the app does."""
+    from .web import snapshots
+
+    snapshots.install(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app: Flask) -> None:
