@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the request rules, the database and its migrations, CSRF protection, sign-in,
     caches and limits."""
     from . import web
+    from .web import limits
     from .web.access import sessions_only_where_used
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -95,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     app.config.update(RATELIMIT_STORAGE_URI=config.rate_limit_storage(app.config),
                       RATELIMIT_HEADERS_ENABLED=True)
     limiter.init_app(app)
+    limits.only_where_declared(app, limiter)  # a public page costs the limiter nothing
 
 
 def _sqlite_in_production_shape(dbapi_connection, _record) -> None:
