@@ -344,6 +344,11 @@ SETTINGS: tuple[Setting, ...] = (
             "account itself is locked (until an admin unlocks it or the time below passes)"),
     Setting("LOGIN_ACCOUNT_LOCK_MINUTES", 60, whole("minutes", 1),
             "how long a locked staff account stays locked"),
+    Setting("PASSWORD_CHECKS_AT_ONCE", 1, whole("", 1, 1000),
+            "staff passwords checked at the same time across this machine's server "
+            "processes (a check takes a core for a tenth of a second); a sign-in that finds "
+            "none free is asked to retry (a 503), so a flood of sign-ins leaves the public "
+            "pages their cores"),
     Setting("PASSWORD_HASH_METHOD", "scrypt", text,
             "how staff passwords are hashed, as werkzeug names it (scrypt, or e.g. "
             "pbkdf2:sha256:600000); existing hashes keep working whatever it is"),
