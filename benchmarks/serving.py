@@ -5,8 +5,9 @@ Starts two gunicorn servers on 127.0.0.1 with the same settings (sync workers,
 (passed as VOTERGUIDE_DATABASE_URL, VOTERGUIDE_DATA_DIR and VOTERGUIDE_STATES=al), and a
 tiny Flask app whose one route returns "ok". For each row it loads the guide's route and
 the trivial route from 8 client threads (http.client): 1 s of warm-up each, then 5 s each
-measured in alternating 1 s slices. It prints both rates and their ratio beside the aim of
-50%. Nothing is asserted; every server is stopped on the way out.
+measured in alternating 1 s slices. It prints both rates and their ratio beside its aim
+(home page 50%, district page 80%, lookup API 60%). Nothing is asserted; every server is
+stopped on the way out.
 
     python benchmarks/serving.py
 
@@ -39,10 +40,12 @@ SLICES = 5
 REQUEST_TIMEOUT_S = 10.0
 START_TIMEOUT_S = 60.0
 TRIVIAL_PATH = "/ok"
+#: Each route, and its aim as a share of the trivial route (issue 12's aims).
 ROUTES = [
-    ("district page", "/districts/al-circuit-6"),
-    ("lookup API, point", "/api/v1/lookup?lat=32.37&lon=-86.30"),
-    ("lookup API, ZIP", "/api/v1/lookup?address=35401"),
+    ("home page", "/", 0.5),
+    ("district page", "/districts/al-circuit-6", 0.8),
+    ("lookup API, point", "/api/v1/lookup?lat=32.37&lon=-86.30", 0.6),
+    ("lookup API, ZIP", "/api/v1/lookup?address=35401", 0.6),
 ]
 
 
@@ -201,10 +204,10 @@ def main() -> None:
         rows = []
         with gunicorn("voterguide:create_app()", "/", env, workdir) as guide, \
                 gunicorn("serving:trivial_app()", TRIVIAL_PATH, env, workdir) as trivial:
-            for label, path in ROUTES:
+            for label, path, aim in ROUTES:
                 guide_rate, trivial_rate, failed = rates((guide, path), (trivial, TRIVIAL_PATH))
                 rows.append((f"{label}  {path}", f"{guide_rate:,.0f}", f"{trivial_rate:,.0f}",
-                             f"{guide_rate / trivial_rate:.0%}", ">= 50%", f"{failed}"))
+                             f"{guide_rate / trivial_rate:.0%}", f">= {aim:.0%}", f"{failed}"))
         print(f"gunicorn sync --workers 2 on {HOST}, {THREADS} client threads, {WARM_UP_S:g} s "
               f"warm-up + {MEASURE_S:g} s per route in {SLICES} alternating slices; "
               f"{os.cpu_count()} CPUs, load average {load_average:.1f} before the run")

@@ -21,9 +21,9 @@ What may be kept, and what never is:
   query is another entry;
 - an entry is served only while the published guide's version (content.py, bumped by every
   publish, rollback and data load, in the database every process reads) is the one it was
-  made at, and for at most SNAPSHOT_SECONDS; the version is read as the app reads it
-  (``content.for_request``, so at most once per CONTENT_CHECK_SECONDS when that is set) and
-  handed to the app for requests that go on to it;
+  made at (the one its ETag names), and for at most SNAPSHOT_SECONDS; the version is read
+  as the app reads it (``content.shared``: at most once per CONTENT_CHECK_SECONDS when that
+  is set), only for a request that has an entry, and handed to the app if it goes on;
 - the entries of a process take at most SNAPSHOT_MEGABYTES (the least recently used go
   first), and an answer bigger than an eighth of that is never kept;
 - a conditional request (``If-None-Match``, ``If-Modified-Since``) is answered from the
@@ -83,6 +83,8 @@ class Snapshots:
         self.entries: OrderedDict[tuple[str, str, str, str], Entry] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+        self.engine = None
+        self.check_seconds = float(app.config.get("CONTENT_CHECK_SECONDS", 0) or 0)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -91,22 +93,32 @@ class Snapshots:
         key = (environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST", ""),
                environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
                environ.get("QUERY_STRING", ""))
-        stamp = self._stamp()
-        environ[content.REQUEST_KEY] = stamp  # the app reads the same version, once
-        entry = self._find(key, stamp.number, environ)
-        if entry is not None:
-            return self._answer(entry, environ, start_response)
+        with self.lock:
+            held = key in self.entries
+        if held:  # only then is the version read here (and handed to the app if stale)
+            stamp = self._stamp()
+            environ[content.REQUEST_KEY] = stamp
+            entry = self._find(key, stamp.number, environ)
+            if entry is not None:
+                return self._answer(entry, environ, start_response)
         if method == "HEAD":
             return self.wsgi_app(environ, start_response)
-        return self._ask_and_keep(key, stamp.number, environ, start_response)
+        return self._ask_and_keep(key, environ, start_response)
 
     def _stamp(self) -> content.Stamp:
-        """The published guide's version, as the app would read it for this request."""
-        with self.app.app_context():
-            try:
-                return content.for_request(db.session)
-            finally:
-                db.session.remove()
+        """The published guide's version, as the app would read it for this request (shared
+        with the app's own reads for CONTENT_CHECK_SECONDS), on a connection of the app's
+        engine: no app context, no session."""
+        if self.engine is None:
+            with self.app.app_context():
+                self.engine = db.engine
+        engine = self.engine
+
+        def read() -> content.Stamp:
+            with engine.connect() as connection:
+                return content.stamp(connection)
+
+        return content.shared(str(engine.url), self.check_seconds, read)
 
     def _find(self, key: tuple, version: int, environ: dict) -> Entry | None:
         """The entry for a request if it is current and was made for its Vary values."""
@@ -139,9 +151,10 @@ class Snapshots:
         start_response(entry.status, list(entry.headers))
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
 
-    def _ask_and_keep(self, key: tuple, version: int, environ: dict,
-                      start_response: Callable) -> Iterable[bytes]:
-        """The app's answer, kept if it may be."""
+    def _ask_and_keep(self, key: tuple, environ: dict, start_response: Callable
+                      ) -> Iterable[bytes]:
+        """The app's answer, kept if it may be, at the version the app made it at (the one
+        its ETag names: read once per request, ``content.for_request``)."""
         answered: list = []
 
         def capture(status, headers, exc_info=None):
@@ -151,7 +164,9 @@ class Snapshots:
         body = self.wsgi_app(environ, capture)
         status, headers, exc_info = answered
         varies = _varies(headers)
-        if not status.startswith("200 ") or varies is None or not _public(headers):
+        stamp = environ.get(content.REQUEST_KEY)
+        if (not status.startswith("200 ") or varies is None or not _public(headers)
+                or stamp is None):
             start_response(status, headers, exc_info)
             return body
         try:
@@ -160,7 +175,7 @@ class Snapshots:
             close = getattr(body, "close", None)
             if close is not None:
                 close()
-        entry = Entry(status, list(headers), whole, version, time.time(),
+        entry = Entry(status, list(headers), whole, stamp.number, time.time(),
                       tuple((name, environ.get(name)) for name in varies),
                       _header(headers, "etag"), _header(headers, "last-modified"))
         if entry.size <= self.entry_limit:
