@@ -50,7 +50,7 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in ("0", "false", "no"
 def post_fork(server, worker):
     """A forked worker opens its own database connections, never the master's."""
     app = getattr(server.app, "callable", None)  # the app the master built (preload_app)
-    if app is not None and hasattr(app, "app_context"):
+    if "sqlalchemy" in getattr(app, "extensions", {}):  # the guide (not another Flask app)
         from voterguide.extensions import db
 
         with app.app_context():
