@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import select
@@ -48,7 +49,9 @@ def test_16_and_32_parallel_wrong_logins_are_all_counted_and_the_lock_holds(
                          VOTERGUIDE_LOGIN_RATE_LIMIT="1000 per minute",
                          VOTERGUIDE_LOGIN_LOCK_AFTER="100",
                          VOTERGUIDE_LOGIN_ACCOUNT_LOCK_AFTER="1000",
-                         VOTERGUIDE_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000") as base_url:
+                         VOTERGUIDE_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+                         # Slots for every attempt: here each one must be checked.
+                         VOTERGUIDE_PASSWORD_CHECKS_AT_ONCE="64") as base_url:
         counted = 0
         for count in (16, 32):
             statuses = _parallel_wrong_logins(base_url, count)
@@ -65,6 +68,61 @@ def test_16_and_32_parallel_wrong_logins_are_all_counted_and_the_lock_holds(
         assert db.session.scalar(select(SignInFailure)).locked_until is not None
         assert Visitor(base_url).sign_in("admin@example.org").status == 401  # the lock holds
         assert db.session.scalar(select(StaffUser)).locked_until is None  # only for it
+
+
+def test_a_sign_in_that_finds_every_check_slot_taken_gets_a_503_and_counts_nothing(
+        make_app, make_user):
+    from voterguide.staff import accounts
+
+    app = make_app(PASSWORD_CHECKS_AT_ONCE=2)
+    with app.app_context():
+        make_user("editor@example.org")
+        client = app.test_client()
+        with accounts.check_slot(), accounts.check_slot():  # both slots taken
+            with pytest.raises(accounts.NoCheckSlot), accounts.check_slot():
+                pass
+            for password in (WRONG, PASSWORD):
+                refused = sign_in(client, "editor@example.org", password)
+                assert refused.status_code == 503
+                assert int(refused.headers["Retry-After"]) > 0
+                assert "Try again in a few seconds" in refused.get_data(as_text=True)
+            db = app.extensions["sqlalchemy"]
+            db.session.expire_all()
+            assert db.session.scalar(select(StaffUser)).failed_logins == 0  # nothing counted
+            assert db.session.scalar(select(SignInFailure)) is None
+        assert sign_in(client, "editor@example.org", WRONG).status_code == 401
+        assert sign_in(client, "editor@example.org").status_code == 303  # slots free again
+
+
+def test_parallel_sign_ins_beyond_the_slots_are_503s_never_500s_and_the_lock_holds(
+        app, db, make_user, database_path, tmp_path, gunicorn_server):
+    """The server's workers share the slots (lock files) with every process of the machine
+    serving the same database: with its one slot held here, every attempt is refused; freed,
+    the attempts are checked and counted, and the lock holds."""
+    from voterguide.staff import accounts
+
+    make_user("admin@example.org", "admin")
+    with gunicorn_server(database_path, tmp_path, WEB_CONCURRENCY="2",
+                         VOTERGUIDE_LOGIN_RATE_LIMIT="1000 per minute",
+                         VOTERGUIDE_LOGIN_LOCK_AFTER="20",
+                         VOTERGUIDE_PASSWORD_CHECKS_AT_ONCE="1") as base_url:
+        with accounts.check_slot():
+            assert set(_parallel_wrong_logins(base_url, 16)) == {503}
+        db.session.expire_all()
+        assert db.session.scalar(select(StaffUser)).failed_logins == 0
+        statuses = _parallel_wrong_logins(base_url, 16)  # scrypt, one at a time at most
+        assert set(statuses) <= {401, 503} and 401 in statuses, statuses  # never a 500
+        db.session.expire_all()
+        failure = db.session.scalar(select(SignInFailure))
+        assert failure.failures == statuses.count(401)  # each checked attempt counted
+        for _ in range(40):  # on, one at a time, until this address is locked out
+            if failure.locked_until is not None:
+                break
+            assert Visitor(base_url).sign_in("admin@example.org", WRONG).status == 401
+            db.session.expire_all()
+            failure = db.session.scalar(select(SignInFailure))
+        assert failure.locked_until is not None
+        assert Visitor(base_url).sign_in("admin@example.org").status in (401, 503)
 
 
 def _from(address: str) -> dict:

@@ -307,6 +307,24 @@ def test_repeated_failed_sign_ins_get_a_friendly_429_and_no_thread_sleeps(
     assert sign_in(client, "editor@example.org").status_code == 303
 
 
+def test_only_the_views_that_declare_a_limit_touch_the_limiter(make_app):
+    """Flask-Limiter runs for the sign-in (and the candidates' links), never for a public
+    page: its state appears on the request only where a limit was checked."""
+    from flask.globals import request_ctx
+
+    from voterguide.web.limits import LIMITER_STATE
+
+    client = make_app().test_client()
+    for path, limited in (("/", False), ("/districts/al-circuit-6", False),
+                          ("/api/v1/lookup?address=35401", False)):
+        with client:
+            assert client.get(path).status_code == 200
+            assert hasattr(request_ctx._get_current_object(), LIMITER_STATE) is limited
+    with client:
+        client.post("/staff/login", data={"email": "nobody@example.org", "password": "x" * 12})
+        assert hasattr(request_ctx._get_current_object(), LIMITER_STATE)
+
+
 def test_successful_sign_ins_are_not_throttled(make_app):
     app = make_app(LOGIN_RATE_LIMIT="2 per minute")
     with app.app_context():

@@ -32,24 +32,35 @@ def create_app(overrides: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings["ENV"] == "production",
         WTF_CSRF_TIME_LIMIT=None,
     )
-    if app.config["TRUSTED_PROXIES"]:  # behind nginx (deploy/): the visitor's address, https
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     register_extensions(app)
     register_runtime(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_middleware(app)
     return app
+
+
+def register_middleware(app: Flask) -> None:
+    """The WSGI layers in front of Flask: the kept public answers (web/snapshots.py), and
+    outside them, behind nginx (deploy/), the visitor's address and scheme (ProxyFix), so
+    that every layer inside sees the request as the app does."""
+    from .web import snapshots
+
+    snapshots.install(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the request rules, the database and its migrations, CSRF protection, sign-in,
     caches and limits."""
     from . import web
+    from .web import limits
     from .web.access import sessions_only_where_used
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -85,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     app.config.update(RATELIMIT_STORAGE_URI=config.rate_limit_storage(app.config),
                       RATELIMIT_HEADERS_ENABLED=True)
     limiter.init_app(app)
+    limits.only_where_declared(app, limiter)  # a public page costs the limiter nothing
 
 
 def _sqlite_in_production_shape(dbapi_connection, _record) -> None:

@@ -286,6 +286,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUBLIC_STALE_SECONDS", 30, whole("seconds", 0, 86400),
             "how long after that a cache may still answer with the old page while it fetches "
             "the new one (stale-while-revalidate)"),
+    Setting("SNAPSHOT_SECONDS", 30.0, number("seconds", 0, 3600),
+            "how long each server process may answer a public page again from the whole "
+            "answer it kept (web/snapshots.py), while the guide's version is unchanged "
+            "(0: never kept)"),
+    Setting("SNAPSHOT_MEGABYTES", 32.0, number("megabytes", 0, 4096),
+            "the memory each server process's kept public answers may take at most (the "
+            "least recently used go first; 0: none kept)"),
     Setting("TRUSTED_PROXIES", 0, whole("", 0, 5),
             "how many proxies (nginx, a load balancer) stand in front of the app: their "
             "X-Forwarded-For and X-Forwarded-Proto are believed (sign-in limits count the "
@@ -337,6 +344,11 @@ SETTINGS: tuple[Setting, ...] = (
             "account itself is locked (until an admin unlocks it or the time below passes)"),
     Setting("LOGIN_ACCOUNT_LOCK_MINUTES", 60, whole("minutes", 1),
             "how long a locked staff account stays locked"),
+    Setting("PASSWORD_CHECKS_AT_ONCE", 1, whole("", 1, 1000),
+            "staff passwords checked at the same time across this machine's server "
+            "processes (a check takes a core for a tenth of a second); a sign-in that finds "
+            "none free is asked to retry (a 503), so a flood of sign-ins leaves the public "
+            "pages their cores"),
     Setting("PASSWORD_HASH_METHOD", "scrypt", text,
             "how staff passwords are hashed, as werkzeug names it (scrypt, or e.g. "
             "pbkdf2:sha256:600000); existing hashes keep working whatever it is"),

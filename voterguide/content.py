@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .models import ContentVersion
@@ -41,7 +43,7 @@ class Stamp(NamedTuple):
     changed_at: dt.datetime | None
 
 
-def stamp(session: Session) -> Stamp:
+def stamp(session: Session | Connection) -> Stamp:
     """The version and its time, in one query (before anything was published: 0, None)."""
     row = session.execute(select(ContentVersion.number, ContentVersion.changed_at)
                           .where(ContentVersion.id == 1)).first()
@@ -69,19 +71,22 @@ def for_request(session: Session) -> Stamp:
     if has_request_context() and REQUEST_KEY in request.environ:
         return request.environ[REQUEST_KEY]
     seconds = float(current_app.config.get("CONTENT_CHECK_SECONDS", 0) or 0)
-    found = None
-    if seconds > 0:
-        database = str(session.get_bind().url)
-        with _recent_lock:
-            seen = _recent.get(database)
-        if seen is not None and 0 <= time.time() - seen[0] < seconds:
-            found = seen[1]
-        else:
-            found = stamp(session)
-            with _recent_lock:
-                _recent[database] = (time.time(), found)
-    else:
-        found = stamp(session)
+    found = shared(str(session.get_bind().url), seconds, lambda: stamp(session))
     if has_request_context():
         request.environ[REQUEST_KEY] = found
+    return found
+
+
+def shared(database: str, seconds: float, read: Callable[[], Stamp]) -> Stamp:
+    """The version of a database as ``read`` reads it, reused by the process for up to
+    ``seconds`` (0: read every time); a publish in this process is seen at once."""
+    if seconds <= 0:
+        return read()
+    with _recent_lock:
+        seen = _recent.get(database)
+    if seen is not None and 0 <= time.time() - seen[0] < seconds:
+        return seen[1]
+    found = read()
+    with _recent_lock:
+        _recent[database] = (time.time(), found)
     return found

@@ -170,7 +170,8 @@ class Locator:
         left = deadline - time.monotonic() - wait
         if left <= 0.05:
             raise _ProviderFailed
-        time.sleep(wait)
+        if wait > 0:  # sleep(0) still gives the core away: a lookup would wait its turn
+            time.sleep(wait)
         timeout = min(provider.timeout or left, left)
         try:
             found = provider.geocoder.geocode(address, exactly_one=True, timeout=timeout)

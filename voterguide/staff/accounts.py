@@ -2,14 +2,23 @@
 sessions.
 
 Nothing here waits: repeated attempts from one address are refused by the sign-in view's
-rate limit (LOGIN_RATE_LIMIT), never slowed by sleeping in a request thread."""
+rate limit (LOGIN_RATE_LIMIT), never slowed by sleeping in a request thread; and at most
+PASSWORD_CHECKS_AT_ONCE passwords are checked at once on a machine (``check_slot``), so a
+flood of sign-ins from many addresses cannot take every core from the public pages: an
+attempt that finds no slot free is refused at once (``NoCheckSlot``), checking nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
+import os
+import random
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import case, delete, func, select, update
@@ -64,6 +73,44 @@ def client_key(address: str | None) -> str:
     return hmac.new(key, b"sign-in:" + (address or "").encode(), hashlib.sha256).hexdigest()
 
 
+class NoCheckSlot(RuntimeError):
+    """Every password-check slot of this machine is taken: try again in a moment."""
+
+
+#: The folder of the instance where the slots' lock files are.
+SLOTS_FOLDER = "password-checks"
+
+
+@contextlib.contextmanager
+def check_slot() -> Iterator[None]:
+    """Hold one of PASSWORD_CHECKS_AT_ONCE slots for a password check, or raise NoCheckSlot.
+
+    A slot is a lock file in the instance folder (``flock``, released by the system if the
+    process dies), shared by every server process of the machine that serves this guide's
+    database (the files are named after it); a check takes a core for a moment (scrypt), so
+    the bound is per machine. Nothing waits: every slot is tried once, in a random order.
+    """
+    count = int(current_app.config["PASSWORD_CHECKS_AT_ONCE"])
+    folder = Path(current_app.instance_path) / SLOTS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    guide = hashlib.sha256(str(current_app.config["SQLALCHEMY_DATABASE_URI"]).encode()
+                           ).hexdigest()[:12]
+    for number in random.sample(range(count), count):
+        descriptor = os.open(folder / f"{guide}-{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            os.close(descriptor)
+        return
+    raise NoCheckSlot("Every password-check slot is taken.")
+
+
 def authenticate(session: Session, email: str, password: str,
                  client: str = "") -> StaffUser | None:
     """The user if the password is right and neither the account nor this client is locked
@@ -77,12 +124,14 @@ def authenticate(session: Session, email: str, password: str,
     are single UPDATEs (``failures = failures + 1``), so parallel attempts never lose one.
     The caller says the same thing for every failure, so nobody learns which emails have
     accounts (an unknown email costs a password check too, so timing does not tell either).
+    Raises NoCheckSlot, having checked and counted nothing, when no check slot is free.
     """
     settings = current_app.config
     user = session.scalar(select(StaffUser).where(
         func.lower(StaffUser.email) == email.strip().lower()))
     dummy = _dummy_hash(settings["PASSWORD_HASH_METHOD"])
-    password_ok = check_password_hash(user.password_hash if user else dummy, password)
+    with check_slot():
+        password_ok = check_password_hash(user.password_hash if user else dummy, password)
     if user is None:
         return None
     key, moment = client_key(client), now()

@@ -55,8 +55,13 @@ def login():
     """Sign in with email and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data,
-                                     request.remote_addr or "")
+        try:
+            user = accounts.authenticate(db.session, form.email.data, form.password.data,
+                                         request.remote_addr or "")
+        except accounts.NoCheckSlot:  # a flood of sign-ins: nothing checked, nothing counted
+            return render_template("staff/login.html", form=form, problem="Too many "
+                                   "sign-ins are being checked at this moment. Try again in "
+                                   "a few seconds."), 503, {"Retry-After": "2"}
         if user is not None and login_user(user):  # a disabled account is refused here
             remember_session_version(user)
             return redirect(_safe_next(request.args.get("next")), 303)

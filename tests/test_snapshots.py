@@ -1,0 +1,188 @@
+"""Whole public answers kept per process (web/snapshots.py): served again without Flask
+while the published guide's version is unchanged, never for a staff member, a cookie, a POST
+or anything private; another Host or query is another entry; 304s stay right; the memory
+bound holds. Whether an answer came from a snapshot shows by the view not running again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from voterguide import content
+from voterguide.extensions import db
+from voterguide.guide import views
+
+from .support import sign_in
+
+PAGE = "/districts/al-circuit-6"
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The district pages rendered from now on, by slug; each render says which it was."""
+    rendered: list[str] = []
+
+    def render(slug):
+        rendered.append(slug)
+        return f"<p>render {len(rendered)}</p>"
+
+    monkeypatch.setattr(views, "district_html", render)
+    return rendered
+
+
+def snapshots(app):
+    """The app's snapshot layer."""
+    return app.extensions["voterguide_snapshots"]
+
+
+def bump(app) -> None:
+    """A publish (or rollback, or data load) through ``app``: a new version, committed."""
+    with app.app_context():
+        content.bump(db.session)
+        db.session.commit()
+
+
+def test_a_public_page_is_answered_again_without_flask_until_a_publish_elsewhere(
+        make_app, renders):
+    # Two processes on one database, each with its own snapshots.
+    first, second = make_app(SNAPSHOT_SECONDS=600), make_app(SNAPSHOT_SECONDS=600)
+    one, other = first.test_client(), second.test_client()
+    page = one.get(PAGE)
+    assert page.status_code == 200 and renders == ["al-circuit-6"]
+    again = one.get(PAGE)
+    assert again.get_data() == page.get_data() and renders == ["al-circuit-6"]
+    assert again.headers["ETag"] == page.headers["ETag"]
+    assert again.headers["Cache-Control"] == page.headers["Cache-Control"]
+    assert again.headers["Content-Security-Policy"] == page.headers["Content-Security-Policy"]
+    assert other.get(PAGE).status_code == 200 and len(renders) == 2  # its own snapshots
+    bump(second)  # a publish through the other process
+    fresh = one.get(PAGE)
+    assert fresh.get_data() == b"<p>render 3</p>" and fresh.headers["ETag"] != page.headers[
+        "ETag"]
+    assert one.get(PAGE).get_data() == b"<p>render 3</p>" and len(renders) == 3
+
+
+def test_a_head_is_answered_from_a_kept_get_without_its_body(make_app, renders):
+    client = make_app(SNAPSHOT_SECONDS=600).test_client()
+    page = client.get(PAGE)
+    head = client.head(PAGE)
+    assert head.status_code == 200 and head.get_data() == b"" and renders == ["al-circuit-6"]
+    assert head.headers["Content-Length"] == page.headers["Content-Length"]
+
+
+def test_nothing_is_kept_longer_than_its_seconds(make_app, renders):
+    client = make_app(SNAPSHOT_SECONDS=5).test_client()
+    client.get(PAGE)
+    client.get(PAGE)
+    assert len(renders) == 1
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6)):
+        client.get(PAGE)
+    assert len(renders) == 2
+
+
+def test_no_snapshot_for_a_request_with_a_cookie_and_none_served_to_it(make_app, renders):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    client.get(PAGE)
+    client.set_cookie("anything", "1")
+    assert client.get(PAGE).get_data() == b"<p>render 2</p>"
+    assert client.get(PAGE).get_data() == b"<p>render 3</p>"
+    assert len(snapshots(app).entries) == 1  # the cookie-less one only
+
+
+def test_a_staff_member_is_never_answered_from_a_snapshot(make_app, make_user, renders):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    app.test_client().get(PAGE)  # a voter's visit is kept
+    with app.app_context():
+        make_user("editor@example.org", "editor")
+    staff = app.test_client()
+    assert sign_in(staff, "editor@example.org").status_code == 303
+    assert staff.get(PAGE).get_data() == b"<p>render 2</p>"
+    for path in ("/staff/", "/staff/login"):
+        assert staff.get(path).status_code == 200
+    assert not any(path.startswith("/staff") for _, _, path, _ in snapshots(app).entries)
+    # The sign-in page without a cookie is not kept either: it sets one and is private.
+    signed_out = app.test_client()
+    signed_out.get("/staff/login")
+    assert not any(path.startswith("/staff") for _, _, path, _ in snapshots(app).entries)
+
+
+def test_a_post_is_never_kept_nor_answered_from_a_snapshot(make_app):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    client.get("/")
+    posted = client.post("/", data={"address": "Tuscaloosa, AL 35401"})
+    assert posted.status_code == 303
+    assert {method_path for _, _, method_path, _ in snapshots(app).entries} == {"/"}
+
+
+def test_private_answers_are_not_kept(make_app, database):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    for _ in range(2):  # a campaign visit: private, and each one is counted
+        assert client.get(PAGE + "?ref=flyer-7").status_code == 200
+    assert database.rows("SELECT count FROM campaign_counts WHERE code = 'flyer-7' "
+                         "AND kind = 'visit'") == [(2,)]
+    client.get("/api/v1/lookup?address=Tuscaloosa,+AL+35401")  # a lookup: no-store
+    assert client.get("/nowhere").status_code == 404
+    assert not snapshots(app).entries
+
+
+def test_another_host_or_query_is_another_entry(make_app, renders):
+    app = make_app(SNAPSHOT_SECONDS=600, EXTRA_HOSTS="guide.example.org")
+    client = app.test_client()
+    client.get(PAGE)
+    client.get(PAGE, headers={"Host": "guide.example.org"})
+    client.get(PAGE + "?x=1")
+    assert len(renders) == 3 and len(snapshots(app).entries) == 3
+    client.get(PAGE, headers={"Host": "guide.example.org"})
+    client.get(PAGE + "?x=1")
+    assert len(renders) == 3
+    # A Host the guide does not answer for is refused, kept or not.
+    assert client.get(PAGE, headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_conditional_requests_are_answered_right_from_a_snapshot(make_app, renders):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    page = client.get(PAGE)
+    etag, modified = page.headers["ETag"], page.headers.get("Last-Modified")
+    held = client.get(PAGE, headers={"If-None-Match": etag})
+    assert held.status_code == 304 and held.get_data() == b"" and len(renders) == 1
+    assert held.headers["ETag"] == etag and "Content-Type" not in held.headers
+    assert "public" in held.headers["Cache-Control"]
+    other = client.get(PAGE, headers={"If-None-Match": '"another"'})
+    assert other.status_code == 200 and other.get_data() == page.get_data()
+    if modified:
+        assert client.get(PAGE, headers={"If-Modified-Since": modified}).status_code == 304
+        assert client.get(PAGE, headers={"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 "
+                                                              "GMT"}).status_code == 200
+    bump(app)  # the client's copy is stale now: the new page
+    changed = client.get(PAGE, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert len(renders) == 2
+
+
+def test_the_memory_bound_holds(make_app, monkeypatch):
+    # Pages of about 100 KB each, a 1 MB bound: about ten kept, the oldest leaving first.
+    monkeypatch.setattr(views, "district_html", lambda slug: slug + "x" * 100_000)
+    app = make_app(SNAPSHOT_SECONDS=600, SNAPSHOT_MEGABYTES=1)
+    client = app.test_client()
+    layer = snapshots(app)
+    for number in range(30):
+        assert client.get(f"{PAGE}?n={number}").status_code == 200
+        assert layer.size <= 1024 * 1024
+        assert layer.size == sum(entry.size for entry in layer.entries.values())
+    kept = [query for _, _, _, query in layer.entries]
+    assert 5 <= len(kept) <= 10 and kept[-1] == "n=29" and "n=0" not in kept
+    # An answer bigger than an eighth of the bound is never kept.
+    monkeypatch.setattr(views, "district_html", lambda slug: "y" * 200_000)
+    client.get(f"{PAGE}?big=1")
+    assert "big=1" not in [query for _, _, _, query in layer.entries]
+
+
+def test_no_layer_when_turned_off(make_app):
+    assert "voterguide_snapshots" not in make_app(SNAPSHOT_SECONDS=0).extensions
+    assert "voterguide_snapshots" not in make_app(SNAPSHOT_MEGABYTES=0).extensions

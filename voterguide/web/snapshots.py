@@ -1,0 +1,233 @@
+"""Whole public answers kept per process, served without Flask: a WSGI layer in front of the
+app (inside ProxyFix, so it sees the visitor's scheme and Host as the app does).
+
+A busy public page (the home page, a district page) otherwise costs a full Flask request
+each time even when its HTML comes from the page cache (caching.py): the request rules, the
+hooks, the headers. Here the first answer is kept, whole (status, headers, body), and the
+next identical request gets it back for the cost of a dictionary look-up and a check of the
+published guide's version.
+
+What may be kept, and what never is:
+
+- only a GET (a HEAD is answered from a kept GET, without the body), with no ``Cookie`` and
+  no ``Authorization`` and no ``Range``: a staff member's request, a candidate's, anything
+  whose answer could depend on who asks, always goes to Flask;
+- only a 200 that the app itself declared the same for every visitor (``Cache-Control:
+  public``, which web/freshness.py gives public pages and files, and never to staff pages,
+  candidates' links, a campaign visit that must be counted, or a voter's lookup), with no
+  ``Set-Cookie``; an answer that ``Vary``s on a header is kept with that header's value and
+  served only to a request with the same one (``Vary: Cookie`` or ``*``: never kept);
+- the key is the scheme, the Host, the path and the query string: another Host or another
+  query is another entry;
+- an entry is served only while the published guide's version (content.py, bumped by every
+  publish, rollback and data load, in the database every process reads) is the one it was
+  made at (the one its ETag names), and for at most SNAPSHOT_SECONDS; the version is read
+  as the app reads it (``content.shared``: at most once per CONTENT_CHECK_SECONDS when that
+  is set), only for a request that has an entry, and handed to the app if it goes on;
+- the entries of a process take at most SNAPSHOT_MEGABYTES (the least recently used go
+  first), and an answer bigger than an eighth of that is never kept;
+- a conditional request (``If-None-Match``, ``If-Modified-Since``) is answered from the
+  entry's ETag and Last-Modified exactly as the app would: a 304 when the client holds it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask import Flask
+from werkzeug.http import is_resource_modified, parse_date
+
+from .. import content
+from ..extensions import db
+
+#: What a kept answer's headers may not carry.
+NEVER_KEPT = ("set-cookie",)
+#: Headers a 304 leaves out (it has no body).
+NO_BODY_HEADERS = ("content-length", "content-type", "content-encoding")
+#: Request headers that send a request to the app, whatever it asks for.
+PERSONAL = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_RANGE")
+
+
+@dataclass
+class Entry:
+    """One kept answer: made at a content version, at a time, for a request's Vary values."""
+
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    version: int
+    made: float
+    varies: tuple[tuple[str, str | None], ...]
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def size(self) -> int:
+        """Bytes it takes, roughly: the body and the headers."""
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+class Snapshots:
+    """The WSGI layer: answers from kept entries, else asks the app and maybe keeps its
+    answer. ``entries`` and ``size`` are this process's (tests read them)."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable, seconds: float, megabytes: float):
+        self.app, self.wsgi_app = app, wsgi_app
+        self.seconds = seconds
+        self.limit = int(megabytes * 1024 * 1024)
+        self.entry_limit = self.limit // 8
+        self.entries: OrderedDict[tuple[str, str, str, str], Entry] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+        self.engine = None
+        self.check_seconds = float(app.config.get("CONTENT_CHECK_SECONDS", 0) or 0)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or any(environ.get(h) for h in PERSONAL):
+            return self.wsgi_app(environ, start_response)
+        key = (environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST", ""),
+               environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+               environ.get("QUERY_STRING", ""))
+        with self.lock:
+            held = key in self.entries
+        if held:  # only then is the version read here (and handed to the app if stale)
+            stamp = self._stamp()
+            environ[content.REQUEST_KEY] = stamp
+            entry = self._find(key, stamp.number, environ)
+            if entry is not None:
+                return self._answer(entry, environ, start_response)
+        if method == "HEAD":
+            return self.wsgi_app(environ, start_response)
+        return self._ask_and_keep(key, environ, start_response)
+
+    def _stamp(self) -> content.Stamp:
+        """The published guide's version, as the app would read it for this request (shared
+        with the app's own reads for CONTENT_CHECK_SECONDS), on a connection of the app's
+        engine: no app context, no session."""
+        if self.engine is None:
+            with self.app.app_context():
+                self.engine = db.engine
+        engine = self.engine
+
+        def read() -> content.Stamp:
+            with engine.connect() as connection:
+                return content.stamp(connection)
+
+        return content.shared(str(engine.url), self.check_seconds, read)
+
+    def _find(self, key: tuple, version: int, environ: dict) -> Entry | None:
+        """The entry for a request if it is current and was made for its Vary values."""
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry.version != version or not 0 <= time.time() - entry.made < self.seconds:
+                self._drop(key)
+                return None
+            if any(environ.get(name) != value for name, value in entry.varies):
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def _drop(self, key: tuple) -> None:
+        """Forget an entry (the lock held)."""
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= entry.size
+
+    def _answer(self, entry: Entry, environ: dict, start_response: Callable
+                ) -> Iterable[bytes]:
+        """A kept answer: a 304 if the client holds it, the headers alone for a HEAD."""
+        if (entry.etag or entry.last_modified) and not is_resource_modified(
+                environ, etag=entry.etag, last_modified=parse_date(entry.last_modified)):
+            start_response("304 NOT MODIFIED", [(k, v) for k, v in entry.headers
+                                                if k.lower() not in NO_BODY_HEADERS])
+            return [b""]
+        start_response(entry.status, list(entry.headers))
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+
+    def _ask_and_keep(self, key: tuple, environ: dict, start_response: Callable
+                      ) -> Iterable[bytes]:
+        """The app's answer, kept if it may be, at the version the app made it at (the one
+        its ETag names: read once per request, ``content.for_request``)."""
+        answered: list = []
+
+        def capture(status, headers, exc_info=None):
+            answered[:] = [status, headers, exc_info]
+            return _no_write
+
+        body = self.wsgi_app(environ, capture)
+        status, headers, exc_info = answered
+        varies = _varies(headers)
+        stamp = environ.get(content.REQUEST_KEY)
+        if (not status.startswith("200 ") or varies is None or not _public(headers)
+                or stamp is None):
+            start_response(status, headers, exc_info)
+            return body
+        try:
+            whole = b"".join(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        entry = Entry(status, list(headers), whole, stamp.number, time.time(),
+                      tuple((name, environ.get(name)) for name in varies),
+                      _header(headers, "etag"), _header(headers, "last-modified"))
+        if entry.size <= self.entry_limit:
+            self._keep(key, entry)
+        start_response(status, headers)
+        return [whole]
+
+    def _keep(self, key: tuple, entry: Entry) -> None:
+        """Keep an entry, the least recently used ones leaving to stay within the limit."""
+        with self.lock:
+            self._drop(key)
+            self.entries[key] = entry
+            self.size += entry.size
+            while self.size > self.limit and self.entries:
+                self._drop(next(iter(self.entries)))
+
+
+def _no_write(_data: bytes) -> None:
+    """The app asked for WSGI's write(): Flask never does."""
+    raise RuntimeError("The snapshot layer takes no write() calls.")
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    """A header's value, or None."""
+    return next((v for k, v in headers if k.lower() == name), None)
+
+
+def _public(headers: list[tuple[str, str]]) -> bool:
+    """Whether the app declared the answer the same for everyone, and it sets no cookie."""
+    if any(k.lower() in NEVER_KEPT for k, _ in headers):
+        return False
+    directives = {part.strip().split("=")[0].lower()
+                  for part in (_header(headers, "cache-control") or "").split(",")}
+    return "public" in directives and not directives & {"private", "no-store", "no-cache"}
+
+
+def _varies(headers: list[tuple[str, str]]) -> list[str] | None:
+    """The WSGI names of the request headers an answer varies on; None if it may not be
+    kept at all (it varies on the cookie, or on everything)."""
+    names = [name.strip().lower() for k, v in headers if k.lower() == "vary"
+             for name in v.split(",") if name.strip()]
+    if "*" in names or "cookie" in names:
+        return None
+    return ["HTTP_" + name.upper().replace("-", "_") for name in names]
+
+
+def install(app: Flask) -> None:
+    """Put the layer in front of the app when SNAPSHOT_SECONDS and SNAPSHOT_MEGABYTES allow
+    (call it before any middleware that rewrites the request, such as ProxyFix, wraps the
+    app, so that this layer sees what the app sees)."""
+    seconds = float(app.config["SNAPSHOT_SECONDS"])
+    megabytes = float(app.config["SNAPSHOT_MEGABYTES"])
+    if seconds > 0 and megabytes > 0:
+        app.wsgi_app = Snapshots(app, app.wsgi_app, seconds, megabytes)
+        app.extensions["voterguide_snapshots"] = app.wsgi_app
