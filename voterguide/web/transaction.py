@@ -33,10 +33,13 @@ def end_request(response: Response) -> Response:
 
     A failing commit raises, and Flask answers with the 500 page (whose own end rolls back).
     """
+    session = db.session()
+    if not (session.in_transaction() or session.new or session.dirty or session.deleted):
+        return response  # nothing was read or written (a lookup from the index): no round trip
     if response.status_code < 400 or rules_of(request.endpoint).commits_refusals:
-        db.session.commit()
+        session.commit()
     else:
-        db.session.rollback()
+        session.rollback()
     return response
 
 
