@@ -51,7 +51,7 @@ QUESTIONS = [
     ("Repeat offenders",
      "Do you agree that people with several earlier felony convictions should face a longer "
      "sentence for a new serious offense?", "scale"),
-    ("Victims' rights",
+    ("Victims and plea deals",
      "Should the victim of a serious crime be consulted before your office offers the "
      "defendant a plea deal?", "yes_no"),
     ("Case backlog",
