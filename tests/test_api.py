@@ -154,7 +154,7 @@ def test_a_district_with_its_races_candidates_and_answers(client):
     race = body["races"][0]
     assert race["election"] == {"slug": "al-2028-general-sample",
                                 "name": "2028 General Election (sample)",
-                                "date": "2028-11-07", "sample": True}
+                                "date": "2028-11-07", "sample": True, "stages": []}
     assert len(race["questions"]) == 10
     statuses = {c["response_status"] for c in race["candidates"]}
     assert "responded" in statuses and len(race["candidates"]) >= 2

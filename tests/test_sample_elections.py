@@ -167,6 +167,24 @@ def test_the_api_carries_the_three_races_without_a_party(client):
         assert all("party" not in c for c in race_body["candidates"])
         for word in ("Republican", "Democratic", "No party listed"):
             assert word not in json.dumps(body)
+        assert race_body["election"]["stages"] == [
+            {"number": 1, "name": "Primary", "date": "2028-03-07"},
+            {"number": 2, "name": "General election", "date": "2028-11-07"}]
+        elected = {c["name"]: c["elected_at_stage"] for c in race_body["candidates"]}
+        expected = {c["name"]: c.get("elected_at_stage") for c in RACES[county]["candidates"]}
+        assert elected == expected
+    assert 1 in expected_fresno_stages()
+
+
+def expected_fresno_stages() -> set:
+    """The stages at which Fresno's sample candidates were elected (None: not elected)."""
+    return {c.get("elected_at_stage") for c in RACES["fresno"]["candidates"]}
+
+
+def test_an_alabama_race_in_the_api_has_one_voting_day(client):
+    [race_body] = client.get("/api/v1/districts/al-circuit-6").get_json()["races"]
+    assert race_body["election"]["stages"] == []
+    assert {c["elected_at_stage"] for c in race_body["candidates"]} == {None}
 
 
 def test_open_data_carries_the_three_races_without_a_party(client):
@@ -240,7 +258,7 @@ def test_an_alabama_race_has_no_stage_sentence(app):
 
 @pytest.mark.parametrize(("today", "year"), [
     (dt.date(2026, 12, 2), 2028), (dt.date(2028, 3, 31), 2028), (dt.date(2028, 4, 1), 2032),
-    (dt.date(2031, 1, 1), 2032),
+    (dt.date(2031, 1, 1), 2032), (dt.date(2023, 1, 2), 2028),
 ])
 def test_the_next_election_year_follows_the_cycle(today, year):
     cycle = {"every_years": 4, "year": 2028, "stages": [{"name": "primary", "month": 3}]}

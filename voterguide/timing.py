@@ -45,7 +45,8 @@ def office_rules(district: District) -> dict:
 
 def next_election_year(cycle: dict, today: dt.date) -> int | None:
     """The year of the next election of the cycle that is not over by ``today`` (the end of
-    its first voting day's month)."""
+    its first voting day's month); never before the cycle's ``year``, its first election
+    under the rule in force."""
     every, year, stages = cycle.get("every_years"), cycle.get("year"), cycle.get("stages")
     if not (every and year and stages):
         return None
@@ -53,6 +54,7 @@ def next_election_year(cycle: dict, today: dt.date) -> int | None:
     candidate = year + ((today.year - year) // every) * every
     if candidate < today.year:
         candidate += every
+    candidate = max(candidate, year)
     last_day = dt.date(candidate, first_month, calendar.monthrange(candidate, first_month)[1])
     if last_day < today:
         candidate += every
