@@ -309,3 +309,20 @@ def test_alabama_is_unchanged(app, client):
     page = text_of(client.get("/districts/al-circuit-6"))
     assert 'class="next-election"' not in page and 'class="stage"' not in page
     assert "partisan election" in page and "Sample data" in page
+
+
+def test_a_partisan_election_with_two_voting_days_names_the_next_one_only(app):
+    """Alabama's rules: no outright win at the primary, so no majority sentence."""
+    from voterguide.models import ElectionStage
+
+    tuscaloosa = race("al-circuit-6")
+    election = tuscaloosa.election
+    election.stages.extend([ElectionStage(position=1, name="Primary", date=dt.date(2028, 5, 16)),
+                            ElectionStage(position=2, name="General election",
+                                          date=dt.date(2028, 11, 7))])
+    db.session.flush()
+    assert stage_words(tuscaloosa, today=dt.date(2028, 1, 2)) == (
+        "Next: the primary on May 16, 2028.")
+    assert stage_words(tuscaloosa, today=dt.date(2028, 6, 1)) == (
+        "The primary was on May 16, 2028. Next: the general election on November 7, 2028.")
+    db.session.rollback()

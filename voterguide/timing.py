@@ -117,7 +117,7 @@ def stage_words(race: Race, today: dt.date | None = None) -> str:
     candidates = [c for c in race.candidates if not c.withdrawn]
     if upcoming is first:
         text = f"Next: the {first.name.lower()} on {_day(first.date)}."
-        if len(candidates) == 1:
+        if majority and len(candidates) == 1:
             return text + (" With one candidate, the race is decided there: it will not be "
                            f"on the ballot of the {runoff.name.lower()} on "
                            f"{_day(runoff.date)}.")
@@ -127,10 +127,12 @@ def stage_words(race: Race, today: dt.date | None = None) -> str:
                      f"{_day(runoff.date)}.")
         return text
     if upcoming is not None:
-        return (f"The {first.name.lower()} was on {_day(first.date)}. Next: the "
-                f"{upcoming.name.lower()} on {_day(upcoming.date)}, where the top two "
-                "candidates meet again if nobody won a majority at the "
-                f"{first.name.lower()}.")
+        text = (f"The {first.name.lower()} was on {_day(first.date)}. Next: the "
+                f"{upcoming.name.lower()} on {_day(upcoming.date)}")
+        if majority:
+            text += (", where the top two candidates meet again if nobody won a majority at "
+                     f"the {first.name.lower()}")
+        return text + "."
     return (f"The {first.name.lower()} was on {_day(first.date)} and the "
             f"{stages[-1].name.lower()} on {_day(stages[-1].date)}.")
 
