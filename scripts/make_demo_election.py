@@ -49,17 +49,15 @@ QUESTIONS = [
     ("Death penalty",
      "Would your office seek the death penalty in any case?", "yes_no"),
     ("Repeat offenders",
-     "Do you agree that people with several earlier felony convictions should face a longer "
-     "sentence for a new serious offense?", "scale"),
+     "Do you agree that repeat felony offenders should get longer sentences?", "scale"),
     ("Victims and plea deals",
-     "Should the victim of a serious crime be consulted before your office offers the "
-     "defendant a plea deal?", "yes_no"),
+     "Should victims of serious crimes be consulted before a plea deal is offered?", "yes_no"),
     ("Case backlog",
-     "Do you agree that cutting the time it takes for cases to reach trial should be the "
-     "office's first priority?", "scale"),
+     "Do you agree that cutting the time cases wait for trial should be your first priority?",
+     "scale"),
     ("Violent crime",
-     "Would your office ask for the longest sentence the law allows when someone fires a gun "
-     "at another person?", "yes_no"),
+     "Would you seek the longest sentence the law allows when someone shoots at a person?",
+     "yes_no"),
     ("Immigration and pleas",
      "How would your office consider the immigration consequences of a plea deal for a "
      "defendant who is not a U.S. citizen?", "text"),
