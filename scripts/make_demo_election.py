@@ -1,50 +1,38 @@
 #!/usr/bin/env python3
-"""Write data/al/demo-election.json: a fictional sample election for Alabama's DA races.
+"""Write data/<state>/demo-election.json for every state folder with a demo-description.json:
+a fictional sample election for its district attorney races.
+
+Each state's small description file says what is particular to it: the election and its
+voting days (stages), the questionnaire's dates, the parties (none for a nonpartisan
+office), whether every district has a race or only the listed ones, and the races built by
+hand so that every case the guide must display appears at least once (an unopposed race, a
+race with four candidates, a race decided at the primary...). The questions and the pool of
+invented answers below are shared by every state.
 
 Every candidate, bio and answer in the output is invented. Names are built from lists of
 common first and last names, skipping combinations that belong to well-known people.
-The script uses only the standard library and a fixed random seed, so re-running it
-produces a byte-identical file:
+The script uses only the standard library and each state's fixed random seed, so re-running
+it produces byte-identical files:
 
-    python scripts/make_demo_election.py
+    python scripts/make_demo_election.py            # every state with a description
+    python scripts/make_demo_election.py ca         # one state
 """
 
 import datetime as dt
 import json
 import random
 import re
+import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-SEED = 20281107
-OUTPUT = Path(__file__).resolve().parent.parent / "data" / "al" / "demo-election.json"
+DATA = Path(__file__).resolve().parent.parent / "data"
+DESCRIPTION = "demo-description.json"
+OUTPUT_NAME = "demo-election.json"
+OUTPUT = DATA / "al" / OUTPUT_NAME  # the Alabama file, which other scripts read
 
-ELECTION = {
-    "slug": "al-2028-general-sample",
-    "name": "2028 General Election (sample)",
-    "date": "2028-11-07",
-    "state": "AL",
-}
-OFFICE = "District Attorney"
-CIRCUITS = 41
-STATE_DIVISION = "ocd-division/country:us/state:al"
-
-QUESTIONNAIRE = {
-    "slug": "al-2028-da-questionnaire-sample",
-    "title": "2028 District Attorney Candidate Questionnaire (sample)",
-    "sent_on": "2028-06-01",
-    "reminder_on": "2028-06-15",
-    "deadline": "2028-08-15",
-    "description": (
-        "Sample data: this questionnaire and every answer to it are invented for a "
-        "demonstration. In this fictional election it was e-mailed to every district attorney "
-        "candidate on June 1, 2028, with a reminder two weeks later, and answers were collected "
-        "through an online form until August 15, 2028. Answers are shown as received, without "
-        "edits."
-    ),
-}
 SCALE_LOW = "Strongly disagree"
 SCALE_HIGH = "Strongly agree"
 
@@ -60,17 +48,16 @@ QUESTIONS = [
      "Would your office stop prosecuting possession of small amounts of marijuana?", "yes_no"),
     ("Death penalty",
      "Would your office seek the death penalty in any case?", "yes_no"),
-    ("Children tried as adults",
-     "Do you agree that children under 18 should almost never be charged as adults?", "scale"),
-    ("Racial disparity data",
-     "Would you publish yearly data on charging and sentencing, broken down by race?",
+    ("Repeat offenders",
+     "Do you agree that repeat felony offenders should get longer sentences?", "scale"),
+    ("Victims and plea deals",
+     "Should victims of serious crimes be consulted before a plea deal is offered?", "yes_no"),
+    ("Case backlog",
+     "Do you agree that cutting the time cases wait for trial should be your first priority?",
+     "scale"),
+    ("Violent crime",
+     "Would you seek the longest sentence the law allows when someone shoots at a person?",
      "yes_no"),
-    ("Police accountability",
-     "Do you agree that an independent prosecutor should review cases where a police officer "
-     "is accused of serious misconduct?", "scale"),
-    ("Fines and fees",
-     "Should people who cannot afford court fines and fees be allowed to do community service "
-     "or have them waived?", "yes_no"),
     ("Immigration and pleas",
      "How would your office consider the immigration consequences of a plea deal for a "
      "defendant who is not a U.S. citizen?", "text"),
@@ -79,7 +66,6 @@ QUESTIONS = [
      "text"),
 ]
 
-MAJOR_PARTIES = ("Republican", "Democratic")
 STANCES = ("tough", "moderate", "reform")
 # Where a candidate's answer comes from when the race has used up the stance's own answers.
 FALLBACK_STANCES = {
@@ -92,6 +78,7 @@ STANCE_WEIGHTS = {
     "Democratic": (1, 4, 5),
     "Independent": (2, 5, 3),
     "Libertarian": (1, 4, 5),
+    None: (3, 4, 3),  # a nonpartisan office: no party to lean on
 }
 
 # EXPLANATIONS[question position][stance] = [(choice, explanation), ...]
@@ -181,83 +168,82 @@ EXPLANATIONS = {
     },
     5: {
         "tough": [
-            ("1", "A 17-year-old who commits armed robbery or murder should face adult court. "
-                  "Age alone should not decide it."),
-            ("2", "Most young people belong in juvenile court, but I must keep the option for "
-                  "the most violent crimes."),
+            ("5", "Most serious crime is committed by a small number of people. When someone "
+                  "keeps hurting others, the sentence has to protect the public."),
+            ("4", "For violent and serious felonies, yes. A third armed robbery is not the "
+                  "same as a first, and the law should treat it differently."),
         ],
         "moderate": [
-            ("3", "Every case is different. I would look at the young person's history, the "
-                  "crime, and whether juvenile court can still help."),
-            ("4", "Adult court should be the rare exception. When my office asks for it, we "
-                  "will explain why in writing."),
+            ("3", "A record should count, but so should what it holds. A twenty-year-old drug "
+                  "case should not double a sentence today."),
+            ("4", "For violent repeat offenders, I agree. Where addiction drives the crimes, "
+                  "treatment with strict supervision works better than a longer term."),
         ],
         "reform": [
-            ("5", "Children's brains are still developing and they can change. Adult prisons "
-                  "make them worse, not better."),
-            ("5", "Sending a child to adult court should be almost unheard of. I would end the "
-                  "practice except in the rarest cases."),
+            ("2", "Longer sentences alone have not made us safer. I would spend that money on "
+                  "the services that stop the next offense."),
+            ("1", "Sentence enhancements have kept people in prison for decades over a minor "
+                  "third offense. Each case should be judged on its own facts."),
         ],
     },
     6: {
         "tough": [
-            ("No", "Our office decides every case on its facts. Raw numbers without context "
-                   "would mislead people and hurt public trust."),
-            ("No", "We don't have the staff or the software to do it right today. I would "
-                   "rather spend that money on prosecutors."),
+            ("Yes", "Always. Victims should never learn about a plea deal from the newspaper. "
+                    "My office would call them first and put their views in the file."),
+            ("Yes", "Yes, and I would ask judges to hear from the victim before accepting any "
+                    "plea in a violent case."),
         ],
         "moderate": [
-            ("Yes", "Yes, once the data has been checked for accuracy. The public has a right "
-                    "to see how our decisions are made."),
-            ("Yes", "I would publish it once a year, together with data on victims and case "
-                    "outcomes, so people get the whole picture."),
+            ("Yes", "Yes. Victims must be heard, though the decision has to stay with the "
+                    "prosecutor, who weighs the whole case."),
+            ("No", "Not in every case: a required meeting can hold up a plea for weeks. I "
+                   "would consult victims of violent crimes and inform all the others."),
         ],
         "reform": [
-            ("Yes", "Yes, and every three months, not just once a year. You can't fix a "
-                    "problem you refuse to measure."),
-            ("Yes", "Publishing this data is the first step toward fairness. I would also ask "
-                    "an outside group to review it and report on what they find."),
+            ("Yes", "Yes. Many victims want repair more than punishment, and they should be "
+                    "offered a restorative justice program, not only a phone call."),
+            ("Yes", "Victims are too often left out. Every victim would have an advocate in "
+                    "our office who explains the options, including alternatives to prison."),
         ],
     },
     7: {
         "tough": [
-            ("2", "Our office can handle these cases fairly. Sending them elsewhere tells the "
-                  "public we can't be trusted to do our jobs."),
-            ("1", "Officers make split-second decisions in dangerous situations. Their cases "
-                  "should be handled locally, by people who know this community."),
+            ("5", "Justice delayed is justice denied, for victims most of all. I would put "
+                  "more prosecutors in courtrooms and fewer on paperwork."),
+            ("4", "Witnesses move away and memories fade while cases wait. I would set firm "
+                  "deadlines for every felony file."),
         ],
         "moderate": [
-            ("3", "For police shootings, an outside review makes sense. For other complaints, "
-                  "our office can do the work if it is open about the results."),
-            ("4", "We work with officers every day, so there is at least the appearance of a "
-                  "conflict. I would support an outside prosecutor for deadly-force cases."),
+            ("4", "Speed matters, but not at any cost. I would track how long each case takes "
+                  "and report it every three months."),
+            ("3", "It is one of several priorities. Some complex cases need time to be done "
+                  "right."),
         ],
         "reform": [
-            ("5", "Yes. A prosecutor who relies on police for every case cannot also be the "
-                  "one to judge them. Independent review protects the public and honest "
-                  "officers."),
-            ("5", "Yes, and I would also keep a list of officers whose testimony cannot be "
-                  "trusted, so defense lawyers & juries know."),
+            ("4", "People who cannot make bail wait in jail for months for a trial date. "
+                  "Bringing cases to trial sooner is a matter of fairness."),
+            ("2", "The backlog is a symptom. Charging fewer low-level cases would clear it "
+                  "faster than working everyone harder."),
         ],
     },
     8: {
         "tough": [
-            ("No", "Fines are part of the sentence. Payment plans already exist, and people "
-                   "should meet their obligations."),
-            ("Yes", "Community service, yes. Waiving fines completely, no: money owed to "
-                    "victims must always be paid."),
+            ("Yes", "Firing a gun at another person is as serious as it gets. I would ask for "
+                    "the longest sentence, and I would tell the public when we do."),
+            ("Yes", "Yes. Gun violence drives families out of our neighborhoods, and the "
+                    "sentence must reflect that."),
         ],
         "moderate": [
-            ("Yes", "Yes. Jailing someone because they are poor doesn't bring in a dime and "
-                    "costs the county money."),
-            ("Yes", "I support community service as an option, but judges should look at each "
-                    "person's real ability to pay."),
+            ("Yes", "In most such cases, yes, but a fixed rule can lead to unjust results. "
+                    "Every shooting case would get a senior prosecutor's review."),
+            ("No", "Not as a rule. I would ask for long sentences in shootings and let the "
+                   "facts decide the exact length."),
         ],
         "reform": [
-            ("Yes", "Court debt traps people for years. I would stop asking for fees that fund "
-                    "the system instead of serving justice."),
-            ("Yes", "Nobody should lose a driver's license \u2014 and with it, a way to get to "
-                    "work \u2014 over a debt they cannot pay."),
+            ("No", "No. Automatic maximums take away judgment. I would focus on solving "
+                   "shootings: too many of them never lead to an arrest."),
+            ("No", "A long sentence comes after the harm is done. I would put our effort into "
+                   "programs that stop retaliation shootings before they happen."),
         ],
     },
     9: {
@@ -426,65 +412,80 @@ P_DECLINED = 0.03
 P_WEBSITE = 0.8
 P_MIDDLE_INITIAL = 0.12
 P_BIO_EXTRA = 0.6
-FIRST_RECEIVED = dt.date(2028, 6, 10)
-LAST_RECEIVED = dt.date(2028, 8, 15)
 
 
 @dataclass(frozen=True)
 class Profile:
     """Traits of one candidate before the name, bio and answers are drawn."""
 
-    party: str
+    party: str | None
     status: str
     incumbent: bool = False
     stance: str | None = None
     career: str | None = None
     skip: tuple[int, ...] | None = None
     featured: bool = False
+    elected_at_stage: int | None = None
+
+    @classmethod
+    def from_description(cls, spec: dict) -> "Profile":
+        """A profile as a description file writes it."""
+        skip = spec.get("skip")
+        return cls(party=spec.get("party"), status=spec["status"],
+                   incumbent=bool(spec.get("incumbent")), stance=spec.get("stance"),
+                   career=spec.get("career"), skip=None if skip is None else tuple(skip),
+                   featured=bool(spec.get("featured")),
+                   elected_at_stage=spec.get("elected_at_stage"))
 
 
-# Races built by hand so that every case the guide must display appears at least once.
-FIXED_RACES = {
-    # Nobody responded.
-    "al-circuit-2": (
-        Profile("Republican", "no_response", incumbent=True),
-        Profile("Democratic", "no_response"),
-    ),
-    # Tuscaloosa: a full responder with a long answer, a partial responder, a non-responder.
-    "al-circuit-6": (
-        Profile("Democratic", "responded", stance="reform", career="public_defender",
-                skip=(), featured=True),
-        Profile("Republican", "responded", incumbent=True, stance="tough",
-                career="prosecutor", skip=(4, 7, 9)),
-        Profile("Independent", "no_response"),
-    ),
-    # Jefferson County, Birmingham Division: one responder, one declined in writing.
-    "al-circuit-10": (
-        Profile("Democratic", "responded", incumbent=True, stance="moderate", skip=()),
-        Profile("Republican", "declined"),
-        Profile("Libertarian", "no_response"),
-    ),
-    # Bessemer Division: one responded, the other did not.
-    "al-circuit-10-bessemer": (
-        Profile("Democratic", "responded", stance="reform", skip=()),
-        Profile("Republican", "no_response"),
-    ),
-    # Uncontested, and the only candidate responded.
-    "al-circuit-20": (
-        Profile("Republican", "responded", incumbent=True, stance="tough", skip=()),
-    ),
-}
+@dataclass(frozen=True)
+class Description:
+    """One state's demo-description.json, read."""
 
+    folder: Path
+    spec: dict
 
-def districts() -> list[tuple[str, str]]:
-    """Return (division id, slug) for every district attorney district, in ballot order."""
-    result = []
-    for n in range(1, CIRCUITS + 1):
-        result.append((f"{STATE_DIVISION}/circuit:{n}", f"al-circuit-{n}"))
-        if n == 10:
-            result.append((f"{STATE_DIVISION}/circuit:10/division:bessemer",
-                           "al-circuit-10-bessemer"))
-    return result
+    @classmethod
+    def read(cls, folder: Path) -> "Description":
+        """Read the description in a state folder."""
+        return cls(folder, json.loads((folder / DESCRIPTION).read_text(encoding="utf-8")))
+
+    @property
+    def output(self) -> Path:
+        """Where the state's sample election is written."""
+        return self.folder / OUTPUT_NAME
+
+    @property
+    def parties(self) -> dict | None:
+        """{"major": [...], "minor": [...]}, or None for a nonpartisan office."""
+        return self.spec.get("parties")
+
+    def received_between(self) -> tuple[dt.date, dt.date]:
+        """The first and last day a questionnaire came back."""
+        span = self.spec["answers_received"]
+        return dt.date.fromisoformat(span["first"]), dt.date.fromisoformat(span["last"])
+
+    def fixed_races(self) -> dict[str, tuple[dict, tuple[Profile, ...]]]:
+        """The races built by hand: slug -> (race fields, candidate profiles)."""
+        races = {}
+        for slug, race in self.spec.get("races", {}).items():
+            fields = {"stage": race["stage"]} if race.get("stage") else {}
+            races[slug] = (fields, tuple(Profile.from_description(c)
+                                         for c in race["candidates"]))
+        return races
+
+    def districts(self) -> list[tuple[str, str]]:
+        """(division id, slug) of every district with a race, in the state's order."""
+        listed = json.loads((self.folder / "districts.json").read_text(encoding="utf-8"))
+        every = [(d["id"], d["slug"]) for d in listed["districts"]]
+        if self.spec.get("every_district"):
+            return every
+        wanted = self.spec.get("races", {})
+        unknown = set(wanted) - {slug for _, slug in every}
+        if unknown:
+            raise SystemExit(f"{self.folder / DESCRIPTION} names unknown districts: "
+                             f"{', '.join(sorted(unknown))}")
+        return [(district_id, slug) for district_id, slug in every if slug in wanted]
 
 
 def slugify(text: str) -> str:
@@ -514,10 +515,14 @@ def draw_status(rng: random.Random) -> str:
     return "no_response"
 
 
-def draw_parties(rng: random.Random, count: int) -> list[str]:
-    """Draw one party per candidate, never two candidates of the same party."""
-    majors = list(MAJOR_PARTIES) if rng.random() < 0.6 else list(reversed(MAJOR_PARTIES))
-    minors = ["Independent", "Libertarian"]
+def draw_parties(rng: random.Random, count: int, parties: dict | None) -> list[str | None]:
+    """Draw one party per candidate, never two candidates of the same party (None each
+    for a nonpartisan office)."""
+    if parties is None:
+        return [None] * count
+    major_parties = parties["major"]
+    majors = list(major_parties) if rng.random() < 0.6 else list(reversed(major_parties))
+    minors = list(parties["minor"])
     rng.shuffle(minors)
     if count == 1:
         return majors[:1]
@@ -526,15 +531,16 @@ def draw_parties(rng: random.Random, count: int) -> list[str]:
     return (majors + minors)[:count]
 
 
-def random_profiles(rng: random.Random) -> tuple[Profile, ...]:
+def random_profiles(rng: random.Random, parties: dict | None) -> tuple[Profile, ...]:
     """Draw the candidates of an ordinary race."""
     count = rng.choices(list(COUNT_WEIGHTS), weights=list(COUNT_WEIGHTS.values()))[0]
-    parties = draw_parties(rng, count)
-    majors = [index for index, party in enumerate(parties) if party in MAJOR_PARTIES]
+    drawn = draw_parties(rng, count, parties)
+    majors = [index for index, party in enumerate(drawn)
+              if parties is None or party in parties["major"]]
     incumbent = rng.choice(majors) if rng.random() < P_INCUMBENT[count] else None
     return tuple(
         Profile(party, draw_status(rng), incumbent=(index == incumbent))
-        for index, party in enumerate(parties)
+        for index, party in enumerate(drawn)
     )
 
 
@@ -571,10 +577,10 @@ def draw_bio(rng: random.Random, last: str, career: str, incumbent: bool) -> str
     return " ".join(sentences)
 
 
-def draw_date(rng: random.Random) -> str:
-    """Draw the date a questionnaire came back."""
-    span = (LAST_RECEIVED - FIRST_RECEIVED).days
-    return (FIRST_RECEIVED + dt.timedelta(days=rng.randint(0, span))).isoformat()
+def draw_date(rng: random.Random, received: tuple[dt.date, dt.date]) -> str:
+    """Draw the date a questionnaire came back, between the first and last day."""
+    first, last = received
+    return (first + dt.timedelta(days=rng.randint(0, (last - first).days))).isoformat()
 
 
 def draw_skips(rng: random.Random) -> tuple[int, ...]:
@@ -595,9 +601,9 @@ def draw_answer(rng: random.Random, position: int, stance: str,
 
 
 def build_answers(rng: random.Random, profile: Profile, stance: str,
-                  race_texts: set[str]) -> list[dict]:
+                  race_texts: set[str], received: tuple[dt.date, dt.date]) -> list[dict]:
     """Write a responder's answers, all received on the same date."""
-    received_on = draw_date(rng)
+    received_on = draw_date(rng, received)
     skips = draw_skips(rng) if profile.skip is None else profile.skip
     answers = []
     for position in range(1, len(QUESTIONS) + 1):
@@ -614,8 +620,9 @@ def build_answers(rng: random.Random, profile: Profile, stance: str,
 
 
 def build_candidate(rng: random.Random, district_slug: str, profile: Profile,
-                    names: NameBook, race_last_names: set[str], race_texts: set[str]) -> dict:
-    """Build one candidate record from a profile."""
+                    names: NameBook, race_last_names: set[str], race_texts: set[str],
+                    received: tuple[dt.date, dt.date]) -> dict:
+    """Build one candidate record from a profile (no party key for a nonpartisan office)."""
     name, last = names.draw(rng, race_last_names)
     slug = f"{district_slug}-{slugify(name)}"
     stance = profile.stance or rng.choices(STANCES, weights=STANCE_WEIGHTS[profile.party])[0]
@@ -623,12 +630,12 @@ def build_candidate(rng: random.Random, district_slug: str, profile: Profile,
         list(CAREER_WEIGHTS[stance]), weights=list(CAREER_WEIGHTS[stance].values()))[0]
     website = f"https://example.org/sample/{slug}" if rng.random() < P_WEBSITE else None
     bio = draw_bio(rng, last, career, profile.incumbent)
-    answers = (build_answers(rng, profile, stance, race_texts)
+    answers = (build_answers(rng, profile, stance, race_texts, received)
                if profile.status == "responded" else [])
-    return {
-        "slug": slug,
-        "name": name,
-        "party": profile.party,
+    candidate = {"slug": slug, "name": name}
+    if profile.party is not None:
+        candidate["party"] = profile.party
+    candidate.update({
         "incumbent": profile.incumbent,
         "website": website,
         "photo_url": None,
@@ -637,35 +644,52 @@ def build_candidate(rng: random.Random, district_slug: str, profile: Profile,
         "bio_source": "candidate" if profile.status == "responded" else "staff",
         "questionnaire_status": profile.status,
         "answers": answers,
-    }
+    })
+    if profile.elected_at_stage is not None:
+        # Elected outright on this voting day (its position), e.g. by a majority at a primary.
+        candidate["elected_at_stage"] = profile.elected_at_stage
+    return candidate
 
 
-def build_race(rng: random.Random, district_id: str, district_slug: str,
-               names: NameBook) -> dict:
+def build_race(rng: random.Random, description: Description, district_id: str,
+               district_slug: str, names: NameBook) -> dict:
     """Build one race: its candidates sorted by last name."""
-    profiles = FIXED_RACES.get(district_slug) or random_profiles(rng)
+    fields, profiles = description.fixed_races().get(district_slug) or (
+        {}, random_profiles(rng, description.parties))
     race_last_names: set[str] = set()
     race_texts: set[str] = set()
+    received = description.received_between()
     candidates = [
-        build_candidate(rng, district_slug, profile, names, race_last_names, race_texts)
+        build_candidate(rng, district_slug, profile, names, race_last_names, race_texts,
+                        received)
         for profile in profiles
     ]
     candidates.sort(key=lambda c: (c["name"].split()[-1], c["name"]))
-    return {"district": district_id, "office": OFFICE, "candidates": candidates}
+    return {"district": district_id, "office": description.spec["office"], **fields,
+            "candidates": candidates}
 
 
-def build_election() -> dict:
-    """Build the whole sample election; the same every time."""
-    rng = random.Random(SEED)
+def build_election(description: Description | None = None) -> dict:
+    """Build one state's sample election (Alabama's by default); the same every time."""
+    description = description or Description.read(OUTPUT.parent)
+    rng = random.Random(description.spec["seed"])
     names = NameBook()
-    races = [build_race(rng, district_id, slug, names)
-             for district_id, slug in districts()]
+    races = [build_race(rng, description, district_id, slug, names)
+             for district_id, slug in description.districts()]
     return {
         "sample": True,
-        "election": dict(ELECTION),
-        "questionnaire": {**QUESTIONNAIRE, "questions": build_questions()},
+        "election": dict(description.spec["election"]),
+        "questionnaire": {**description.spec["questionnaire"], "questions": build_questions()},
         "races": races,
     }
+
+
+def described_states(wanted: list[str]) -> list[Description]:
+    """The state folders with a description file (only those named, if any are)."""
+    folders = sorted(path.parent for path in DATA.glob(f"*/{DESCRIPTION}"))
+    if wanted:
+        folders = [DATA / code.lower() for code in wanted]
+    return [Description.read(folder) for folder in folders]
 
 
 def render(data: dict) -> str:
@@ -673,16 +697,16 @@ def render(data: dict) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def main() -> None:
-    """Write the sample election file and print a one-line summary."""
-    data = build_election()
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(render(data), encoding="utf-8", newline="\n")
-    candidates = [c for race in data["races"] for c in race["candidates"]]
-    responded = sum(c["questionnaire_status"] == "responded" for c in candidates)
-    print(f"wrote {OUTPUT}: {len(data['races'])} races, {len(candidates)} candidates, "
-          f"{responded} responded")
+def main(argv: list[str]) -> None:
+    """Write each described state's sample election and print a one-line summary."""
+    for description in described_states(argv):
+        data = build_election(description)
+        description.output.write_text(render(data), encoding="utf-8", newline="\n")
+        candidates = [c for race in data["races"] for c in race["candidates"]]
+        responded = sum(c["questionnaire_status"] == "responded" for c in candidates)
+        print(f"wrote {description.output}: {len(data['races'])} races, "
+              f"{len(candidates)} candidates, {responded} responded")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

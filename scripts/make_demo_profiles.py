@@ -21,6 +21,8 @@ import make_demo_election as election_script  # noqa: E402  (the same name lists
 
 SEED = 20281108
 ROOT = Path(__file__).resolve().parent.parent
+#: Alabama's sample election description: its districts and its major parties.
+ALABAMA = election_script.Description.read(ROOT / "data" / "al")
 ELECTION = ROOT / "data" / "al" / "demo-election.json"
 OUTPUT = ROOT / "data" / "al" / "demo-profiles.json"
 
@@ -47,7 +49,7 @@ HOW_CHOSEN = ("Elected by the voters of the circuit in a partisan election for a
 
 def district_slug(district_id: str) -> str:
     """The demo's slug of a district id (the ids are the sample election's own)."""
-    for division, slug in election_script.districts():
+    for division, slug in ALABAMA.districts():
         if division == district_id:
             return slug
     raise KeyError(district_id)
@@ -107,7 +109,7 @@ def build_profiles() -> dict:
             name, party, running = incumbent["name"], incumbent["party"], True
         else:
             name = names.draw(rng, {c["name"].split()[-1] for c in race["candidates"]})[0]
-            party, running = rng.choice(election_script.MAJOR_PARTIES), False
+            party, running = rng.choice(ALABAMA.parties["major"]), False
         contested = rng.choice([2022, 2016, 2010, None])
         result = "" if contested is None else (
             f"Sample data: the incumbent won with {rng.randint(51, 68)}% of the vote.")

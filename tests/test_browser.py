@@ -21,7 +21,9 @@ PAGES = {
     "home": "/",
     "district": "/districts/al-circuit-6",
     "district-bessemer": "/districts/al-circuit-10-bessemer",
-    "district-california": "/districts/ca-county-los-angeles",  # no race yet, nonpartisan
+    "district-california": "/districts/ca-county-los-angeles",  # no race, its next election
+    "race-california": "/districts/ca-county-fresno/ca-2028-primary-sample",  # decided in March
+    "district-four-candidates": "/districts/ca-county-sacramento",  # the stage sentence
     "candidate": "/candidates/al-circuit-6-kendall-lassiter",
     "districts": "/districts/",
     "about": "/about",
@@ -157,7 +159,8 @@ def test_candidate_page_shows_every_answer(page, candidate):
 
 
 @pytest.mark.parametrize("name", ["home", "district", "candidate", "picker", "districts",
-                                  "district-california"])
+                                  "district-california", "race-california",
+                                  "district-four-candidates"])
 def test_fits_a_320_pixel_screen(new_page, picker_path, name):
     """No page scrolls sideways on a 320-pixel-wide phone."""
     page = new_page(viewport=PHONE)
@@ -168,7 +171,8 @@ def test_fits_a_320_pixel_screen(new_page, picker_path, name):
 
 AUDITS = [pytest.param(name, DESKTOP, id=f"{name}-desktop") for name in
           ["home", "home-error", "district", "district-bessemer", "district-california",
-           "candidate", "picker", "districts", "about", "explainer", "not-found"]]
+           "race-california", "district-four-candidates", "candidate", "picker", "districts",
+           "about", "explainer", "not-found"]]
 AUDITS += [pytest.param(name, PHONE, id=f"{name}-320px") for name in
            ["home", "home-error", "district"]]
 

@@ -94,7 +94,8 @@ def test_the_embed_offers_a_picker_in_the_frame(new_page, partner_site):
 
 @pytest.mark.parametrize("path", ["/districts/al-circuit-6/flyer?size=letter",
                                   "/districts/al-circuit-3/flyer?size=a4",
-                                  "/districts/al-circuit-10-bessemer/flyer"])
+                                  "/districts/al-circuit-10-bessemer/flyer",
+                                  "/districts/ca-county-sacramento/flyer"])  # four candidates
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
 def test_the_flyer_prints_on_one_page(new_page, path, paper):
     page = new_page()

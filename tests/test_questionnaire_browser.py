@@ -116,6 +116,8 @@ def test_invite_answer_without_javascript_publish(open_page, site, inbox):
     sign_in(staff)
     staff.get_by_role("navigation", name="Staff").get_by_role(
         "link", name="Invitations and answers").click()
+    audit(staff)  # both sample elections (Alabama's, California's), each with its tracker
+    staff.get_by_role("link", name="2028 General Election (sample)").click()
     expect(staff).to_have_url(re.compile(TRACKER))
     audit(staff)
     expect(row(staff, slug)).to_contain_text("Not invited yet")

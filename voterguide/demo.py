@@ -20,6 +20,7 @@ from .models import (
     District,
     DistrictFact,
     Election,
+    ElectionStage,
     FactUnit,
     OfficeProfile,
     Question,
@@ -37,6 +38,7 @@ def load_demo_election(session: Session, path: Path) -> Election:
     election = _one(session, Election, spec["slug"])
     election.name, election.date = spec["name"], dt.date.fromisoformat(spec["date"])
     election.state_code, election.is_sample = spec["state"], bool(data.get("sample"))
+    stages = _load_stages(session, election, spec.get("stages", []))
     questionnaire = _load_questionnaire(session, data["questionnaire"])
     questions = {q.position: q for q in questionnaire.questions}
     for race_spec in data["races"]:
@@ -51,11 +53,36 @@ def load_demo_election(session: Session, path: Path) -> Election:
             race = Race(election=election, district=district, office=race_spec["office"])
             session.add(race)
         race.questionnaire = questionnaire
+        race.stage = _stage(stages, race_spec.get("stage"))
         for candidate_spec in race_spec["candidates"]:
-            _load_candidate(session, race, candidate_spec, questions)
+            _load_candidate(session, race, candidate_spec, questions, stages)
     session.flush()
     content.bump(session)
     return election
+
+
+def _load_stages(session: Session, election: Election,
+                 specs: list[dict]) -> dict[int, ElectionStage]:
+    """Insert or update the election's voting days by position; return them by position."""
+    existing = {stage.position: stage for stage in election.stages}
+    for spec in specs:
+        stage = existing.get(spec["position"])
+        if stage is None:
+            stage = ElectionStage(position=spec["position"])
+            election.stages.append(stage)
+            existing[stage.position] = stage
+        stage.name, stage.date = spec["name"], dt.date.fromisoformat(spec["date"])
+    session.flush()
+    return existing
+
+
+def _stage(stages: dict[int, ElectionStage], position: int | None) -> ElectionStage | None:
+    """The stage at a position the demo file names (None when it names none)."""
+    if position is None:
+        return None
+    if position not in stages:
+        raise ValueError(f"The demo election names an unknown stage {position}.")
+    return stages[position]
 
 
 def _one(session: Session, model, slug: str):
@@ -89,10 +116,11 @@ def _load_questionnaire(session: Session, spec: dict) -> Questionnaire:
 
 
 def _load_candidate(session: Session, race: Race, spec: dict,
-                    questions: dict[int, Question]) -> None:
+                    questions: dict[int, Question], stages: dict[int, ElectionStage]) -> None:
     """Insert or update a candidate and their answers."""
     candidate = _one(session, Candidate, spec["slug"])
     candidate.race = race
+    candidate.elected_at_stage = _stage(stages, spec.get("elected_at_stage"))
     candidate.name, candidate.party = spec["name"], spec.get("party")
     candidate.incumbent = bool(spec.get("incumbent"))
     candidate.website, candidate.photo_url = spec.get("website"), spec.get("photo_url")

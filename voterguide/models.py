@@ -321,8 +321,13 @@ class Candidate(db.Model):
     withdrawn: Mapped[bool] = mapped_column(default=False)
     # What a candidate who declined the questionnaire chose to say instead, shown as theirs.
     statement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The voting day on which the candidate was elected outright (e.g. a majority at the
+    # primary, so the race is not on the November ballot); None: not elected (yet).
+    elected_at_stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("election_stages.id", ondelete="SET NULL"))
 
     race: Mapped[Race] = relationship(back_populates="candidates")
+    elected_at_stage: Mapped[ElectionStage | None] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="candidate",
                                                  cascade="all, delete-orphan")
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from . import timing
 from .models import (
     Candidate,
     ChangeSet,
     ChangeSetKind,
     ChangeSetStatus,
+    District,
     DistrictFact,
     FactUnit,
     Question,
@@ -29,6 +31,7 @@ from .models import (
     ResponseStatus,
     State,
 )
+from .timing import office_rules
 
 STATUS_WORDS = {
     ResponseStatus.RESPONDED: "Answered the questionnaire",
@@ -351,13 +354,15 @@ def party_label(candidate: Candidate) -> str | None:
     return candidate.party or NO_PARTY
 
 
-def office_selection_words(state: State, office: str = "District Attorney") -> str:
+def office_selection_words(place: State | District, office: str = "District Attorney") -> str:
     """How the state chooses the office, in plain sentences from its ``office_selection``
-    ("" when the state's data does not say)."""
-    rules = state.office_selection or {}
+    ("" when the state's data does not say); given a district, with its own exception to
+    the state's cycle, if it has one."""
+    rules = office_rules(place) if isinstance(place, District) else (
+        place.office_selection or {})
     if not rules:
         return ""
-    office = office[0].lower() + office[1:] if office[1:2].islower() else office
+    office = office if office.isupper() else office.lower()
     years = rules.get("term_years")
     term = f" for {NUMBER_WORDS.get(years, years)} years" if years else ""
     majority = rules.get("majority_required", False)
@@ -404,6 +409,7 @@ def register(app) -> None:
     app.add_template_global(contact_sentence, "contact_sentence")
     app.add_template_filter(party_label)
     app.add_template_filter(office_selection_words)
+    timing.register(app)
     app.add_template_global(MISSING_BRIEFS, "MISSING_BRIEFS")
     app.add_template_global(WITHDRAWN, "WITHDRAWN")
     app.add_template_global(ORDER_SENTENCE, "ORDER_SENTENCE")

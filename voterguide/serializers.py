@@ -2,7 +2,8 @@
 (/data/guide.json, /data/guide.csv) and change sets all use these functions, so each field has
 one name everywhere. The fields are documented in docs/open-data.md.
 
-- election: ``slug``, ``name``, ``date`` (YYYY-MM-DD), ``sample`` (fictional sample data)
+- election: ``slug``, ``name``, ``date`` (YYYY-MM-DD), ``sample`` (fictional sample data),
+  ``stages`` (its voting days: ``number``, ``name``, ``date``; empty for a single day)
 - district: ``id`` (Open Civic Data division id), ``slug``, ``name``
 - race: ``office``, ``partisan`` (false: a nonpartisan office, whose candidates carry no
   ``party`` at all), ``election``, ``district``, ``questionnaire``, ``questions``,
@@ -12,7 +13,8 @@ one name everywhere. The fields are documented in docs/open-data.md.
 - candidate: ``slug``, then the editable fields that change sets also carry (``name``,
   ``party``, ``incumbent``, ``website``, ``photo_url``, ``bio``, ``response_status``:
   ``responded``, ``no_response`` or ``declined``, ``withdrawn``, ``statement``: what a
-  candidate who declined said instead, in their words), then ``answers``
+  candidate who declined said instead, in their words), then ``elected_at_stage`` (the
+  ``number`` of the voting day on which they were elected outright, or null) and ``answers``
 - answer: ``question_id``, ``question_number``, then the editable fields (``choice``,
   ``explanation``, ``received_on``)
 - office profile: the editable fields (PROFILE_FIELDS), ``sample``
@@ -48,7 +50,9 @@ CSV_COLUMNS = ["election_slug", "election_name", "election_date", "sample", "dis
 def election(record: Election) -> dict:
     """An election as data."""
     return {"slug": record.slug, "name": record.name, "date": record.date.isoformat(),
-            "sample": record.is_sample}
+            "sample": record.is_sample,
+            "stages": [{"number": s.position, "name": s.name, "date": s.date.isoformat()}
+                       for s in record.stages]}
 
 
 def district(record: District) -> dict:
@@ -95,7 +99,9 @@ def candidate(record: Candidate) -> dict:
     fields = candidate_fields(record)
     if not partisan(record.race):
         del fields["party"]
-    return {"slug": record.slug, **fields, "answers": [answer(a) for a in answers]}
+    elected = record.elected_at_stage.position if record.elected_at_stage else None
+    return {"slug": record.slug, **fields, "elected_at_stage": elected,
+            "answers": [answer(a) for a in answers]}
 
 
 def race(record: Race, candidates: list[Candidate] | None = None) -> dict:

@@ -63,6 +63,8 @@ CANDIDATE = {
         "photo_url": {"type": "string", "nullable": True}, "bio": {"type": "string"},
         "response_status": {"type": "string"}, "withdrawn": {"type": "boolean"},
         "statement": {"type": "string"},
+        # the number of the election's stage at which the candidate was elected outright
+        "elected_at_stage": {"type": "integer", "nullable": True},
         "url": {"type": "string", "format": "uri"},
         "answers": {"type": "array", "items": {
             "type": "object",
@@ -98,7 +100,13 @@ DISTRICT = {
             "properties": {
                 "office": {"type": "string"},
                 "partisan": {"type": "boolean"},
-                "election": {"type": "object", "required": ["slug", "name", "date", "sample"]},
+                "election": {"type": "object", "required": ["slug", "name", "date", "sample"],
+                             "properties": {"stages": {"type": "array", "items": {
+                                 "type": "object", "required": ["number", "name", "date"],
+                                 "properties": {"number": {"type": "integer"},
+                                                "name": {"type": "string"},
+                                                "date": {"type": "string",
+                                                         "format": "date"}}}}}},
                 "district": {"type": "object", "required": ["id", "slug", "name"]},
                 "questionnaire": {"type": "string", "nullable": True},
                 "questions": {"type": "array", "items": {"type": "object"}},
