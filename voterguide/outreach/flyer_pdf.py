@@ -14,7 +14,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ..guide.services import DistrictPage
-from ..presenters import MISSING_BRIEFS, ORDER_SENTENCE, UNOPPOSED
+from ..presenters import ORDER_SENTENCE, UNOPPOSED, is_missing_brief
 from .images import FONT_DIR
 from .qr import qr_png
 from .services import FlyerRace
@@ -200,7 +200,7 @@ def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:
             for candidate in race.responders:
                 summary = candidate.summaries[index]
                 row.cell(_plain(text(summary)), style=FontFace(emphasis="ITALICS", color=WARN)
-                         if summary in MISSING_BRIEFS else None)
+                         if is_missing_brief(summary) else None)
     pdf.ln(1)
 
 
