@@ -260,6 +260,9 @@ def scale_point_words(question: Question, point: int) -> str:
     runs from "Strongly disagree" to "Strongly agree", else its ends' own labels, with
     "closer to ..." between them."""
     low, high = question.scale_low or "", question.scale_high or ""
+    if (low.casefold(), high.casefold()) != (AGREE_SCALE[0].casefold(),
+                                             AGREE_SCALE[-1].casefold()):
+        low, high = in_language(question, "scale_low"), in_language(question, "scale_high")
     if (low.casefold(), high.casefold()) == (AGREE_SCALE[0].casefold(),
                                              AGREE_SCALE[-1].casefold()):
         return _(AGREE_SCALE[point - 1])
@@ -428,6 +431,34 @@ PARTIES = {"Democratic": N_("Democratic"), "Republican": N_("Republican"),
            "Green": N_("Green")}
 
 
+#: The stages of an election the states' data name, translated when the page is not English.
+STAGES = {"Primary": N_("Primary"), "Primary election": N_("Primary election"),
+          "Runoff": N_("Runoff"), "Primary runoff": N_("Primary runoff"),
+          "General election": N_("General election"), "General": N_("General election")}
+
+
+def stage_words(stage: str) -> str:
+    """A stage's name in the page's language (one not known here, as given)."""
+    return _(STAGES[stage]) if stage in STAGES else stage
+
+
+def in_language(item, field: str) -> str:
+    """A text staff wrote (a question's topic, an election's name) in the page's language,
+    when they gave one (``item.translations``), else as written."""
+    given = (getattr(item, "translations", None) or {}).get(language()) or {}
+    return given.get(field) or getattr(item, field) or ""
+
+
+def question_topic(question: Question) -> str:
+    """A question's topic in the page's language."""
+    return in_language(question, "topic")
+
+
+def question_text(question: Question) -> str:
+    """A question's text in the page's language."""
+    return in_language(question, "text")
+
+
 def party_words(party: str) -> str:
     """A party's name in the page's language (a party not known here, as given)."""
     return _(PARTIES[party]) if party in PARTIES else party
@@ -499,4 +530,8 @@ def register(app) -> None:
     app.add_template_global(words, "words")
     app.add_template_filter(party_words)
     app.add_template_filter(office_words)
+    app.add_template_filter(stage_words)
+    app.add_template_filter(question_topic)
+    app.add_template_filter(question_text)
+    app.add_template_filter(in_language)
     app.add_template_global(and_list, "and_list")
