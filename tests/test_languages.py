@@ -93,3 +93,19 @@ def test_a_spanish_flyer_links_to_the_spanish_page(client):
     flyer = client.get("/es/districts/al-circuit-6/flyer")
     assert flyer.status_code == 200
     assert "http://localhost/es/districts/al-circuit-6" in flyer.text
+
+
+def test_the_sitemap_lists_every_public_page_in_both_languages(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response.mimetype == "application/xml"
+    body = response.text
+    for path in ("/", "/districts/al-circuit-6", "/about"):
+        assert f"<loc>http://localhost{path}</loc>" in body
+        assert f"<loc>http://localhost/es{path if path != '/' else '/'}</loc>" in body
+    assert ('<xhtml:link rel="alternate" hreflang="es" '
+            'href="http://localhost/es/districts/al-circuit-6"/>') in body
+    assert "/candidates/" in body
+    from xml.etree import ElementTree
+
+    ElementTree.fromstring(response.data)  # well-formed

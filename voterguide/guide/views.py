@@ -19,7 +19,7 @@ from ..geo.geocoding import (
 from ..outreach.campaigns import clean_code, count_lookup
 from ..outreach.links import site_url
 from ..presenters import and_list
-from ..web.rules import public_page
+from ..web.rules import cacheable, public_page
 from . import services
 from .forms import AddressForm, PositionForm
 from .pages import candidate_html, district_html, race_html
@@ -226,6 +226,25 @@ def favicon():
     response = current_app.send_static_file("favicon.ico")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@blueprint.get("/sitemap.xml")
+@cacheable
+def sitemap():
+    """Every public page for search engines, in each language: each address with its
+    twins (``hreflang`` alternates), so a Spanish reader finds the Spanish page."""
+    from flask import Response
+
+    from ..web.language import LANGUAGES, page_path
+
+    paths = [url_for(".home"), url_for(".districts"), url_for(".explainer"),
+             url_for(".about"), url_for(".share")]
+    for state in queries.states():
+        paths += [url_for(".district", slug=d.slug) for d in queries.districts_of_state(state)]
+    paths += [url_for(".candidate", slug=c.slug) for c in queries.candidates_shown()]
+    body = render_template("guide/sitemap.xml", pages=[
+        {code: site_url() + page_path(code, path) for code in LANGUAGES} for path in paths])
+    return Response(body, mimetype="application/xml")
 
 
 @blueprint.get("/what-a-district-attorney-does")
