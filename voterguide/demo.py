@@ -38,6 +38,7 @@ def load_demo_election(session: Session, path: Path) -> Election:
     election.name, election.date = spec["name"], dt.date.fromisoformat(spec["date"])
     election.state_code, election.is_sample = spec["state"], bool(data.get("sample"))
     questionnaire = _load_questionnaire(session, data["questionnaire"])
+    _load_translations(Path(path), election, questionnaire)
     questions = {q.position: q for q in questionnaire.questions}
     for race_spec in data["races"]:
         district = session.get(District, race_spec["district"])
@@ -56,6 +57,29 @@ def load_demo_election(session: Session, path: Path) -> Election:
     session.flush()
     content.bump(session)
     return election
+
+
+#: The languages whose texts a sample election may have beside it: demo-election.<code>.json.
+LANGUAGES = ("es",)
+
+
+def _load_translations(path: Path, election: Election, questionnaire: Questionnaire) -> None:
+    """The sample's texts in other languages, from ``demo-election.<code>.json`` beside it:
+    the election's name, the questionnaire's title and description, and each question's
+    topic and text, matched by its English topic (a question without one stays English)."""
+    for code in LANGUAGES:
+        other = path.with_name(f"{path.stem}.{code}.json")
+        if not other.is_file():
+            continue
+        data = json.loads(other.read_text(encoding="utf-8"))
+        election.translations = {**(election.translations or {}),
+                                 code: data.get("election", {})}
+        questionnaire.translations = {**(questionnaire.translations or {}),
+                                      code: data.get("questionnaire", {})}
+        for question in questionnaire.questions:
+            texts = data.get("questions", {}).get(question.topic)
+            if texts:
+                question.translations = {**(question.translations or {}), code: texts}
 
 
 def _one(session: Session, model, slug: str):

@@ -449,6 +449,12 @@ def in_language(item, field: str) -> str:
     return given.get(field) or getattr(item, field) or ""
 
 
+def said(spec: dict, key: str) -> str:
+    """A state file's text in the page's language: ``key_<language>`` when the file gives
+    one (``"label_es"``), else ``key`` as written."""
+    return spec.get(f"{key}_{language()}") or spec.get(key) or ""
+
+
 def question_topic(question: Question) -> str:
     """A question's topic in the page's language."""
     return in_language(question, "topic")
@@ -534,4 +540,5 @@ def register(app) -> None:
     app.add_template_filter(question_topic)
     app.add_template_filter(question_text)
     app.add_template_filter(in_language)
+    app.add_template_filter(said)
     app.add_template_global(and_list, "and_list")
