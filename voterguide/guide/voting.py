@@ -93,7 +93,7 @@ def _link(spec: dict | None) -> Link | None:
     """A link from its state-file object, or None."""
     if not spec or not spec.get("url"):
         return None
-    return Link(said(spec, "label") or spec.get("name", ""), spec["url"])
+    return Link(said(spec, "label") or said(spec, "name"), spec["url"])
 
 
 def election_facts(facts: dict, day: dt.date) -> dict:
