@@ -12,7 +12,8 @@ BIN = $(VENV)/bin
 TEST_WORKERS ?= auto
 PYTEST = $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: serve test test-sqlite test-postgresql install install-test browser pdftools services lint bench
+.PHONY: serve test test-sqlite test-postgresql install install-test browser pdftools services lint bench \
+	translations catalogues
 
 serve: install
 	$(BIN)/flask --app voterguide setup --demo
@@ -32,13 +33,28 @@ test-sqlite: install-test browser pdftools services
 test-postgresql: install-test browser pdftools services
 	VOTERGUIDE_TEST_DATABASE=postgresql $(PYTEST)
 
-install: $(BIN)/flask
+install: $(BIN)/flask catalogues
 
 $(BIN)/flask: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
 	touch $@
+
+# The .mo files Flask-Babel reads, compiled from the catalogues kept in the repository (a
+# wheel compiles its own: setup.py).
+CATALOGUES = voterguide/translations
+catalogues: $(BIN)/flask
+	$(BIN)/pybabel compile -d $(CATALOGUES) --statistics
+
+# After marking new strings: extract them and add them to every catalogue (then translate
+# the new entries of voterguide/translations/es/LC_MESSAGES/messages.po and run `make
+# catalogues`; tests/test_translations.py fails while one has no Spanish).
+translations: $(BIN)/flask
+	$(BIN)/pybabel extract --no-wrap --no-location --sort-output -F babel.cfg -k lazy_gettext \
+	  -k _l -o $(CATALOGUES)/messages.pot .
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete -i $(CATALOGUES)/messages.pot \
+	  -d $(CATALOGUES)
 
 install-test: install
 	$(BIN)/pip install --quiet -e '.[test]'

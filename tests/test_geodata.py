@@ -208,7 +208,7 @@ def test_known_points(counties, lat, lon, fips):
 def test_state_json():
     state = json.loads((DATA / "al" / "state.json").read_text(encoding="utf-8"))
     assert (state["code"], state["name"], state["fips"]) == ("AL", "Alabama", "01")
-    assert {"label": "Register to vote",
+    assert {"label": "Register to vote", "label_es": "Inscríbase para votar",
             "url": "https://www.sos.alabama.gov/alabama-votes/voter/register-to-vote"} in (
         state["voter_tools"])
     assert all(tool["url"].startswith("https://") for tool in state["voter_tools"])

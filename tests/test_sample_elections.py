@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from voterguide.extensions import db
 from voterguide.models import District, Race
-from voterguide.timing import next_election_words, next_election_year, stage_words
+from voterguide.timing import next_election_sentence, next_election_year, stage_sentence
 
 from .support import DATA_DIR, REPO
 
@@ -205,35 +205,35 @@ def test_open_data_carries_the_three_races_without_a_party(client):
 # --- which voting day comes next --------------------------------------------------------
 
 def test_before_the_primary_the_race_page_says_what_a_majority_does(app):
-    words = stage_words(race("ca-county-sacramento"), today=dt.date(2027, 12, 2))
+    words = stage_sentence(race("ca-county-sacramento"), today=dt.date(2027, 12, 2))
     assert words == (f"Next: the primary on {PRIMARY}. A candidate who wins a majority of "
                      "the votes there is elected; if nobody does, the top two meet again at "
                      f"the general election on {GENERAL}.")
 
 
 def test_an_unopposed_race_is_decided_at_the_primary(app):
-    words = stage_words(race("ca-county-alpine"), today=dt.date(2027, 12, 2))
+    words = stage_sentence(race("ca-county-alpine"), today=dt.date(2027, 12, 2))
     assert words == (f"Next: the primary on {PRIMARY}. With one candidate, the race is "
                      "decided there: it will not be on the ballot of the general election on "
                      f"{GENERAL}.")
 
 
 def test_after_the_primary_the_runoff_is_next(app):
-    words = stage_words(race("ca-county-sacramento"), today=dt.date(2028, 6, 1))
+    words = stage_sentence(race("ca-county-sacramento"), today=dt.date(2028, 6, 1))
     assert words == (f"The primary was on {PRIMARY}. Next: the general election on "
                      f"{GENERAL}, where the top two candidates meet again if nobody won a "
                      "majority at the primary.")
 
 
 def test_after_both_voting_days(app):
-    words = stage_words(race("ca-county-sacramento"), today=dt.date(2028, 11, 8))
+    words = stage_sentence(race("ca-county-sacramento"), today=dt.date(2028, 11, 8))
     assert words == f"The primary was on {PRIMARY} and the general election on {GENERAL}."
 
 
 @pytest.mark.parametrize("today", [dt.date(2027, 12, 2), dt.date(2028, 11, 1)])
 def test_a_race_decided_at_the_primary_says_so_in_november(app, today):
     winner = next(c["name"] for c in RACES["fresno"]["candidates"] if "elected_at_stage" in c)
-    assert stage_words(race("ca-county-fresno"), today=today) == (
+    assert stage_sentence(race("ca-county-fresno"), today=today) == (
         f"Decided at the primary on {PRIMARY}: {winner} won a majority of the votes and was "
         f"elected, so this race is not on the ballot of the general election on {GENERAL}.")
 
@@ -251,7 +251,7 @@ def test_the_race_pages_show_the_stage_sentence(client):
 
 
 def test_an_alabama_race_has_no_stage_sentence(app):
-    assert stage_words(race("al-circuit-6")) == ""
+    assert stage_sentence(race("al-circuit-6")) == ""
 
 
 # --- when each county next elects its district attorney --------------------------------
@@ -269,19 +269,19 @@ def test_los_angeles_county_has_no_2028_sample_race_and_says_when_its_next_elect
         app, client):
     la = district("ca-county-los-angeles")
     assert la.races == []
-    words = next_election_words(la, today=dt.date(2026, 12, 2))
+    words = next_election_sentence(la, today=dt.date(2026, 12, 2))
     assert words == ("The next election for district attorney here is at the March 2028 "
                      "primary; if nobody wins a majority of the votes there, the top two meet "
                      "again at the November 2028 general election (every four years, in "
                      "presidential election years).")
     page = text_of(client.get("/districts/ca-county-los-angeles"))
     assert "No races have been added for this district yet." in page
-    assert f'<p class="next-election">{next_election_words(la)}</p>' in page
+    assert f'<p class="next-election">{next_election_sentence(la)}</p>' in page
 
 
 def test_san_francisco_is_the_exception_its_charter_makes(app, client):
     sf = district("ca-county-san-francisco")
-    assert next_election_words(sf, today=dt.date(2026, 12, 2)) == (
+    assert next_election_sentence(sf, today=dt.date(2026, 12, 2)) == (
         "The next election for district attorney here is in November 2028 (every four "
         "years, in presidential election years).")
     page = visible(text_of(client.get("/districts/ca-county-san-francisco")))
@@ -305,7 +305,7 @@ def test_the_exception_is_sourced_in_the_states_provenance():
 def test_alabama_is_unchanged(app, client):
     assert len(AL["races"]) == 42 and "stages" not in AL["election"]
     assert all("elected_at_stage" not in c for r in AL["races"] for c in r["candidates"])
-    assert next_election_words(district("al-circuit-6")) == ""
+    assert next_election_sentence(district("al-circuit-6")) == ""
     page = text_of(client.get("/districts/al-circuit-6"))
     assert 'class="next-election"' not in page and 'class="stage"' not in page
     assert "partisan election" in page and "Sample data" in page
@@ -321,8 +321,8 @@ def test_a_partisan_election_with_two_voting_days_names_the_next_one_only(app):
                             ElectionStage(position=2, name="General election",
                                           date=dt.date(2028, 11, 7))])
     db.session.flush()
-    assert stage_words(tuscaloosa, today=dt.date(2028, 1, 2)) == (
+    assert stage_sentence(tuscaloosa, today=dt.date(2028, 1, 2)) == (
         "Next: the primary on May 16, 2028.")
-    assert stage_words(tuscaloosa, today=dt.date(2028, 6, 1)) == (
+    assert stage_sentence(tuscaloosa, today=dt.date(2028, 6, 1)) == (
         "The primary was on May 16, 2028. Next: the general election on November 7, 2028.")
     db.session.rollback()

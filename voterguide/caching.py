@@ -4,6 +4,7 @@ seconds, so a rush of voters costs little.
 Pages are kept through Flask-Caching (SimpleCache by default; any backend it supports), keyed
 by the published guide's version (``content.for_request``): a publish, a rollback or a data load
 bumps it in the database, so every worker and every machine serves the new page at once.
+Each language's page is kept apart (the locale Flask-Babel took from the page's address).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from flask_babel import get_locale
 from flask_caching import Cache
 
 from . import content
@@ -27,7 +29,8 @@ class PageCache:
         """The cached page for key at the current content version, else render and keep it."""
         if self.seconds <= 0:
             return render()
-        name = "page:" + ":".join([str(content.for_request(db.session).number), *key])
+        name = "page:" + ":".join([str(content.for_request(db.session).number),
+                                   str(get_locale() or ""), *key])
         page = self.cache.get(name)
         if page is None:
             page = render()

@@ -40,6 +40,7 @@ def load_demo_election(session: Session, path: Path) -> Election:
     election.state_code, election.is_sample = spec["state"], bool(data.get("sample"))
     stages = _load_stages(session, election, spec.get("stages", []))
     questionnaire = _load_questionnaire(session, data["questionnaire"])
+    _load_translations(Path(path), election, questionnaire)
     questions = {q.position: q for q in questionnaire.questions}
     for race_spec in data["races"]:
         district = session.get(District, race_spec["district"])
@@ -83,6 +84,29 @@ def _stage(stages: dict[int, ElectionStage], position: int | None) -> ElectionSt
     if position not in stages:
         raise ValueError(f"The demo election names an unknown stage {position}.")
     return stages[position]
+
+
+#: The languages whose texts a sample election may have beside it: demo-election.<code>.json.
+LANGUAGES = ("es",)
+
+
+def _load_translations(path: Path, election: Election, questionnaire: Questionnaire) -> None:
+    """The sample's texts in other languages, from ``demo-election.<code>.json`` beside it:
+    the election's name, the questionnaire's title and description, and each question's
+    topic and text, matched by its English topic (a question without one stays English)."""
+    for code in LANGUAGES:
+        other = path.with_name(f"{path.stem}.{code}.json")
+        if not other.is_file():
+            continue
+        data = json.loads(other.read_text(encoding="utf-8"))
+        election.translations = {**(election.translations or {}),
+                                 code: data.get("election", {})}
+        questionnaire.translations = {**(questionnaire.translations or {}),
+                                      code: data.get("questionnaire", {})}
+        for question in questionnaire.questions:
+            texts = data.get("questions", {}).get(question.topic)
+            if texts:
+                question.translations = {**(question.translations or {}), code: texts}
 
 
 def _one(session: Session, model, slug: str):

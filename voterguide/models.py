@@ -22,9 +22,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .extensions import db
@@ -81,7 +81,7 @@ class State(db.Model):
     voter_tools: Mapped[list] = mapped_column(db.JSON, default=list)
     # The "voting" object of the state's state.json (docs/data-format.md): deadlines per
     # election, the ID rule, polling hours and official links, each with its source.
-    facts: Mapped[dict] = mapped_column(db.JSON, default=dict, server_default=text("'{}'"))
+    facts: Mapped[dict] = mapped_column(db.JSON, default=dict, server_default=sql_text("'{}'"))
     # How the state's district attorneys are chosen (state.json's "office_selection"):
     # partisan or not, the term, the primary, the majority rule and the runoff.
     office_selection: Mapped[dict] = mapped_column(db.JSON, default=dict)
@@ -175,6 +175,9 @@ class Election(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     date: Mapped[dt.date] = mapped_column(Date)
     state_code: Mapped[str] = mapped_column(ForeignKey("states.code"))
+    #: Its name in other languages: {"es": {"name": ...}} (presenters.in_language reads it).
+    translations: Mapped[dict] = mapped_column(db.JSON, default=dict,
+                                               server_default=sql_text("'{}'"))
     # Fictional demo content: every page that shows it says "Sample data".
     is_sample: Mapped[bool] = mapped_column(default=False)
 
@@ -215,6 +218,9 @@ class Questionnaire(db.Model):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    #: Its title and description in other languages: {"es": {"title": ..., "description": ...}}.
+    translations: Mapped[dict] = mapped_column(db.JSON, default=dict,
+                                               server_default=sql_text("'{}'"))
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
     # When a reminder went out (None: not known).
     reminder_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -249,6 +255,9 @@ class Question(db.Model):
     position: Mapped[int]
     topic: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+    #: Its topic, text and scale ends in other languages: {"es": {"topic": ..., "text": ...}}.
+    translations: Mapped[dict] = mapped_column(db.JSON, default=dict,
+                                               server_default=sql_text("'{}'"))
     kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind, "question_kind"))
     scale_low: Mapped[str | None] = mapped_column(String(100))
     scale_high: Mapped[str | None] = mapped_column(String(100))

@@ -11,11 +11,21 @@ embed, the flyer, the PDF and the share image say the same thing for the same st
 
 After the questionnaire's deadline, a candidate who did not respond is shown as "Did not
 respond by <the deadline>".
+
+The wordings are English here, marked with ``N_`` for the catalogues; what voters read
+goes through gettext in the page's language (``words()``, and the lazy template globals).
+Staff code keeps the English constants (exports, import cleaners).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from . import timing
 from .models import (
@@ -33,31 +43,50 @@ from .models import (
 )
 from .timing import office_rules
 
+
+def N_(text: str) -> str:  # noqa: N802  (gettext's name for "translated later")
+    """Mark an English wording for the catalogues; it is translated where it is shown."""
+    return text
+
+
+def words(text: str) -> str:
+    """A marked wording in the page's language."""
+    return _(text)
+
+
 STATUS_WORDS = {
-    ResponseStatus.RESPONDED: "Answered the questionnaire",
-    ResponseStatus.NO_RESPONSE: "Did not respond",
-    ResponseStatus.DECLINED: "Declined to respond",
+    ResponseStatus.RESPONDED: N_("Answered the questionnaire"),
+    ResponseStatus.NO_RESPONSE: N_("Did not respond"),
+    ResponseStatus.DECLINED: N_("Declined to respond"),
 }
 NO_ANSWER_WORDS = {
-    ResponseStatus.RESPONDED: "Did not answer this question.",
-    ResponseStatus.NO_RESPONSE: "Did not respond to the questionnaire.",
-    ResponseStatus.DECLINED: "Declined to respond to the questionnaire.",
+    ResponseStatus.RESPONDED: N_("Did not answer this question."),
+    ResponseStatus.NO_RESPONSE: N_("Did not respond to the questionnaire."),
+    ResponseStatus.DECLINED: N_("Declined to respond to the questionnaire."),
 }
 NO_ANSWER_BRIEF = {
-    ResponseStatus.RESPONDED: "No answer",
-    ResponseStatus.NO_RESPONSE: "Did not respond",
-    ResponseStatus.DECLINED: "Declined to respond",
+    ResponseStatus.RESPONDED: N_("No answer"),
+    ResponseStatus.NO_RESPONSE: N_("Did not respond"),
+    ResponseStatus.DECLINED: N_("Declined to respond"),
 }
 #: Every brief "no answer" wording: a flyer shows these cells in italics.
 MISSING_BRIEFS = frozenset(NO_ANSWER_BRIEF.values())
 #: How the pages state the order of candidates (the order guide.services.ballot_order gives).
-ORDER_SENTENCE = ("Listed alphabetically by last name; the incumbent is marked, not listed "
-                  "first.")
+ORDER_SENTENCE = N_("Listed alphabetically by last name; the incumbent is marked, not listed "
+                    "first.")
+#: The same, as a flyer's aside after "Candidates".
+ORDER_ASIDE = N_("listed alphabetically by last name; the incumbent is marked, not listed "
+                 "first")
 #: Who wrote a candidate's biography (Candidate.bio_source), as its byline says.
-BIO_BYLINES = {"candidate": "Biography written by the candidate.",
-               "staff": "Biography written by our staff from public sources."}
+BIO_BYLINES = {"candidate": N_("Biography written by the candidate."),
+               "staff": N_("Biography written by our staff from public sources.")}
 #: How a candidate who left the race is marked.
-WITHDRAWN = "Withdrawn from the race"
+WITHDRAWN = N_("Withdrawn from the race")
+
+
+def is_missing_brief(summary: str) -> bool:
+    """Whether a flyer's cell says there is no answer (in any language shown)."""
+    return summary in MISSING_BRIEFS or summary in {_(brief) for brief in MISSING_BRIEFS}
 
 
 #: A change set's status, as staff read it (a blocked preview and a rolled-back publication
@@ -173,8 +202,8 @@ def natural_key(text: str) -> list:
 
 #: What voters read about a race that is not contested, unless staff wrote their own words.
 RACE_STATUS_NOTES = {
-    "uncontested": "Only one candidate is on the ballot for this office.",
-    "cancelled": "This race is not on the ballot.",
+    "uncontested": N_("Only one candidate is on the ballot for this office."),
+    "cancelled": N_("This race is not on the ballot."),
 }
 
 
@@ -183,7 +212,7 @@ def race_status_note(race) -> str:
     status = getattr(race.status, "value", race.status) or "contested"
     if status == "contested":
         return ""
-    return race.status_note or RACE_STATUS_NOTES[status]
+    return race.status_note or _(RACE_STATUS_NOTES[status])
 
 
 def kind_words(kind) -> str:
@@ -192,32 +221,41 @@ def kind_words(kind) -> str:
 
 
 #: How a race with one candidate on the ballot is marked, and what that means.
-UNOPPOSED = "Unopposed"
-UNOPPOSED_MEANING = ("Only one candidate is on the ballot for this office: nobody is running "
-                     "against them, so they will take office unless a write-in campaign "
-                     "beats them. Their answers still tell you what they would do in office.")
-#: A figure's unit in words, after its number.
-UNIT_WORDS = {FactUnit.PEOPLE: "people", FactUnit.PERCENT: "%", FactUnit.CASES: "cases",
-              FactUnit.DOLLARS: "", FactUnit.DAYS: "days",
-              FactUnit.PER_100K: "per 100,000 residents"}
+UNOPPOSED = N_("Unopposed")
+UNOPPOSED_MEANING = N_("Only one candidate is on the ballot for this office: nobody is running "
+                       "against them, so they will take office unless a write-in campaign "
+                       "beats them. Their answers still tell you what they would do in office.")
+#: A figure's unit in words, after its number (plural forms by the number).
+UNIT_WORDS = {FactUnit.PEOPLE: ("%(number)s person", "%(number)s people"),
+              FactUnit.CASES: ("%(number)s case", "%(number)s cases"),
+              FactUnit.DAYS: ("%(number)s day", "%(number)s days")}
 
 
 def number_words(value: float, unit: FactUnit) -> str:
-    """A figure's value with its unit: "1,204 people", "38.5%", "$2,100,000"."""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    """A figure's value with its unit, in the page's language: "1,204 people", "38.5%",
+    "$2,100,000" ("1204 personas", "38,5 %" in Spanish)."""
+    text = format_decimal(value, "#,##0" if float(value).is_integer() else "#,##0.0",
+                          locale=language())
     if unit is FactUnit.DOLLARS:
-        return "$" + text
+        return _("$%(number)s", number=text)
     if unit is FactUnit.PERCENT:
-        return text + "%"
-    return f"{text} {UNIT_WORDS[unit]}"
+        return _("%(number)s%%", number=text)
+    if unit is FactUnit.PER_100K:
+        return _("%(number)s per 100,000 residents", number=text)
+    count = int(value) if float(value).is_integer() else 2
+    if unit is FactUnit.PEOPLE:
+        return ngettext("%(number)s person", "%(number)s people", count, number=text)
+    if unit is FactUnit.CASES:
+        return ngettext("%(number)s case", "%(number)s cases", count, number=text)
+    return ngettext("%(number)s day", "%(number)s days", count, number=text)
 
 
 def figure_words(fact: DistrictFact) -> str:
     """A figure in one line: "County jail population, 2023: 1,204 people"."""
     return f"{fact.fact}, {fact.period}: {number_words(fact.value, fact.unit)}"
 #: The five points of an agree/disagree scale, in words.
-AGREE_SCALE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
-               "Strongly agree")
+AGREE_SCALE = (N_("Strongly disagree"), N_("Disagree"), N_("Neither agree nor disagree"),
+               N_("Agree"), N_("Strongly agree"))
 
 
 def scale_point_words(question: Question, point: int) -> str:
@@ -225,12 +263,15 @@ def scale_point_words(question: Question, point: int) -> str:
     runs from "Strongly disagree" to "Strongly agree", else its ends' own labels, with
     "closer to ..." between them."""
     low, high = question.scale_low or "", question.scale_high or ""
+    if (low.casefold(), high.casefold()) != (AGREE_SCALE[0].casefold(),
+                                             AGREE_SCALE[-1].casefold()):
+        low, high = in_language(question, "scale_low"), in_language(question, "scale_high")
     if (low.casefold(), high.casefold()) == (AGREE_SCALE[0].casefold(),
                                              AGREE_SCALE[-1].casefold()):
-        return AGREE_SCALE[point - 1]
-    low, high = low or "lowest", high or "highest"
-    return {1: low, 2: f"Closer to “{low}”", 3: "In the middle", 4: f"Closer to “{high}”",
-            5: high}[point]
+        return _(AGREE_SCALE[point - 1])
+    low, high = low or _("lowest"), high or _("highest")
+    return {1: low, 2: _("Closer to “%(end)s”", end=low), 3: _("In the middle"),
+            4: _("Closer to “%(end)s”", end=high), 5: high}[point]
 
 
 def choice_words(question: Question, choice: str | None) -> str:
@@ -239,8 +280,9 @@ def choice_words(question: Question, choice: str | None) -> str:
     if not choice:
         return ""
     if question.kind is QuestionKind.SCALE and choice.isdigit() and 1 <= int(choice) <= 5:
-        return f"{scale_point_words(question, int(choice))} ({choice} of 5)"
-    return choice
+        return _("%(words)s (%(point)s of 5)", words=scale_point_words(question, int(choice)),
+                 point=choice)
+    return {"Yes": _("Yes"), "No": _("No")}.get(choice, choice)
 
 
 def scale_key(question: Question) -> str:
@@ -249,9 +291,15 @@ def scale_key(question: Question) -> str:
 
 
 def day_words(day: dt.date, year: bool = True) -> str:
-    """A date as "Aug 15, 2028" (or "Aug 15")."""
-    text = f"{day:%b} {day.day}"
-    return f"{text}, {day.year}" if year else text
+    """A date as "Aug 15, 2028" (or "Aug 15"); "15 ago 2028" in Spanish."""
+    if year:
+        return format_date(day, "medium", locale=language())
+    return format_skeleton("MMMd", day, locale=language())
+
+
+def language() -> str:
+    """The page's language for Babel's formats (English outside a request)."""
+    return str(get_locale() or "en")
 
 
 def silence_sentence(silent: list[Candidate], total: int, deadline: dt.date | None) -> str:
@@ -264,44 +312,62 @@ def silence_sentence(silent: list[Candidate], total: int, deadline: dt.date | No
     ignored = [c.name for c in silent if c.response_status is not ResponseStatus.DECLINED]
     parts = []
     if ignored:
-        who = "candidate" if total == 1 else "candidates"
+        numbers = {"count": len(ignored), "total": total, "names": and_list(ignored)}
         if deadline is not None and dt.datetime.now(dt.UTC).date() <= deadline:
             # The questionnaire is still open: nobody has let the deadline pass yet.
-            parts.append(f"{len(ignored)} of {total} {who} have not responded yet (answers "
-                         f"are taken until {day_words(deadline)}): {_names(ignored)}.")
+            parts.append(ngettext(
+                "%(count)s of %(total)s candidate have not responded yet (answers are taken "
+                "until %(deadline)s): %(names)s.",
+                "%(count)s of %(total)s candidates have not responded yet (answers are taken "
+                "until %(deadline)s): %(names)s.", total, deadline=day_words(deadline),
+                **numbers))
+        elif deadline:
+            parts.append(ngettext(
+                "%(count)s of %(total)s candidate did not respond by %(deadline)s: %(names)s.",
+                "%(count)s of %(total)s candidates did not respond by %(deadline)s: %(names)s.",
+                total, deadline=day_words(deadline), **numbers))
         else:
-            by = f" by {day_words(deadline)}" if deadline else ""
-            parts.append(f"{len(ignored)} of {total} {who} did not respond{by}: "
-                         f"{_names(ignored)}.")
+            parts.append(ngettext("%(count)s of %(total)s candidate did not respond: %(names)s.",
+                                  "%(count)s of %(total)s candidates did not respond: "
+                                  "%(names)s.", total, **numbers))
     if declined:
-        parts.append(f"{_names(declined)} declined to respond.")
+        parts.append(ngettext("%(names)s declined to respond.", "%(names)s declined to respond.",
+                              len(declined), names=and_list(declined)))
     return " ".join(parts)
 
 
 def candidate_silence(candidate: Candidate, deadline: dt.date | None) -> str:
     """One candidate who has not answered, in a sentence for their own page."""
+    name = candidate.name
     if candidate.response_status is ResponseStatus.DECLINED:
-        return f"{candidate.name} declined to respond to the questionnaire."
+        return _("%(name)s declined to respond to the questionnaire.", name=name)
     if deadline is not None and dt.datetime.now(dt.UTC).date() <= deadline:
-        return (f"{candidate.name} has not responded to the questionnaire yet (answers are "
-                f"taken until {day_words(deadline)}).")
-    by = f" by {day_words(deadline)}" if deadline else ""
-    return f"{candidate.name} did not respond to the questionnaire{by}."
+        return _("%(name)s has not responded to the questionnaire yet (answers are taken "
+                 "until %(deadline)s).", name=name, deadline=day_words(deadline))
+    if deadline:
+        return _("%(name)s did not respond to the questionnaire by %(deadline)s.", name=name,
+                 deadline=day_words(deadline))
+    return _("%(name)s did not respond to the questionnaire.", name=name)
 
 
-def _names(names: list[str]) -> str:
-    """Names joined for a sentence: "A", "A and B", "A, B and C"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def and_list(names: list[str]) -> str:
+    """Names joined for a sentence: "A", "A and B", "A, B and C" (in the page's language)."""
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
+
+
 
 
 def contact_sentence(sent_on: dt.date | None, reminder_on: dt.date | None) -> str:
     """When the questionnaire went out, and the reminder, as a sentence ("" if unknown)."""
     if not sent_on:
         return ""
-    text = f"We sent the questionnaire to every candidate on {day_words(sent_on)}"
     if reminder_on:
-        text += f" and a reminder on {day_words(reminder_on)}"
-    return text + "."
+        return _("We sent the questionnaire to every candidate on %(sent)s and a reminder on "
+                 "%(reminder)s.", sent=day_words(sent_on), reminder=day_words(reminder_on))
+    return _("We sent the questionnaire to every candidate on %(sent)s.",
+             sent=day_words(sent_on))
 def missed_deadline(candidate: Candidate) -> dt.date | None:
     """The deadline a candidate who did not respond let pass, or None (not passed, no
     deadline, or they responded or declined)."""
@@ -318,27 +384,35 @@ def status_words(candidate: Candidate) -> str:
     """The candidate's questionnaire status in words."""
     deadline = missed_deadline(candidate)
     if deadline is not None:
-        return f"Did not respond by {day_words(deadline)}"
-    return STATUS_WORDS[candidate.response_status]
+        return _("Did not respond by %(deadline)s", deadline=day_words(deadline))
+    return _(STATUS_WORDS[candidate.response_status])
 
 
 def no_answer_words(candidate: Candidate) -> str:
     """Why the candidate has no answer to a question, as a sentence."""
     deadline = missed_deadline(candidate)
     if deadline is not None:
-        return f"Did not respond to the questionnaire by {day_words(deadline)}."
-    return NO_ANSWER_WORDS[candidate.response_status]
+        return _("Did not respond to the questionnaire by %(deadline)s.",
+                 deadline=day_words(deadline))
+    return _(NO_ANSWER_WORDS[candidate.response_status])
 
 
 def no_answer_brief(candidate: Candidate) -> str:
     """Why the candidate has no answer to a question, in two or three words."""
-    return NO_ANSWER_BRIEF[candidate.response_status]
+    return _(NO_ANSWER_BRIEF[candidate.response_status])
 
 
 #: Party shown for a candidate of a partisan office who gave none.
-NO_PARTY = "No party listed"
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
-                8: "eight", 10: "ten", 12: "twelve"}
+NO_PARTY = N_("No party listed")
+NUMBER_WORDS = {1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five"),
+                6: N_("six"), 7: N_("seven"), 8: N_("eight"), 10: N_("ten"), 12: N_("twelve")}
+#: The offices the states' data name, translated when the page is not English.
+OFFICES = {"District Attorney": N_("District Attorney")}
+
+
+def office_words(office: str) -> str:
+    """An office's title in the page's language (one not known here, as given)."""
+    return _(OFFICES[office]) if office in OFFICES else office
 
 
 def is_partisan(candidate: Candidate) -> bool:
@@ -351,7 +425,52 @@ def party_label(candidate: Candidate) -> str | None:
     at all, not even "No party listed"), else the party or NO_PARTY."""
     if not is_partisan(candidate):
         return None
-    return candidate.party or NO_PARTY
+    return party_words(candidate.party) if candidate.party else _(NO_PARTY)
+
+
+#: The parties the states' data name, translated when the page is not English.
+PARTIES = {"Democratic": N_("Democratic"), "Republican": N_("Republican"),
+           "Independent": N_("Independent"), "Libertarian": N_("Libertarian"),
+           "Green": N_("Green")}
+
+
+#: The stages of an election the states' data name, translated when the page is not English.
+STAGES = {"Primary": N_("Primary"), "Primary election": N_("Primary election"),
+          "Runoff": N_("Runoff"), "Primary runoff": N_("Primary runoff"),
+          "General election": N_("General election"), "General": N_("General election")}
+
+
+def stage_words(stage: str) -> str:
+    """A stage's name in the page's language (one not known here, as given)."""
+    return _(STAGES[stage]) if stage in STAGES else stage
+
+
+def in_language(item, field: str) -> str:
+    """A text staff wrote (a question's topic, an election's name) in the page's language,
+    when they gave one (``item.translations``), else as written."""
+    given = (getattr(item, "translations", None) or {}).get(language()) or {}
+    return given.get(field) or getattr(item, field) or ""
+
+
+def said(spec: dict, key: str) -> str:
+    """A state file's text in the page's language: ``key_<language>`` when the file gives
+    one (``"label_es"``), else ``key`` as written."""
+    return spec.get(f"{key}_{language()}") or spec.get(key) or ""
+
+
+def question_topic(question: Question) -> str:
+    """A question's topic in the page's language."""
+    return in_language(question, "topic")
+
+
+def question_text(question: Question) -> str:
+    """A question's text in the page's language."""
+    return in_language(question, "text")
+
+
+def party_words(party: str) -> str:
+    """A party's name in the page's language (a party not known here, as given)."""
+    return _(PARTIES[party]) if party in PARTIES else party
 
 
 def office_selection_words(place: State | District, office: str = "District Attorney") -> str:
@@ -362,26 +481,31 @@ def office_selection_words(place: State | District, office: str = "District Atto
         place.office_selection or {})
     if not rules:
         return ""
+    office = office_words(office)
     office = office if office.isupper() else office.lower()
     years = rules.get("term_years")
-    term = f" for {NUMBER_WORDS.get(years, years)} years" if years else ""
+    term = ngettext(" for %(years)s year", " for %(years)s years", years,
+                    years=_(NUMBER_WORDS[years]) if years in NUMBER_WORDS else years
+                    ) if years else ""
     majority = rules.get("majority_required", False)
     runoff = rules.get("runoff")
     if rules.get("partisan", True):
-        text = (f"The {office} is elected{term} in a partisan election: each party chooses "
-                "its candidate at a primary")
         if majority and runoff == "primary_runoff":
-            text += (" (if nobody wins a majority of the votes there, the top two meet "
-                     "again in a runoff)")
-        return text + ", and the general election in November decides."
-    text = (f"The {office} is elected{term} in a nonpartisan election: candidates appear "
-            "on the ballot without a party.")
+            return _("The %(office)s is elected%(term)s in a partisan election: each party "
+                     "chooses its candidate at a primary (if nobody wins a majority of the "
+                     "votes there, the top two meet again in a runoff), and the general "
+                     "election in November decides.", office=office, term=term)
+        return _("The %(office)s is elected%(term)s in a partisan election: each party chooses "
+                 "its candidate at a primary, and the general election in November decides.",
+                 office=office, term=term)
+    text = _("The %(office)s is elected%(term)s in a nonpartisan election: candidates appear "
+             "on the ballot without a party.", office=office, term=term)
     if rules.get("decided_at") == "primary" and majority:
-        text += (" A candidate who wins a majority of the votes at the primary is elected "
-                 "outright; otherwise the top two candidates meet again at the general "
-                 "election in November.")
+        text += " " + _("A candidate who wins a majority of the votes at the primary is elected "
+                        "outright; otherwise the top two candidates meet again at the general "
+                        "election in November.")
     elif rules.get("decided_at") == "general":
-        text += " The general election in November decides."
+        text += " " + _("The general election in November decides.")
     return text
 
 
@@ -400,8 +524,8 @@ def register(app) -> None:
     app.add_template_global(field_value, "field_value")
     app.add_template_filter(figure_words)
     app.add_template_global(number_words, "number_words")
-    app.add_template_global(UNOPPOSED, "UNOPPOSED")
-    app.add_template_global(UNOPPOSED_MEANING, "UNOPPOSED_MEANING")
+    app.add_template_global(_l(UNOPPOSED), "UNOPPOSED")
+    app.add_template_global(_l(UNOPPOSED_MEANING), "UNOPPOSED_MEANING")
     app.add_template_global(choice_words, "choice_words")
     app.add_template_global(scale_key, "scale_key")
     app.add_template_global(silence_sentence, "silence_sentence")
@@ -410,7 +534,17 @@ def register(app) -> None:
     app.add_template_filter(party_label)
     app.add_template_filter(office_selection_words)
     timing.register(app)
-    app.add_template_global(MISSING_BRIEFS, "MISSING_BRIEFS")
-    app.add_template_global(WITHDRAWN, "WITHDRAWN")
-    app.add_template_global(ORDER_SENTENCE, "ORDER_SENTENCE")
-    app.add_template_global(BIO_BYLINES, "BIO_BYLINES")
+    app.add_template_test(is_missing_brief, "missing_brief")
+    app.add_template_global(_l(WITHDRAWN), "WITHDRAWN")
+    app.add_template_global(_l(ORDER_SENTENCE), "ORDER_SENTENCE")
+    app.add_template_global(_l(ORDER_ASIDE), "ORDER_ASIDE")
+    app.add_template_global({k: _l(v) for k, v in BIO_BYLINES.items()}, "BIO_BYLINES")
+    app.add_template_global(words, "words")
+    app.add_template_filter(party_words)
+    app.add_template_filter(office_words)
+    app.add_template_filter(stage_words)
+    app.add_template_filter(question_topic)
+    app.add_template_filter(question_text)
+    app.add_template_filter(in_language)
+    app.add_template_filter(said)
+    app.add_template_global(and_list, "and_list")

@@ -64,6 +64,11 @@ def candidate_by_slug(slug: str) -> Candidate | None:
     return db.session.scalar(select(Candidate).where(Candidate.slug == slug))
 
 
+def candidates_shown() -> list[Candidate]:
+    """Every candidate with a page, by slug (the sitemap lists them)."""
+    return list(db.session.scalars(select(Candidate).order_by(Candidate.slug)))
+
+
 def states() -> list[State]:
     """The states the guide covers (loaded, and named by VOTERGUIDE_STATES), by name."""
     from flask import current_app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel.dates import format_date
 from flask import Flask
 from markupsafe import Markup, escape
 
@@ -22,10 +23,10 @@ def paragraphs(text: str | None) -> Markup:
 
 
 def long_date(value: dt.date | None) -> str:
-    """A date as voters read it: Tuesday, November 7, 2028."""
+    """A date as voters read it: Tuesday, November 7, 2028 (martes, 7 de noviembre de 2028)."""
     if value is None:
         return ""
-    return f"{value:%A, %B} {value.day}, {value.year}"
+    return format_date(value, "full", locale=presenters.language())
 
 
 def short_date(value: dt.date | None) -> str:

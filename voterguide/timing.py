@@ -11,19 +11,46 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from babel.dates import format_date, format_skeleton
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 from .models import District, ElectionStage, Race
 
+#: Numbers of years as a sentence says them (their words are marked in presenters.py).
 NUMBER_WORDS = {2: "two", 4: "four", 6: "six"}
 
 
+def _language() -> str:
+    """The page's language (English outside a request)."""
+    return str(get_locale() or "en")
+
+
 def _day(value: dt.date) -> str:
-    """A date as a sentence reads it: March 7, 2028."""
-    return f"{value:%B} {value.day}, {value.year}"
+    """A date as a sentence reads it: March 7, 2028 (7 de marzo de 2028)."""
+    return format_date(value, "long", locale=_language())
+
+
+def _month(year: int, month: int) -> str:
+    """A month of a year: March 2028 (marzo de 2028)."""
+    return format_skeleton("yMMMM", dt.date(year, month, 1), locale=_language())
+
+
+def _name(name: str) -> str:
+    """A voting day's name inside a sentence, in the page's language: "primary" ("primaria");
+    the names the states' data use are marked in presenters.STAGES."""
+    return _(name[:1].upper() + name[1:]).lower()
 
 
 def _office(name: str) -> str:
-    """An office's name inside a sentence: "district attorney"."""
+    """An office's name inside a sentence: "district attorney" ("fiscal de distrito")."""
+    name = _(name)
     return name if name.isupper() else name.lower()
+
+
+def _said(spec: dict, key: str) -> str:
+    """A state file's text in the page's language (``years_es``), else as written."""
+    return spec.get(f"{key}_{_language()}") or spec.get(key) or ""
 
 
 def office_rules(district: District) -> dict:
@@ -61,7 +88,7 @@ def next_election_year(cycle: dict, today: dt.date) -> int | None:
     return candidate
 
 
-def next_election_words(district: District, today: dt.date | None = None) -> str:
+def next_election_sentence(district: District, today: dt.date | None = None) -> str:
     """When the office is next elected in this district, as a sentence ("" when the state's
     data has no cycle)."""
     rules = office_rules(district)
@@ -71,18 +98,24 @@ def next_election_words(district: District, today: dt.date | None = None) -> str
         return ""
     office = _office(district.office)
     first, *later = cycle["stages"]
-    month = calendar.month_name[first["month"]]
-    text = f"The next election for {office} here is at the {month} {year} {first['name']}"
+    when = _month(year, first["month"])
     if first["name"] == "general election":
-        text = f"The next election for {office} here is in {month} {year}"
+        text = _("The next election for %(office)s here is in %(when)s", office=office,
+                 when=when)
+    else:
+        text = _("The next election for %(office)s here is at the %(when)s %(stage)s",
+                 office=office, when=when, stage=_name(first["name"]))
     runoff = next((stage for stage in later if stage.get("if_no_majority")), None)
     if runoff:
-        text += (f"; if nobody wins a majority of the votes there, the top two meet again "
-                 f"at the {calendar.month_name[runoff['month']]} {year} {runoff['name']}")
+        text += _("; if nobody wins a majority of the votes there, the top two meet again at "
+                  "the %(when)s %(stage)s", when=_month(year, runoff["month"]),
+                  stage=_name(runoff["name"]))
     every = cycle["every_years"]
-    years = cycle.get("years")
-    text += f" (every {NUMBER_WORDS.get(every, every)} years"
-    return text + (f", in {years})." if years else ").")
+    every = _(NUMBER_WORDS[every]) if every in NUMBER_WORDS else every
+    years = _said(cycle, "years")
+    if years:
+        return text + _(" (every %(every)s years, in %(years)s).", every=every, years=years)
+    return text + _(" (every %(every)s years).", every=every)
 
 
 def _elected(race: Race) -> list:
@@ -90,7 +123,7 @@ def _elected(race: Race) -> list:
     return [c for c in race.candidates if c.elected_at_stage is not None]
 
 
-def stage_words(race: Race, today: dt.date | None = None) -> str:
+def stage_sentence(race: Race, today: dt.date | None = None) -> str:
     """Which voting day of the race comes next and what happens if nobody wins a majority,
     or on which day it was decided; "" for an election with one voting day."""
     stages: list[ElectionStage] = list(race.election.stages)
@@ -102,42 +135,50 @@ def stage_words(race: Race, today: dt.date | None = None) -> str:
     if elected:
         winner, stage = elected[0], elected[0].elected_at_stage
         after = [s for s in stages if s.position > stage.position]
-        text = (f"Decided at the {stage.name.lower()} on {_day(stage.date)}: {winner.name} "
-                "won a majority of the votes and was elected")
         if after:
-            text += (f", so this race is not on the ballot of the {after[0].name.lower()} on "
-                     f"{_day(after[0].date)}")
-        return text + "."
+            return _("Decided at the %(stage)s on %(date)s: %(name)s won a majority of the "
+                     "votes and was elected, so this race is not on the ballot of the "
+                     "%(next)s on %(next_date)s.", stage=_name(stage.name),
+                     date=_day(stage.date), name=winner.name, next=_name(after[0].name),
+                     next_date=_day(after[0].date))
+        return _("Decided at the %(stage)s on %(date)s: %(name)s won a majority of the votes "
+                 "and was elected.", stage=_name(stage.name), date=_day(stage.date),
+                 name=winner.name)
     if race.stage is not None:
         # Staff said which voting day decides this race.
-        return f"Decided on the {race.stage.name.lower()}: {_day(race.stage.date)}."
+        return _("Decided on the %(stage)s: %(date)s.", stage=_name(race.stage.name),
+                 date=_day(race.stage.date))
     first, runoff = stages[0], stages[1]
     majority = rules.get("majority_required") and rules.get("decided_at") == "primary"
     upcoming = next((s for s in stages if s.date >= today), None)
     candidates = [c for c in race.candidates if not c.withdrawn]
+    days = {"first": _name(first.name), "first_date": _day(first.date),
+            "next": _name(runoff.name), "next_date": _day(runoff.date)}
     if upcoming is first:
-        text = f"Next: the {first.name.lower()} on {_day(first.date)}."
+        text = _("Next: the %(first)s on %(first_date)s.", **days)
         if majority and len(candidates) == 1:
-            return text + (" With one candidate, the race is decided there: it will not be "
-                           f"on the ballot of the {runoff.name.lower()} on "
-                           f"{_day(runoff.date)}.")
+            return text + _(" With one candidate, the race is decided there: it will not be "
+                            "on the ballot of the %(next)s on %(next_date)s.", **days)
         if majority:
-            text += (" A candidate who wins a majority of the votes there is elected; if "
-                     f"nobody does, the top two meet again at the {runoff.name.lower()} on "
-                     f"{_day(runoff.date)}.")
+            text += _(" A candidate who wins a majority of the votes there is elected; if "
+                      "nobody does, the top two meet again at the %(next)s on "
+                      "%(next_date)s.", **days)
         return text
     if upcoming is not None:
-        text = (f"The {first.name.lower()} was on {_day(first.date)}. Next: the "
-                f"{upcoming.name.lower()} on {_day(upcoming.date)}")
+        days.update(next=_name(upcoming.name), next_date=_day(upcoming.date))
         if majority:
-            text += (", where the top two candidates meet again if nobody won a majority at "
-                     f"the {first.name.lower()}")
-        return text + "."
-    return (f"The {first.name.lower()} was on {_day(first.date)} and the "
-            f"{stages[-1].name.lower()} on {_day(stages[-1].date)}.")
+            return _("The %(first)s was on %(first_date)s. Next: the %(next)s on "
+                     "%(next_date)s, where the top two candidates meet again if nobody won a "
+                     "majority at the %(first)s.", **days)
+        return _("The %(first)s was on %(first_date)s. Next: the %(next)s on %(next_date)s.",
+                 **days)
+    return _("The %(first)s was on %(first_date)s and the %(last)s on %(last_date)s.",
+             first=days["first"], first_date=days["first_date"],
+             last=_name(stages[-1].name), last_date=_day(stages[-1].date))
 
 
 def register(app) -> None:
-    """Make ``district|next_election_words`` and ``race|stage_words`` template filters."""
-    app.add_template_filter(next_election_words)
-    app.add_template_filter(stage_words)
+    """Make ``district|next_election_sentence`` and ``race|stage_sentence`` template
+    filters."""
+    app.add_template_filter(next_election_sentence)
+    app.add_template_filter(stage_sentence)

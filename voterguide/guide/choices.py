@@ -9,20 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from ..geo.districts import Reason
+from ..presenters import N_
 
 #: One sentence on why the voter is asked to choose, by reason; {state} is the state's name.
 WHY_ASKED = {
-    Reason.COARSE: "We know only your ZIP code or town, and it reaches into more than one "
-    "county with a different district attorney.",
-    Reason.BORDER: "Your address is close to a county line, too close for our map to be sure "
-    "which side it is on.",
-    Reason.STATE_LINE: "Your address is close to the edge of {state}, too close for our map "
-    "to be sure which side of the line it is on.",
-    Reason.SHARED_COUNTY: "Your county has more than one district attorney's office, and no "
-    "published map shows which one serves you.",
+    Reason.COARSE: N_("We know only your ZIP code or town, and it reaches into more than one "
+                      "county with a different district attorney."),
+    Reason.BORDER: N_("Your address is close to a county line, too close for our map to be "
+                      "sure which side it is on."),
+    Reason.STATE_LINE: N_("Your address is close to the edge of %(state)s, too close for our "
+                          "map to be sure which side of the line it is on."),
+    Reason.SHARED_COUNTY: N_("Your county has more than one district attorney's office, and "
+                             "no published map shows which one serves you."),
 }
-GENERIC_WHY = "More than one district may include your address."
+GENERIC_WHY = N_("More than one district may include your address.")
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,8 @@ def county_phrase(names: Sequence[str]) -> str:
     if not names:
         return ""
     if len(names) == 1:
-        return f"{names[0]} County"
-    return f"{', '.join(names[:-1])} or {names[-1]} County"
+        return _("%(county)s County", county=names[0])
+    return _("%(counties)s or %(last)s County", counties=", ".join(names[:-1]), last=names[-1])
 
 
 def either(phrases: Sequence[str]) -> str:
@@ -48,16 +51,16 @@ def either(phrases: Sequence[str]) -> str:
     phrases = list(phrases)
     if len(phrases) <= 1:
         return "".join(phrases)
-    return f"{', '.join(phrases[:-1])} or {phrases[-1]}"
+    return _("%(choices)s or %(last)s", choices=", ".join(phrases[:-1]), last=phrases[-1])
 
 
 def outside_phrase(state_names: Sequence[str]) -> str:
     """'outside <state>', 'outside <state> and <other state>'."""
     names = list(dict.fromkeys(state_names))
     if not names:
-        return "outside the area this guide covers"
-    return "outside " + (names[0] if len(names) == 1 else
-                         f"{', '.join(names[:-1])} and {names[-1]}")
+        return _("outside the area this guide covers")
+    return _("outside %(states)s", states=names[0] if len(names) == 1 else
+             _("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1]))
 
 
 def options(districts: Sequence, counties_of, outside: bool, state_names: Sequence[str],
@@ -69,7 +72,7 @@ def options(districts: Sequence, counties_of, outside: bool, state_names: Sequen
     several_states = len(set(state_names)) > 1
     for district in districts:
         for name in counties_of(district) or [district.name]:
-            label = f"{name} County" if name != district.name else name
+            label = _("%(county)s County", county=name) if name != district.name else name
             if several_states and state_of is not None:
                 label = f"{label}, {state_of(district)}"
             found.append(Option(label, district))
@@ -88,13 +91,14 @@ def question(answers: Sequence[Option]) -> str:
              for a in answers]
     if not parts:
         return ""
-    text = either(parts)
-    return f"Do you live {'' if text.startswith('outside') else 'in '}{text}?"
+    if answers[0].district is None:
+        return _("Do you live %(places)s?", places=either(parts))
+    return _("Do you live in %(places)s?", places=either(parts))
 
 
 #: The ZIP code or town reaches across the line of a state this guide doesn't cover.
-ACROSS_THE_LINE = ("We know only your ZIP code or town, and part of it lies across the {state} "
-                   "state line.")
+ACROSS_THE_LINE = N_("We know only your ZIP code or town, and part of it lies across the "
+                     "%(state)s state line.")
 
 
 def why(reason: Reason | None, state_names: Sequence[str], outside: bool = False) -> str:
@@ -103,7 +107,7 @@ def why(reason: Reason | None, state_names: Sequence[str], outside: bool = False
     if reason is Reason.COARSE and outside:
         text = ACROSS_THE_LINE
     names = list(dict.fromkeys(state_names))
-    return text.format(state=" or ".join(names) if names else "state")
+    return _(text, state=either(names) if names else _("the state"))
 
 
 def explain(reason: Reason, answers: Sequence[Option], state_names: Sequence[str]) -> str:

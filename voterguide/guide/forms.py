@@ -6,6 +6,8 @@ import math
 import unicodedata
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, StringField, ValidationError
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -21,12 +23,13 @@ def check_address(form: FlaskForm, field: StringField) -> None:
     """Refuse addresses that are too long, or that hold no letters or digits at all."""
     limit = current_app.config["ADDRESS_MAX_LENGTH"]
     if len(field.data) > limit:
-        raise ValidationError(f"That is too long for an address: please use at most {limit} "
-                              "characters.")
+        raise ValidationError(_("That is too long for an address: please use at most "
+                                "%(limit)s characters.", limit=limit))
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in field.data):
-        raise ValidationError("That address has characters we can't read. Please type it again.")
+        raise ValidationError(_("That address has characters we can't read. Please type it "
+                                "again."))
     if not any(c.isalnum() for c in field.data):
-        raise ValidationError("Please type a street address, a city or a ZIP code.")
+        raise ValidationError(_("Please type a street address, a city or a ZIP code."))
 
 
 class AddressForm(FlaskForm):
@@ -40,11 +43,11 @@ class AddressForm(FlaskForm):
         csrf = False
 
     address = StringField(
-        "Your home address",
-        description="Street, city and ZIP code (a ZIP code, a town or a county alone will "
-        "do). We use it only to find your district and do not keep it.",
+        _l("Your home address"),
+        description=_l("Street, city and ZIP code (a ZIP code, a town or a county alone will "
+                       "do). We use it only to find your district and do not keep it."),
         filters=[_squeeze],
-        validators=[InputRequired(message="Please type your address."), check_address],
+        validators=[InputRequired(message=_l("Please type your address.")), check_address],
         render_kw={"autocomplete": "street-address", "spellcheck": "false"},
     )
 
@@ -52,7 +55,7 @@ class AddressForm(FlaskForm):
 def finite(form: FlaskForm, field: FloatField) -> None:
     """Refuse NaN and infinities, which pass range checks."""
     if field.data is not None and not math.isfinite(field.data):
-        raise ValidationError("Not a number.")
+        raise ValidationError(_("Not a number."))
 
 
 class PositionForm(FlaskForm):

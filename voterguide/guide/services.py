@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from .. import queries
 from ..extensions import runtime
 from ..geo.boundaries import district_index
@@ -11,7 +13,7 @@ from ..geo.districts import DistrictShape, Match, Reason
 from ..geo.geocoding import Location, Locator
 from ..geo.svgmap import SvgMap, draw
 from ..models import Answer, Candidate, District, Question, Race, ResponseStatus
-from ..presenters import no_answer_words
+from ..presenters import language, no_answer_words, office_words
 from . import choices as wording  # the picker's words (``choices`` is a field name here)
 from .office import OfficeView, office_view
 from .voting import VotingSummary, main_election, voting_summary
@@ -99,8 +101,8 @@ class Picker:
         """The page's question: by county, unless two answers name the same counties."""
         phrases = [o.label for o in self.options]
         if len(set(phrases)) == len(phrases):
-            return "Which county do you live in?"
-        return "Which of these districts is yours?"
+            return _("Which county do you live in?")
+        return _("Which of these districts is yours?")
 
     @property
     def slugs(self) -> list[str]:
@@ -311,13 +313,15 @@ def also_on_ballot(district: District, election_slug: str | None = None) -> list
         if other is None:
             continue
         where = wording.county_phrase(shape.county_names)
-        office = f"{other.name} {other.office.lower()}"
+        office, name = office_words(other.office).lower(), other.name
         if certain:
-            sentence = f"Every voter in {where} also votes for the {office}."
+            sentence = _("Every voter in %(where)s also votes for the %(name)s %(office)s.",
+                         where=where, name=name, office=office)
         else:
-            sentence = shape.ballot_note or (
-                f"Some voters in {where} also vote for the {office}. No published map shows "
-                "where its area ends: your sample ballot shows whether it is on yours.")
+            sentence = (shape.ballot_note if language() == "en" else "") or _(
+                "Some voters in %(where)s also vote for the %(name)s %(office)s. No published "
+                "map shows where its area ends: your sample ballot shows whether it is on "
+                "yours.", where=where, name=name, office=office)
         races = [race_view(r) for r in queries.races_for_district(other, election_slug)]
         result.append(AlsoOnBallot(other, sentence, certain, races))
     return result

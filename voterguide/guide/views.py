@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import queries
 from ..caching import page_cache
@@ -17,7 +18,8 @@ from ..geo.geocoding import (
 )
 from ..outreach.campaigns import clean_code, count_lookup
 from ..outreach.links import site_url
-from ..web.rules import public_page
+from ..presenters import and_list
+from ..web.rules import cacheable, public_page
 from . import services
 from .forms import AddressForm, PositionForm
 from .pages import candidate_html, district_html, race_html
@@ -54,13 +56,14 @@ def look_up():
     try:
         result = services.look_up(form.address.data)
     except AddressNotFound as error:
-        return _form_problem(form, "We couldn't find that place. Please check the spelling, "
-                             "or try your ZIP code or your city and state.", 422,
+        return _form_problem(form, _("We couldn't find that place. Please check the "
+                                     "spelling, or try your ZIP code or your city and state."),
+                             422,
                              suggestions=error.suggestions)
     except GeocoderUnavailable:
-        return _form_problem(form, "Our address service is not answering right now. Please try "
-                             "again in a minute, or find your county in the list of districts.",
-                             503)
+        return _form_problem(form, _("Our address service is not answering right now. Please "
+                                     "try again in a minute, or find your county in the list "
+                                     "of districts."), 503)
     return _go_to_districts(form, result)
 
 
@@ -70,8 +73,9 @@ def locate():
     """Find the district of the browser's own position ("use my location")."""
     form = PositionForm()
     if not form.validate_on_submit():
-        return _form_problem(AddressForm(formdata=None), "We couldn't read your location. "
-                             "Please type your address instead.", 422)
+        return _form_problem(AddressForm(formdata=None), _("We couldn't read your location. "
+                                                           "Please type your address instead."),
+                             422)
     spot = Spot(form.lat.data, form.lon.data, min(form.accuracy.data or 0.0, 50_000.0))
     location = Location(spot.lat, spot.lon, Precision.POINT, spots=(spot,))
     return _go_to_districts(AddressForm(formdata=None), services.place(location))
@@ -82,9 +86,9 @@ def _go_to_districts(form: AddressForm, result: services.LookupResult):
     The picker's address holds district slugs, the counties the place touches (FIPS codes,
     when known) and a reason code, never the address."""
     if not result.found:
-        return _form_problem(form, "That place is outside the area this guide covers. "
-                             "This guide covers district attorney races in "
-                             f"{_covered_states()}.", 422, outside=True)
+        return _form_problem(form, _("That place is outside the area this guide covers. This "
+                                     "guide covers district attorney races in %(states)s.",
+                                     states=_covered_states()), 422, outside=True)
     count_lookup(clean_code(request.form.get("ref")), result)
     if not result.match.ambiguous:
         return redirect(url_for(".district", slug=result.choices[0].slug), 303)
@@ -106,7 +110,7 @@ def _form_problem(form: AddressForm, message: str, status: int, outside: bool = 
 def _covered_states() -> str:
     """The covered states' names, joined for a sentence."""
     names = [s.name for s in queries.states()]
-    return " and ".join(names) if names else "no state yet"
+    return and_list(names) if names else _("no state yet")
 
 
 @blueprint.get("/choose")
@@ -222,6 +226,25 @@ def favicon():
     response = current_app.send_static_file("favicon.ico")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@blueprint.get("/sitemap.xml")
+@cacheable
+def sitemap():
+    """Every public page for search engines, in each language: each address with its
+    twins (``hreflang`` alternates), so a Spanish reader finds the Spanish page."""
+    from flask import Response
+
+    from ..web.language import LANGUAGES, page_path
+
+    paths = [url_for(".home"), url_for(".districts"), url_for(".explainer"),
+             url_for(".about"), url_for(".share")]
+    for state in queries.states():
+        paths += [url_for(".district", slug=d.slug) for d in queries.districts_of_state(state)]
+    paths += [url_for(".candidate", slug=c.slug) for c in queries.candidates_shown()]
+    body = render_template("guide/sitemap.xml", pages=[
+        {code: site_url() + page_path(code, path) for code in LANGUAGES} for path in paths])
+    return Response(body, mimetype="application/xml")
 
 
 @blueprint.get("/what-a-district-attorney-does")

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..models import Election, State
+from ..presenters import said
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,15 @@ def _fact(spec: dict | None) -> Fact | None:
     """A fact from its state-file object, or None."""
     if not spec or not spec.get("text"):
         return None
-    return Fact(spec["text"], spec.get("source", ""), spec.get("url", ""), spec.get("short", ""))
+    return Fact(said(spec, "text"), spec.get("source", ""), spec.get("url", ""),
+                said(spec, "short"))
 
 
 def _link(spec: dict | None) -> Link | None:
     """A link from its state-file object, or None."""
     if not spec or not spec.get("url"):
         return None
-    return Link(spec.get("label") or spec.get("name", ""), spec["url"])
+    return Link(said(spec, "label") or said(spec, "name"), spec["url"])
 
 
 def election_facts(facts: dict, day: dt.date) -> dict:
@@ -115,7 +117,7 @@ def deadlines(facts: dict, day: dt.date) -> list[Deadline]:
             date, sure = day - dt.timedelta(days=int(rule["days_before"])), False
         else:
             continue
-        result.append(Deadline(rule["kind"], rule["label"], date, rule.get("rule", ""),
+        result.append(Deadline(rule["kind"], said(rule, "label"), date, said(rule, "rule"),
                                rule.get("url", ""), rule.get("source", ""), sure))
     return sorted(result, key=lambda d: d.date)
 
@@ -134,9 +136,9 @@ def voting_summary(state: State, election: Election,
         polling_hours=_fact(facts.get("polling_hours")),
         absentee=_fact(facts.get("absentee")),
         polling_place=_link(facts.get("polling_place")),
-        links=[Link(t["label"], t["url"]) for t in state.voter_tools or []],
+        links=[Link(said(t, "label"), t["url"]) for t in state.voter_tools or []],
         authority=_link(facts.get("authority")),
-        note=election_facts(facts, election.date).get("note", ""),
+        note=said(election_facts(facts, election.date), "note"),
     )
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 
+from babel.dates import format_date
+from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ..guide.services import DistrictPage
-from ..presenters import MISSING_BRIEFS, ORDER_SENTENCE, UNOPPOSED
+from ..presenters import ORDER_ASIDE, UNOPPOSED, is_missing_brief, language, office_words
 from .images import FONT_DIR
 from .qr import qr_png
 from .services import FlyerRace
@@ -84,14 +86,17 @@ def _layout(page: DistrictPage, races: list[FlyerRace], page_url: str, home_url:
     """The flyer at one text scale; more than one page means it did not fit."""
     district = page.district
     pdf = _Flyer(paper, scale)
-    title = f"{district.office} candidates: {district.name}, {district.state.name}"
+    title = _("%(office)s candidates: %(district)s, %(state)s",
+              office=office_words(district.office), district=district.name,
+              state=district.state.name)
     pdf.set_title(title)
-    pdf.set_subject("A nonpartisan one-page guide to the candidates and their answers")
-    pdf.set_keywords(", ".join([district.office, district.name, district.state.name,
-                                "voter guide", *(["sample data"] if page.is_sample else [])]))
+    pdf.set_subject(_("A nonpartisan one-page guide to the candidates and their answers"))
+    pdf.set_keywords(", ".join([office_words(district.office), district.name,
+                                district.state.name, _("voter guide"),
+                                *([_("sample data")] if page.is_sample else [])]))
     pdf.set_author(organisation or "voterguide")
     pdf.set_creator("voterguide")
-    pdf.set_lang("en-US")
+    pdf.set_lang(f"{language()}-US")
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
     width = pdf.epw
@@ -102,7 +107,7 @@ def _layout(page: DistrictPage, races: list[FlyerRace], page_url: str, home_url:
               h=qr_size, alt_text=f"QR code: {page_url}")
     pdf.set_xy(qr_x - 3, pdf.t_margin + qr_size + 1)
     pdf.font("B", 8)
-    pdf.multi_cell(qr_size + 6, 3.6, pdf.text_of("Scan for every answer in full"), align="C",
+    pdf.multi_cell(qr_size + 6, 3.6, pdf.text_of(_("Scan for every answer in full")), align="C",
                    new_x="LEFT", new_y="NEXT")
     pdf.font("", 7, MUTED)
     pdf.multi_cell(qr_size + 6, 3.2, pdf.text_of(page_url), align="C", new_x="LMARGIN",
@@ -111,13 +116,13 @@ def _layout(page: DistrictPage, races: list[FlyerRace], page_url: str, home_url:
     pdf.set_xy(pdf.l_margin, pdf.t_margin)
     if page.is_sample:
         _sample_box(pdf, text_width)
-    pdf.para(text_width, 11, f"Know who is running for {district.office.lower()}", "B",
-             ACCENT)
+    kicker = _("Know who is running for %(office)s", office=office_words(district.office).lower())
+    pdf.para(text_width, 11, kicker, "B", ACCENT)
     pdf.para(text_width, 20, f"{district.name}, {district.state.name}", "B")
     pdf.para(text_width, 9.5, ", ".join(c.name for c in district.counties), color=MUTED)
     pdf.set_y(max(pdf.get_y(), qr_bottom) + 2)
     if not races:
-        pdf.para(width, 11, "No races have been added for this district yet.")
+        pdf.para(width, 11, _("No races have been added for this district yet."))
     for race in races:
         _race(pdf, race)
     _footer(pdf, page_url, home_url, organisation)
@@ -130,8 +135,8 @@ def _sample_box(pdf: _Flyer, width: float) -> None:
     pdf.set_line_width(0.5)
     pdf.font("B", 9.5)
     pdf.multi_cell(width, 9.5 * pdf.scale * 0.5, pdf.text_of(
-        "Sample data: these candidates and answers are fictional, made up to show how the "
-        "guide works."), border=1, align="L", padding=1.2, new_x="LMARGIN", new_y="NEXT")
+        _("Sample data: these candidates and answers are fictional, made up to show how the "
+          "guide works.")), border=1, align="L", padding=1.2, new_x="LMARGIN", new_y="NEXT")
     pdf.set_line_width(0.2)
     pdf.ln(1.5)
 
@@ -140,13 +145,12 @@ def _race(pdf: _Flyer, race: FlyerRace) -> None:
     """One race: heading, election day, candidates, the silent ones once, the answers."""
     width = pdf.epw
     pdf.para(width, 13, f"{race.office} · {race.election}", "B", gap=0.5)
-    pdf.para(width, 10, f"Election day: {race.date:%A, %B} {race.date.day}, {race.date.year}",
-             color=MUTED)
+    pdf.para(width, 10, _("Election day:") + " " + format_date(race.date, "full",
+                                                               locale=language()), color=MUTED)
     names = " · ".join(
         c.name + (f" ({c.label if c.party else c.label.lower()})" if c.label else "")
         + ("" if c.responded else f": {c.status}") for c in race.candidates)
-    order = ORDER_SENTENCE[0].lower() + ORDER_SENTENCE[1:].rstrip(".")
-    pdf.para(width, 9.5, f"Candidates ({order}): {names}")
+    pdf.para(width, 9.5, _("Candidates") + f" ({_(ORDER_ASIDE)}): {names}")
     if race.unopposed:
         _office_brief(pdf, race)
     if race.silence:
@@ -154,9 +158,9 @@ def _race(pdf: _Flyer, race: FlyerRace) -> None:
     if race.questions and race.responders:
         _answers_table(pdf, race)
         for key in race.scale_keys:
-            pdf.para(width, 8.5, f"Scale answers: {key}.", color=MUTED)
+            pdf.para(width, 8.5, _("Scale answers:") + f" {key}.", color=MUTED)
     elif race.questions:
-        pdf.para(width, 9.5, "The questions we asked:", "B", gap=0.3)
+        pdf.para(width, 9.5, _("The questions we asked:"), "B", gap=0.3)
         for number, question in enumerate(race.questions, start=1):
             pdf.para(width, 8.5, f"{number}. {question.topic}: {question.text}", gap=0.2)
     pdf.ln(2 * pdf.scale)
@@ -165,9 +169,11 @@ def _race(pdf: _Flyer, race: FlyerRace) -> None:
 def _office_brief(pdf: _Flyer, race: FlyerRace) -> None:
     """An unopposed race: the word, and the incumbent and one sourced figure of the office."""
     width = pdf.epw
-    pdf.para(width, 10, f"{UNOPPOSED}: only one candidate is on the ballot.", "B", gap=0.3)
+    pdf.para(width, 10, f"{_(UNOPPOSED)}: " + _("only one candidate is on the ballot."), "B",
+             gap=0.3)
     office = race.record
-    for line in ([f"Holds the office now: {office.incumbent}"] if office and office.incumbent
+    for line in ([_("Holds the office now") + f": {office.incumbent}"]
+                 if office and office.incumbent
                  else []) + ([f"{office.figure} ({office.source})"] if office and office.figure
                              else []):
         pdf.para(width, 9, line, gap=0.2)
@@ -190,7 +196,7 @@ def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:
                    text_align="LEFT", first_row_as_headings=True, padding=0.8,
                    borders_layout="HORIZONTAL_LINES", markdown=True) as table:
         row = table.row()
-        row.cell("Question")
+        row.cell(_("Question"))
         for candidate in race.responders:
             label = f"\n{candidate.label}" if candidate.label else ""
             row.cell(_plain(text(f"{candidate.name}{label}")))
@@ -200,7 +206,7 @@ def _answers_table(pdf: _Flyer, race: FlyerRace) -> None:
             for candidate in race.responders:
                 summary = candidate.summaries[index]
                 row.cell(_plain(text(summary)), style=FontFace(emphasis="ITALICS", color=WARN)
-                         if summary in MISSING_BRIEFS else None)
+                         if is_missing_brief(summary) else None)
     pdf.ln(1)
 
 
@@ -222,9 +228,11 @@ def _footer(pdf: _Flyer, page_url: str, home_url: str, organisation: str) -> Non
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
     pdf.set_line_width(0.2)
     pdf.ln(1.5)
-    pdf.para(width, 10, f"Read every answer in full: {page_url}", "B", gap=0.3)
-    pdf.para(width, 10, f"Not sure of your district? Type your address at {home_url}", "B",
-             gap=0.3)
-    who = f"{organisation} does" if organisation else "we do"
-    pdf.para(width, 8, f"Nonpartisan: {who} not endorse candidates. We never keep the "
-                       "address you type.", color=MUTED)
+    pdf.para(width, 10, _("Read every answer in full:") + f" {page_url}", "B", gap=0.3)
+    pdf.para(width, 10, _("Not sure of your district? Type your address at") + f" {home_url}",
+             "B", gap=0.3)
+    nonpartisan = (_("Nonpartisan: %(organisation)s does not endorse candidates.",
+                     organisation=organisation) if organisation
+                   else _("Nonpartisan: we do not endorse candidates."))
+    pdf.para(width, 8, nonpartisan + " " + _("We never keep the address you type."),
+             color=MUTED)

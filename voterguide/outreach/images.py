@@ -36,6 +36,8 @@ class Card:
     map: SvgMap | None = None
     unmapped: bool = False
     sample: bool = False
+    #: The sample flag's words, in the card's language.
+    sample_label: str = "SAMPLE DATA: fictional candidates"
     footer: str = ""
 
     @property
@@ -79,7 +81,7 @@ def render(card: Card) -> bytes:
         _draw_map(draw, card.map, (800, 60, 1140, 560), card.unmapped)
     y = 60
     if card.sample:
-        label = "SAMPLE DATA: fictional candidates"
+        label = card.sample_label
         face = font(30, bold=True)
         box = draw.textbbox((60, y), label, font=face)
         draw.rounded_rectangle((box[0] - 14, box[1] - 10, box[2] + 14, box[3] + 10), 8,

@@ -15,6 +15,7 @@ from werkzeug.routing import RequestRedirect
 
 from .. import queries
 from ..web.hosts import site_url
+from ..web.language import split_path
 from ..web.rules import rules_of
 
 #: Longest page path a QR code may be asked for.
@@ -33,7 +34,7 @@ class NotAPublicPage(ValueError):
 
 @dataclass(frozen=True)
 class PublicPage:
-    """A public page path that exists, e.g. /districts/<slug>."""
+    """A public page path that exists, e.g. /districts/<slug> (or /es/districts/<slug>)."""
 
     path: str
     endpoint: str
@@ -47,8 +48,9 @@ def shared_page(path: str) -> PublicPage:
     if len(path) > MAX_PATH_LENGTH or any(c in path for c in "?#\\") or not path.isprintable():
         raise NotAPublicPage("That is not the path of a page of this guide.")
     adapter = current_app.url_map.bind("localhost", script_name=request.script_root or "/")
+    _language, page = split_path(path)  # /es/districts/<slug>: the same page, in Spanish
     try:
-        endpoint, args = adapter.match(quote(path, safe="/-_.~"), method="GET")
+        endpoint, args = adapter.match(quote(page, safe="/-_.~"), method="GET")
     except RequestRedirect as redirect:  # e.g. /districts -> /districts/
         raise NotAPublicPage("That page has moved: use its current path.") from redirect
     except HTTPException as error:

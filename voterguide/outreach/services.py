@@ -8,18 +8,25 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from ..extensions import runtime
 from ..guide.services import DistrictPage, RaceView, district_map
 from ..models import Candidate, QuestionKind
 from ..presenters import (
+    N_,
     UNOPPOSED,
     WITHDRAWN,
     choice_words,
     contact_sentence,
     figure_words,
+    in_language,
     no_answer_brief,
+    office_words,
     party_label,
+    party_words,
+    question_text,
+    question_topic,
     scale_key,
     silence_sentence,
     status_words,
@@ -27,6 +34,9 @@ from ..presenters import (
 from . import images
 from .calendar import CalendarEvent
 from .links import absolute_url, site_url
+
+#: The flag a sample's share image carries.
+SAMPLE_LABEL = N_("SAMPLE DATA: fictional candidates")
 
 
 def image_cache() -> images.ImageCache:
@@ -57,15 +67,15 @@ def office_summary(page: DistrictPage) -> OfficeSummary | None:
     profile, headline = office.profile, office.headline
     incumbent = None
     if profile is not None and profile.incumbent_name:
-        incumbent = profile.incumbent_name + (f" ({profile.incumbent_party})"
+        incumbent = profile.incumbent_name + (f" ({party_words(profile.incumbent_party)})"
                                               if profile.incumbent_party else "")
         if profile.in_office_since:
-            incumbent += f", in office since {profile.in_office_since}"
+            incumbent += ", " + _("in office since %(year)s", year=profile.in_office_since)
     if headline is None:
         return OfficeSummary(incumbent, None, None)
     return OfficeSummary(incumbent, figure_words(headline),
-                         f"Source: {headline.source_name}, retrieved "
-                         f"{headline.retrieved_on.isoformat()}")
+                         _("Source:") + f" {headline.source_name}, "
+                         + _("retrieved %(day)s", day=headline.retrieved_on.isoformat()))
 
 
 def district_card(page: DistrictPage) -> images.Card:
@@ -76,25 +86,27 @@ def district_card(page: DistrictPage) -> images.Card:
     summary = office_summary(page)
     for view in page.races[:2]:
         election = view.race.election
-        lines.append(f"Election day {election.date:%B} {election.date.day}, {election.date.year}")
+        lines.append(_("Election day %(day)s", day=long_day(election.date)))
+        incumbent = " (" + _("incumbent") + ")"
         if view.unopposed and summary is not None:
             sole = next(c for c in view.candidates if not c.withdrawn)
-            lines.append(f"{UNOPPOSED}: {sole.name}" + (" (incumbent)" if sole.incumbent else ""))
+            lines.append(f"{_(UNOPPOSED)}: {sole.name}" + (incumbent if sole.incumbent else ""))
             if summary.incumbent and not sole.incumbent:
-                lines.append(f"Now held by {summary.incumbent}")
+                lines.append(_("Now held by %(name)s", name=summary.incumbent))
             if summary.figure:
                 lines.append(summary.figure)
             continue
-        names = [c.name + (" (incumbent)" if c.incumbent else "") for c in view.candidates]
-        lines += names[:4] + ([f"and {len(names) - 4} more"] if len(names) > 4 else [])
+        names = [c.name + (incumbent if c.incumbent else "") for c in view.candidates]
+        lines += names[:4] + ([_("and %(count)s more", count=len(names) - 4)]
+                              if len(names) > 4 else [])
         if not names:
-            lines.append("No candidates yet")
+            lines.append(_("No candidates yet"))
     if not lines:
-        lines.append("No races have been added yet")
-    return images.Card(kicker=f"{district.office} · {district.state.name}",
+        lines.append(_("No races have been added yet"))
+    return images.Card(kicker=f"{office_words(district.office)} · {district.state.name}",
                        title=district.name, lines=tuple(lines), map=page.map,
                        unmapped=district.boundary_kind.value == "unmapped",
-                       sample=page.is_sample, footer=_host())
+                       sample=page.is_sample, sample_label=_(SAMPLE_LABEL), footer=_host())
 
 
 def candidate_card(candidate: Candidate) -> images.Card:
@@ -102,26 +114,35 @@ def candidate_card(candidate: Candidate) -> images.Card:
     race = candidate.race
     district = race.district
     party = party_label(candidate)
-    details = " · ".join(d for d in (party, "Incumbent" if candidate.incumbent else None) if d)
+    details = " · ".join(d for d in (party, _("Incumbent") if candidate.incumbent else None)
+                         if d)
     return images.Card(
-        kicker=f"Candidate for {race.office.lower()}",
+        kicker=_("Candidate for %(office)s", office=office_words(race.office).lower()),
         title=candidate.name,
         lines=(f"{district.name}, {district.state.name}",
                *([details] if details else []),
-               status_words(candidate) + (f" · {WITHDRAWN}" if candidate.withdrawn else ""),
-               f"Election day {race.election.date:%B} {race.election.date.day}, "
-               f"{race.election.date.year}"),
+               status_words(candidate) + (f" · {_(WITHDRAWN)}" if candidate.withdrawn else ""),
+               _("Election day %(day)s", day=long_day(race.election.date))),
         map=district_map(district), unmapped=district.boundary_kind.value == "unmapped",
-        sample=race.election.is_sample, footer=_host())
+        sample=race.election.is_sample, sample_label=_(SAMPLE_LABEL), footer=_host())
 
 
 def site_card() -> images.Card:
     """The share image of the pages that are about no one district."""
-    return images.Card(kicker="Nonpartisan voter guide",
-                       title="Who is running for district attorney where you live?",
-                       lines=("Type your address: see the candidates on your ballot",
-                              "and what they told us they would do."),
+    return images.Card(kicker=_("Nonpartisan voter guide"),
+                       title=_("Who is running for district attorney where you live?"),
+                       lines=(_("Type your address: see the candidates on your ballot"),
+                              _("and what they told us they would do.")),
                        footer=_host())
+
+
+def long_day(day: dt.date) -> str:
+    """A date in words without the weekday: "November 7, 2028" ("7 de noviembre de 2028")."""
+    from babel.dates import format_date
+
+    from ..presenters import language
+
+    return format_date(day, "long", locale=language())
 
 
 @dataclass(frozen=True)
@@ -232,7 +253,7 @@ def flyer_races(page: DistrictPage) -> list[FlyerRace]:
     races = []
     for view in page.races:
         positions = [row.question.position for row in view.rows]
-        questions = [FlyerQuestion(row.question.topic, row.question.text,
+        questions = [FlyerQuestion(question_topic(row.question), question_text(row.question),
                                    scale_key(row.question)
                                    if row.question.kind is QuestionKind.SCALE else "")
                      for row in view.rows]
@@ -247,7 +268,8 @@ def flyer_races(page: DistrictPage) -> list[FlyerRace]:
         if questionnaire and view.silent:
             silence = silence_sentence(view.silent, len(view.candidates), questionnaire.deadline)
             contact = contact_sentence(questionnaire.sent_on, questionnaire.reminder_on)
-        races.append(FlyerRace(view.race.office, view.race.election.name,
+        races.append(FlyerRace(office_words(view.race.office),
+                               in_language(view.race.election, "name"),
                                view.race.election.date, questions, candidates,
                                view.unopposed,
                                office_summary(page) if view.unopposed else None,

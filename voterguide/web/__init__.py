@@ -8,6 +8,7 @@
 - ``freshness``: the cache headers and 304s of public pages (no cookie, no ``Vary: Cookie``).
 - ``access``: the signed-in areas (the staff blueprint tree).
 - ``requests``: the request class, whose size limit comes from the view's declaration.
+- ``language``: the page's language, from its address (``/es/...``), and Flask-Babel.
 - ``errors``: error pages, and JSON errors under /api (installed by the factory).
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import freshness, headers, hosts, transaction
+from . import freshness, headers, hosts, language, transaction
 from .requests import GuideRequest
 from .transaction import unit_of_work
 
@@ -29,3 +30,4 @@ def init_app(app: Flask) -> None:
     headers.register(app)
     hosts.register(app)
     freshness.register(app)
+    language.init_app(app)

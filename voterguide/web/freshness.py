@@ -31,8 +31,8 @@ from .rules import rules_of
 
 #: What a page opened with a campaign code may be kept as: by the browser only, rechecked.
 COUNTED = "private, no-cache"
-#: The suffixes of the files whose contents make up a release's pages.
-RELEASE_FILES = (".py", ".html", ".css", ".js", ".svg", ".txt")
+#: The suffixes of the files whose contents make up a release's pages (the catalogues too).
+RELEASE_FILES = (".py", ".html", ".css", ".js", ".svg", ".txt", ".po")
 
 
 def register(app: Flask) -> None:
