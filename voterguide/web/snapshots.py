@@ -25,7 +25,8 @@ What may be kept, and what never is:
   as the app reads it (``content.shared``: at most once per CONTENT_CHECK_SECONDS when that
   is set), only for a request that has an entry, and handed to the app if it goes on;
 - the entries of a process take at most SNAPSHOT_MEGABYTES (the least recently used go
-  first), and an answer bigger than an eighth of that is never kept;
+  first), and an answer bigger than an eighth of that, or without a Content-Length (a
+  stream), is never kept, nor read whole here;
 - a conditional request (``If-None-Match``, ``If-Modified-Since``) is answered from the
   entry's ETag and Last-Modified exactly as the app would: a 304 when the client holds it.
 """
@@ -165,8 +166,10 @@ class Snapshots:
         status, headers, exc_info = answered
         varies = _varies(headers)
         stamp = environ.get(content.REQUEST_KEY)
+        length = _header(headers, "content-length")
         if (not status.startswith("200 ") or varies is None or not _public(headers)
-                or stamp is None):
+                or stamp is None or not (length or "").isdigit()
+                or int(length) > self.entry_limit):  # a large or streamed file goes by
             start_response(status, headers, exc_info)
             return body
         try:
@@ -178,8 +181,7 @@ class Snapshots:
         entry = Entry(status, list(headers), whole, stamp.number, time.time(),
                       tuple((name, environ.get(name)) for name in varies),
                       _header(headers, "etag"), _header(headers, "last-modified"))
-        if entry.size <= self.entry_limit:
-            self._keep(key, entry)
+        self._keep(key, entry)
         start_response(status, headers)
         return [whole]
 
