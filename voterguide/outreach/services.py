@@ -287,12 +287,14 @@ def calendar_events(page: DistrictPage) -> list[CalendarEvent]:
         if election.slug in seen:
             continue
         seen.add(election.slug)
-        offices = sorted({v.race.office for v in page.races if v.race.election is election})
+        offices = sorted({office_words(v.race.office) for v in page.races
+                          if v.race.election is election})
         events.append(CalendarEvent(
             uid=f"{election.slug}.{district.slug}@{_host()}",
             day=election.date,
-            summary=f"Election day: {election.name}",
-            description=f"{', '.join(offices)} on the ballot in the {district.name}, "
-                        f"{district.state.name}. Candidates and their answers: {url}",
+            summary=_("Election day:") + " " + in_language(election, "name"),
+            description=_("%(offices)s on the ballot in the %(district)s, %(state)s. "
+                          "Candidates and their answers: %(url)s", offices=", ".join(offices),
+                          district=district.name, state=district.state.name, url=url),
             url=url))
     return events
