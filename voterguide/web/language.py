@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 from flask import Flask, Response, redirect, request
 from flask_babel import Babel, refresh
 
+from .rules import rules_of
+
 #: The guide's languages, the default first, with their names in their own language.
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT = "en"
@@ -73,6 +75,8 @@ def page_path(code: str, path: str | None = None) -> str:
     """A path of this site in another language: ``path`` as made by ``url_for`` on this
     request (default: this request's own path), under ``code``'s prefix instead."""
     root = request.environ.get(ROOT_KEY, "")
+    if path is None and rules_of(request.endpoint).secret_url:
+        path = request.script_root + "/"  # a secret address (a candidate's link) is never echoed
     own = request.path if path is None else path.removeprefix(request.script_root) or "/"
     return root + prefix(code) + own
 
