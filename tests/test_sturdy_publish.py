@@ -170,3 +170,56 @@ def test_visit_counts_wait_for_a_long_write_instead_of_being_lost(
     db.session.expire_all()
     counted = db.session.scalars(select(CampaignCount).where(CampaignCount.code == "eve"))
     assert sum(c.count for c in counted) == 12
+
+
+def _many_new_candidates(db, count: int) -> list[dict]:
+    """New candidates in one race (a large draft: every one is written to preview it)."""
+    return [{**_new_candidate(db, f"pat-sample-{n}"), "label": f"Pat Sample {n}",
+             "after": {**_new_candidate(db, "x")["after"], "name": f"Pat Sample {n}"}}
+            for n in range(count)]
+
+
+def test_a_large_draft_preview_takes_no_write_lock_a_visit_is_counted_meanwhile(
+        make_app, database, monkeypatch):
+    """While a staff preview of a large draft is being rendered (the draft applied), a
+    campaign visit on another connection writes its count at once: the preview (a GET)
+    holds no write lock. A writer waits at most 0.1 s here, so a held lock loses the count.
+    The preview still shows the draft, and nothing of it reaches the database."""
+    from voterguide.extensions import db as _db
+    from voterguide.models import CampaignCount
+    from voterguide.staff import views
+    from voterguide.staff.accounts import create_user
+
+    from .support import PASSWORD, sign_in
+
+    app = make_app(SQLITE_BUSY_SECONDS=0.1)
+    with app.app_context():
+        admin = create_user(_db.session, "admin@example.org", PASSWORD, "admin")
+        _db.session.commit()
+        race = _db.session.scalars(select(Race).order_by(Race.id)).first()
+        district = race.district.slug
+        draft = _draft(_db, admin, _many_new_candidates(_db, 1500), "large")
+    staff, voter = app.test_client(), app.test_client()
+    assert sign_in(staff, "admin@example.org").status_code == 303
+    during = []
+    rendered = views.district_html
+
+    def render_with_a_visit_meanwhile(slug):
+        visit = threading.Thread(target=lambda: during.append(
+            voter.get(f"/districts/{district}?ref=during").status_code))
+        visit.start()
+        visit.join()  # the visit ends while the draft is applied
+        return rendered(slug)
+
+    monkeypatch.setattr(views, "district_html", render_with_a_visit_meanwhile)
+    page = staff.get(f"/staff/changes/{draft}/districts/{district}")
+    assert page.status_code == 200
+    assert "Pat Sample 1499" in page.get_data(as_text=True)
+    assert during == [200]
+    assert database.rows("SELECT sum(count) FROM campaign_counts WHERE code = 'during'") \
+        == [(1,)]
+    assert database.rows("SELECT count(*) FROM candidates WHERE slug LIKE 'pat-sample-%'") \
+        == [(0,)]
+    with app.app_context():
+        assert _db.session.get(ChangeSet, draft).status is ChangeSetStatus.DRAFT
+        assert _db.session.scalar(select(func.count()).select_from(CampaignCount)) == 1

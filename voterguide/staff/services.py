@@ -397,10 +397,16 @@ def record_edit(session: Session, user: StaffUser, change: dict) -> ChangeSet:
 def with_draft_applied(session: Session, change_set: ChangeSet, render: Callable[[], str]) -> str:
     """Render a page as it will look once ``change_set`` is published, then undo the changes.
 
-    The changes are applied inside a nested transaction (a savepoint), the page is rendered
-    to a string, and the savepoint is rolled back: voters never see it, and the request's
-    own transaction goes on untouched.
+    On SQLite, a request that has written nothing yet (a preview, a GET) works on private
+    copies of the guide's tables, so it never takes the database's write lock: campaign
+    counts, sign-ins and publications go on while a large draft is previewed
+    (``_in_private_copy``). Otherwise (PostgreSQL, whose writers lock only the rows they
+    touch; or a request already holding the lock) the changes are applied inside a nested
+    transaction (a savepoint), the page is rendered to a string, and the savepoint is rolled
+    back: voters never see it, and the request's own transaction goes on untouched.
     """
+    if _may_copy(session):
+        return _in_private_copy(session, change_set, render)
     savepoint = session.begin_nested()
     try:
         if change_set.status in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
@@ -408,6 +414,67 @@ def with_draft_applied(session: Session, change_set: ChangeSet, render: Callable
         return render()
     finally:
         savepoint.rollback()
+
+
+#: The tables a change set writes (``changes.apply_changes``): a preview on SQLite writes to
+#: private copies of these; every other table is read where it is.
+PREVIEW_TABLES = ("elections", "election_stages", "questionnaires", "questions", "races",
+                  "candidates", "candidate_contacts", "answers", "office_profiles",
+                  "district_facts")
+
+
+def _may_copy(session: Session) -> bool:
+    """Whether a preview can work on private copies: SQLite, and this request has not begun
+    writing (its own flushed rows would not be in the copies)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    return not session.connection().connection.dbapi_connection.in_transaction
+
+
+def _in_private_copy(session: Session, change_set: ChangeSet, render: Callable[[], object]):
+    """Render with the changes applied to private copies of the guide's tables, on a
+    connection of its own that is thrown away afterwards (SQLite).
+
+    SQLite looks a table name up in the connection's TEMP schema before the database file,
+    and writing to TEMP tables takes no lock on the file. The copies are made in one read
+    transaction (one consistent snapshot; in WAL mode nobody waits for it); while ``render``
+    runs, ``db.session`` is a session on that connection, so the page's own queries read the
+    copies. Nothing of it reaches the file: the connection is closed, not returned to the
+    pool, and the copies go with it.
+    """
+    import re
+
+    from ..extensions import db
+
+    connection = session.get_bind().connect()
+    original = db.session.registry()
+    private = Session(bind=connection, autoflush=True, expire_on_commit=False)
+    try:
+        connection.exec_driver_sql("PRAGMA temp_store = MEMORY")
+        marks = ",".join("?" * len(PREVIEW_TABLES))
+        schema = connection.exec_driver_sql(
+            f"SELECT type, sql FROM main.sqlite_master WHERE tbl_name IN ({marks}) "
+            "AND sql IS NOT NULL ORDER BY type DESC", PREVIEW_TABLES).all()  # tables first
+        for kind, sql in schema:
+            if kind == "table":
+                connection.exec_driver_sql(re.sub(r"^\s*CREATE\s+TABLE\s+", "CREATE TEMP TABLE ",
+                                                  sql, count=1, flags=re.IGNORECASE))
+            elif kind == "index":
+                connection.exec_driver_sql(re.sub(
+                    r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+",
+                    lambda m: f"CREATE {m[1] or ''}INDEX temp.", sql, count=1,
+                    flags=re.IGNORECASE))
+        for name in PREVIEW_TABLES:  # one transaction: one snapshot of the file
+            connection.exec_driver_sql(f'INSERT INTO temp."{name}" SELECT * FROM main."{name}"')
+        db.session.registry.set(private)
+        if change_set.status in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
+            apply_changes(private, change_set.changes)
+        return render()
+    finally:
+        db.session.registry.set(original)
+        private.close()
+        connection.invalidate()  # closed, never back in the pool: its TEMP copies end here
+        connection.close()
 
 
 def store_photo(session: Session, content: bytes) -> str:
