@@ -10,6 +10,7 @@ import hashlib
 import io
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select, text, update
@@ -24,6 +25,7 @@ from ..models import (
     ContentVersion,
     Election,
     Photo,
+    Questionnaire,
     StaffUser,
 )
 from .accounts import now
@@ -179,6 +181,61 @@ def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, objec
             session.add(pairing)
         pairing.target, pairing.question_id = target, question_id
     session.flush()
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """A remembered column pairing in words: the header, the tool, what it is read as."""
+
+    id: int
+    header: str
+    tool: str
+    reads_as: str
+
+
+def remembered_pairings(session: Session, questionnaire: Questionnaire) -> list[Remembered]:
+    """The column pairings remembered for a questionnaire, by tool and header."""
+    from .columns import DETAILS, IGNORE
+    from .importer import pairing_target
+    from .surveytools import BY_ID
+
+    questions = {q.id: q for q in questionnaire.all_questions}
+    found = []
+    for pairing in session.scalars(select(ColumnPairing).where(
+            ColumnPairing.questionnaire_id == questionnaire.id)
+            .order_by(ColumnPairing.tool, ColumnPairing.header)):
+        target = pairing_target(pairing)
+        if target == IGNORE:
+            words = "Not used by the guide: ignored"
+        elif ":" in target:
+            kind, question_id = target.split(":")
+            question = questions.get(int(question_id))
+            what = (f"question {question.position} ({question.topic})" if question
+                    else "a question")
+            words = f"The answer to {what}" if kind == "question" else \
+                f"The explanation of {what}"
+        else:
+            words = DETAILS.get(target, target)
+        tool = BY_ID[pairing.tool].name if pairing.tool in BY_ID else "Every survey tool"
+        found.append(Remembered(pairing.id, pairing.header, tool, words))
+    return found
+
+
+def forget_pairings(session: Session, questionnaire: Questionnaire,
+                    pairing_id: int | None = None) -> int:
+    """Forget one remembered column pairing of a questionnaire (or all of them, ``None``):
+    later uploads read those columns by their headers again. How many went (flushes)."""
+    query = select(ColumnPairing).where(ColumnPairing.questionnaire_id == questionnaire.id)
+    if pairing_id is not None:
+        query = query.where(ColumnPairing.id == pairing_id)
+    pairings = list(session.scalars(query))
+    if pairing_id is not None and not pairings:
+        raise StaffActionRefused("That pairing is not remembered any more (it may have been "
+                                 "forgotten already); nothing was changed.")
+    for pairing in pairings:
+        session.delete(pairing)
+    session.flush()
+    return len(pairings)
 
 
 def decide(session: Session, change_set: ChangeSet, names: dict[str, str],
@@ -534,7 +591,7 @@ def store_photo(session: Session, content: bytes) -> str:
 
 
 __all__ = ["FileRefused", "StaffActionRefused", "ImportNotKept", "import_file", "start_import",
-           "recheck", "pair_columns", "decide",
+           "recheck", "pair_columns", "remembered_pairings", "forget_pairings", "decide",
            "queue", "publish", "rollback", "plan_rollback", "rolled_back_ids",
            "later_change_sets", "discard", "record_edit", "edit_draft",
            "open_edit_draft", "with_draft_applied", "store_photo"]
