@@ -84,3 +84,67 @@ def test_answering_the_preview_questions_in_the_browser(browser, import_server, 
         expect(page.get_by_role("main")).to_contain_text("received Aug 7, 2028")
     finally:
         context.close()
+
+
+def _fits_a_phone(context, url: str) -> None:
+    phone = context.new_page()
+    phone.set_viewport_size(PHONE)
+    phone.goto(url)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
+    phone.close()
+
+
+def test_a_remembered_pairing_is_shown_and_forgotten_in_the_browser(
+        browser, import_server, tmp_path):
+    """A column paired from its menu is remembered: the next upload's preview says so and
+    links to the questionnaire's remembered columns, where it is forgotten after a
+    confirmation page (plain links and forms); axe-core finds nothing on these pages, and
+    each fits 320 px."""
+    header = "Shoe size"
+    upload = tmp_path / "shoes.csv"
+    upload.write_text(f"Name,District,{header}\nRosa Import,al-circuit-6,9\n",
+                      encoding="utf-8")
+    context = browser.new_context(base_url=import_server, viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto("/staff/login")
+        page.get_by_label("Email").fill(EMAIL)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(re.compile(r"/staff/$"))
+
+        def check_file() -> None:
+            page.goto("/staff/imports/new")
+            page.get_by_label("Spreadsheet (CSV or Excel .xlsx)").set_input_files(str(upload))
+            page.get_by_role("button", name="Check the file").click()
+            expect(page.get_by_role("main")).to_contain_text("Written by")
+
+        check_file()
+        page.get_by_label(re.compile(rf"Column C: {header}")).select_option("ignore")
+        page.get_by_role("button", name="Save the columns and check again").click()
+        expect(page.get_by_role("status")).to_contain_text("Columns saved")
+        check_file()
+        main = page.get_by_role("main")
+        expect(main).to_contain_text("1 column was read as staff paired it on an earlier "
+                                     "upload")
+        expect(main).to_contain_text("A remembered pairing: paired by staff on an earlier "
+                                     "upload.")
+        audit(page)
+        page.get_by_role("link", name="forget remembered pairings").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Remembered columns")
+        expect(page.get_by_role("main")).to_contain_text(f"“{header.lower()}”")
+        audit(page)
+        _fits_a_phone(context, page.url)
+        page.get_by_role("link", name=f"Forget this pairing of “{header.lower()}”").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Forget this pairing?")
+        audit(page)
+        _fits_a_phone(context, page.url)
+        page.get_by_role("button", name="Yes, forget it").click()
+        expect(page.get_by_role("status")).to_contain_text("Forgotten (1 pairing)")
+        expect(page.get_by_role("main")).not_to_contain_text(f"“{header.lower()}”")
+        audit(page)
+        check_file()
+        expect(page.get_by_role("main")).not_to_contain_text("remembered pairing")
+    finally:
+        context.close()

@@ -113,3 +113,75 @@ def test_an_unknown_target_is_refused(editor):
                            follow_redirects=True)
     assert response.status_code == 200
     assert "not something a column can hold" in response.get_data(as_text=True)
+
+
+def _questionnaire_slug(db) -> str:
+    election = db.session.scalar(select(Election).where(Election.slug == SLUG))
+    return election.races[0].questionnaire.slug
+
+
+def test_a_remembered_pairing_is_named_in_the_preview_and_can_be_forgotten(editor, db):
+    """Pair a column once: the next upload says the pairing was remembered and applied; the
+    questionnaire's remembered columns list it; forgetting it (after a confirmation page)
+    means the next upload reads the column by its header again."""
+    from voterguide.models import ColumnPairing
+
+    rows = [["name", "district", "Shoe size"], ["Rosa Import", "al-circuit-6", "9"]]
+    url = upload(editor, csv_bytes(rows), "a.csv")
+    page = editor.get(url).get_data(as_text=True)
+    assert "remembered pairing" not in page
+    response = editor.post(url + "/pairings", data={"pair:shoe size": "ignore",
+                                                    "was:shoe size": ""})
+    assert response.status_code == 303
+    again = editor.get(upload(editor, csv_bytes(rows), "b.csv")).get_data(as_text=True)
+    assert "1 column was read as staff paired it on an earlier upload" in again
+    assert "A remembered pairing: paired by staff on an earlier upload." in again
+    slug = _questionnaire_slug(db)
+    assert f"/staff/season/questionnaires/{slug}/columns" in again
+
+    listing = editor.get(f"/staff/season/questionnaires/{slug}/columns")
+    text = listing.get_data(as_text=True)
+    assert listing.status_code == 200
+    assert "“shoe size”" in text and "Not used by the guide: ignored" in text
+    [pairing] = db.session.scalars(select(ColumnPairing)).all()
+    forget = f"/staff/season/questionnaires/{slug}/columns/forget?pairing={pairing.id}"
+    confirm = editor.get(forget).get_data(as_text=True)
+    assert "Forget this pairing?" in confirm and "Yes, forget it" in confirm
+    db.session.expire_all()
+    assert db.session.scalar(select(ColumnPairing)) is not None  # asking changed nothing
+    response = editor.post(f"/staff/season/questionnaires/{slug}/columns/forget",
+                           data={"pairing": str(pairing.id)})
+    assert response.status_code == 303
+    assert "Forgotten (1 pairing)" in editor.get(response.headers["Location"]).get_data(
+        as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(ColumnPairing)) is None
+    third = editor.get(upload(editor, csv_bytes(rows), "c.csv")).get_data(as_text=True)
+    assert "remembered pairing" not in third
+    assert "Pair it" in third  # the column is unknown again, and said so
+
+
+def test_forgetting_every_pairing_and_refusals(editor, db):
+    """"Forget all" forgets every pairing of the questionnaire after its confirmation; a
+    pairing already forgotten, or nonsense, is refused plainly (never a 500)."""
+    from voterguide.models import ColumnPairing
+
+    url = upload(editor, csv_bytes([["name", "district", "Shoe size", "Hat size"],
+                                    ["Rosa Import", "al-circuit-6", "9", "7"]]), "a.csv")
+    editor.post(url + "/pairings", data={"pair:shoe size": "ignore", "pair:hat size": "party"})
+    slug = _questionnaire_slug(db)
+    base = f"/staff/season/questionnaires/{slug}/columns"
+    assert "Forget all 2 pairings" in editor.get(base).get_data(as_text=True)
+    confirm = editor.get(base + "/forget?pairing=all").get_data(as_text=True)
+    assert "Forget all 2 remembered pairings?" in confirm and "Party" in confirm
+    assert editor.post(base + "/forget", data={"pairing": "all"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.scalars(select(ColumnPairing)).all() == []
+    page = editor.get(base).get_data(as_text=True)
+    assert "No column pairing is remembered" in page
+    gone = editor.post(base + "/forget", data={"pairing": "12345"})
+    assert gone.status_code == 303
+    assert "not remembered any more" in editor.get(base).get_data(as_text=True)
+    assert editor.get(base + "/forget?pairing=12345").status_code == 303
+    assert editor.get(base + "/forget?pairing=drop").status_code == 404
+    assert editor.get("/staff/season/questionnaires/no-such/columns").status_code == 404

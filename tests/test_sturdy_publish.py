@@ -133,17 +133,29 @@ def test_two_drafts_adding_the_same_candidate_one_lands_the_other_is_told(
         Candidate.slug == "pat-sample")) == 1
 
 
-def test_visit_counts_wait_for_a_long_write_instead_of_being_lost(
+def _counted(database, code: str, wanted: int) -> int:
+    """The committed count of a code once it reaches ``wanted`` (counts kept aside during a
+    long write are added within a second or so of its end), or as it is after 60 s."""
+    import time
+
+    deadline = time.monotonic() + 60
+    while True:
+        [(found,)] = database.rows("SELECT coalesce(sum(count), 0) FROM campaign_counts "
+                                   "WHERE code = :code", code=code)
+        if found >= wanted or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_visit_counts_during_a_long_write_are_kept_and_counted_once_it_ends(
         app, db, database_path, tmp_path, gunicorn_server):
     """While another writer (a long publication) holds the write lock (on SQLite, the whole
-    database's), campaign visits wait for it (WAL, busy timeout) and every one is counted
-    once it ends."""
+    database's), campaign visits are answered without waiting for it, and every one is
+    counted once it ends (kept aside meanwhile, beside the database)."""
     import time
 
     from sqlalchemy import create_engine
     from sqlalchemy import text as sql
-
-    from voterguide.models import CampaignCount
 
     with gunicorn_server(database_path, tmp_path, WEB_CONCURRENCY="2",
                          VOTERGUIDE_PAGE_CACHE_SECONDS="0") as base_url:
@@ -160,13 +172,100 @@ def test_visit_counts_wait_for_a_long_write_instead_of_being_lost(
         threads = [threading.Thread(target=visit, args=(v,)) for v in visitors]
         for thread in threads:
             thread.start()
+        for thread in threads:
+            thread.join()  # answered while the lock is still held
+        assert results == [200] * 12
         time.sleep(6)  # longer than SQLite's default wait of 5 s: the old setup lost these
         transaction.commit()
         writer.close()
         engine.dispose()
-        for thread in threads:
-            thread.join()
-    assert results == [200] * 12
+        assert _counted(database_path, "eve", 12) == 12
+
+
+def test_visits_during_a_large_publish_are_all_answered_and_all_counted(
+        app, db, make_user, database_path, tmp_path, gunicorn_server):
+    """A large publication in one thread, campaign visits in others while it runs (two
+    gunicorn workers): every visit is answered (no 500), the publication lands, and every
+    visit is counted afterwards."""
+    admin = make_user("admin@example.org", "admin")
+    draft = _draft(db, admin, _many_new_candidates(db, 1200), "large")
+    with gunicorn_server(database_path, tmp_path, WEB_CONCURRENCY="2",
+                         VOTERGUIDE_PAGE_CACHE_SECONDS="0") as base_url:
+        [staff] = _signed_in_admins(base_url, 1)
+        staff.get(f"/staff/changes/{draft}")
+        published = []
+        publishing = threading.Thread(target=lambda: published.append(
+            staff.post(f"/staff/changes/{draft}/publish")))
+        publishing.start()
+        statuses: list[int] = []
+        rounds = 0
+        while publishing.is_alive():  # visits keep coming while the publication runs
+            rounds += 1
+            visits = [threading.Thread(target=lambda: statuses.append(
+                Visitor(base_url).get("/districts/al-circuit-6?ref=publish").status))
+                for _ in range(2)]
+            for visit in visits:
+                visit.start()
+            for visit in visits:
+                visit.join()
+        publishing.join()
+        assert published[0].status == 303
+        assert rounds >= 1 and statuses == [200] * len(statuses)
+        assert _counted(database_path, "publish", len(statuses)) == len(statuses)
     db.session.expire_all()
-    counted = db.session.scalars(select(CampaignCount).where(CampaignCount.code == "eve"))
-    assert sum(c.count for c in counted) == 12
+    assert db.session.get(ChangeSet, draft).status is ChangeSetStatus.PUBLISHED
+    assert db.session.scalar(select(func.count()).select_from(Candidate).where(
+        Candidate.slug.like("pat-sample-%"))) == 1200
+
+
+def _many_new_candidates(db, count: int) -> list[dict]:
+    """New candidates in one race (a large draft: every one is written to preview it)."""
+    return [{**_new_candidate(db, f"pat-sample-{n}"), "label": f"Pat Sample {n}",
+             "after": {**_new_candidate(db, "x")["after"], "name": f"Pat Sample {n}"}}
+            for n in range(count)]
+
+
+def test_a_large_draft_preview_takes_no_write_lock_a_visit_is_counted_meanwhile(
+        make_app, database, monkeypatch):
+    """While a staff preview of a large draft is being rendered (the draft applied), a
+    campaign visit on another connection writes its count at once: the preview (a GET)
+    holds no write lock. A writer waits at most 0.1 s here, so a held lock loses the count.
+    The preview still shows the draft, and nothing of it reaches the database."""
+    from voterguide.extensions import db as _db
+    from voterguide.models import CampaignCount
+    from voterguide.staff import views
+    from voterguide.staff.accounts import create_user
+
+    from .support import PASSWORD, sign_in
+
+    app = make_app(SQLITE_BUSY_SECONDS=0.1)
+    with app.app_context():
+        admin = create_user(_db.session, "admin@example.org", PASSWORD, "admin")
+        _db.session.commit()
+        race = _db.session.scalars(select(Race).order_by(Race.id)).first()
+        district = race.district.slug
+        draft = _draft(_db, admin, _many_new_candidates(_db, 1500), "large")
+    staff, voter = app.test_client(), app.test_client()
+    assert sign_in(staff, "admin@example.org").status_code == 303
+    during = []
+    rendered = views.district_html
+
+    def render_with_a_visit_meanwhile(slug):
+        visit = threading.Thread(target=lambda: during.append(
+            voter.get(f"/districts/{district}?ref=during").status_code))
+        visit.start()
+        visit.join()  # the visit ends while the draft is applied
+        return rendered(slug)
+
+    monkeypatch.setattr(views, "district_html", render_with_a_visit_meanwhile)
+    page = staff.get(f"/staff/changes/{draft}/districts/{district}")
+    assert page.status_code == 200
+    assert "Pat Sample 1499" in page.get_data(as_text=True)
+    assert during == [200]
+    assert database.rows("SELECT sum(count) FROM campaign_counts WHERE code = 'during'") \
+        == [(1,)]
+    assert database.rows("SELECT count(*) FROM candidates WHERE slug LIKE 'pat-sample-%'") \
+        == [(0,)]
+    with app.app_context():
+        assert _db.session.get(ChangeSet, draft).status is ChangeSetStatus.DRAFT
+        assert _db.session.scalar(select(func.count()).select_from(CampaignCount)) == 1

@@ -4,20 +4,34 @@ district, and report them.
 Counts only. Nothing about the visitor is kept: no IP address, cookie, address or user
 agent. Storage is bounded: at most CAMPAIGN_MAX_CODES_PER_DAY distinct codes a day (later
 new codes count under OTHER), districts are known slugs, and old days can be pruned.
+
+A count never keeps a voter waiting and is never lost: on SQLite, while another writer holds
+the database's one write lock (a large publication), a count waits a moment only, then is
+kept aside in a file beside the database (the day, code, district and kind: nothing else)
+and added by a thread of the same process as soon as the lock is free (``keep_aside``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import logging
+import os
 import re
+import sqlite3
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..models import CampaignCount, CampaignEvent
@@ -45,11 +59,13 @@ def today() -> dt.date:
 
 
 def count(session: Session, code: str, kind: CampaignEvent, district: str = "",
-          day: dt.date | None = None) -> None:
-    """Add one to a code's count for a day, district and kind (flushes, does not commit)."""
+          day: dt.date | None = None, amount: int = 1) -> None:
+    """Add ``amount`` (one) to a code's count for a day, district and kind (flushes, does not
+    commit)."""
     day = day or today()
     code = _bounded(session, code, day)
-    values = {"day": day, "code": code, "district": district or "", "kind": kind, "count": 1}
+    values = {"day": day, "code": code, "district": district or "", "kind": kind,
+              "count": amount}
     dialect = session.get_bind().dialect.name
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
     if insert is None:  # another backend: read, then write
@@ -58,18 +74,163 @@ def count(session: Session, code: str, kind: CampaignEvent, district: str = "",
     statement = insert(CampaignCount).values(**values)
     session.execute(statement.on_conflict_do_update(
         index_elements=["day", "code", "district", "kind"],
-        set_={"count": CampaignCount.count + 1}))
+        set_={"count": CampaignCount.count + amount}))
     session.flush()
 
 
 def count_softly(session: Session, code: str, kind: CampaignEvent, district: str = "") -> None:
     """Count as ``count`` does, inside a savepoint: a failure is logged and undone, never
-    costing a voter their page or their answer (flushes)."""
+    costing a voter their page or their answer (flushes).
+
+    On SQLite the count waits at most COUNT_WAIT_SECONDS for the write lock; if another
+    writer (a publication) holds it longer, the count is kept aside and added once it is
+    free, so the voter's page does not wait for the publication and the count is not lost."""
+    day = today()
     try:
-        with session.begin_nested():
-            count(session, code, kind, district)
+        with _waiting_briefly(session), session.begin_nested():
+            count(session, code, kind, district, day)
+    except LOCKED:
+        if not keep_aside(session, day, code, kind, district):
+            logging.getLogger("voterguide").exception("Could not keep a campaign count")
     except SQLAlchemyError:
         logging.getLogger("voterguide").exception("Could not keep a campaign count")
+    else:
+        folder = _aside_folder(session)
+        if folder is not None and folder.is_dir() and any(folder.glob("*.jsonl")):
+            _retry_soon(current_app._get_current_object(), folder)  # left by a stopped worker
+
+
+# --- counts kept aside while SQLite's write lock is held ------------------------------------
+
+#: What a writer meets when the lock stays taken: SQLAlchemy's error, or sqlite3's own where
+#: the savepoint's BEGIN IMMEDIATE (web/transaction.py) is where the wait ran out.
+LOCKED = (OperationalError, sqlite3.OperationalError)
+#: How long a count waits for SQLite's write lock before it is kept aside instead.
+COUNT_WAIT_SECONDS = 0.2
+#: How often the thread that adds kept-aside counts tries again.
+RETRY_SECONDS = 0.5
+_aside_lock = threading.Lock()
+_retrying: set[str] = set()  # folders this process has a thread for
+
+
+@contextlib.contextmanager
+def _waiting_briefly(session: Session) -> Iterator[None]:
+    """On SQLite, wait COUNT_WAIT_SECONDS at most for the write lock inside the block."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    dbapi_connection = session.connection().connection.dbapi_connection
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {int(COUNT_WAIT_SECONDS * 1000)}")
+    try:
+        yield
+    finally:
+        dbapi_connection.execute(
+            f"PRAGMA busy_timeout = {int(float(current_app.config['SQLITE_BUSY_SECONDS']) * 1000)}")
+
+
+def _aside_folder(session: Session) -> Path | None:
+    """Where counts are kept aside: a folder beside the SQLite file (None: not SQLite, or a
+    database in memory)."""
+    url = session.get_bind().url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(f"{url.database}-counts")
+
+
+def keep_aside(session: Session, day: dt.date, code: str, kind: CampaignEvent,
+               district: str) -> bool:
+    """Keep a count that could not be written now in this process's file beside the
+    database, and make sure a thread adds it soon; False where there is no such place."""
+    folder = _aside_folder(session)
+    if folder is None:
+        return False
+    line = json.dumps({"day": day.isoformat(), "code": code, "district": district or "",
+                       "kind": kind.value}) + "\n"
+    with _aside_lock:  # this process's writers and its own adder take turns
+        folder.mkdir(exist_ok=True)
+        with open(folder / f"pending-{os.getpid()}.jsonl", "a", encoding="utf-8") as file:
+            file.write(line)
+    _retry_soon(current_app._get_current_object(), folder)
+    return True
+
+
+def _retry_soon(app: Flask, folder: Path) -> None:
+    """Start this process's thread that adds the counts kept aside, unless it runs."""
+    with _aside_lock:
+        if str(folder) in _retrying:
+            return
+        _retrying.add(str(folder))
+    threading.Thread(target=_keep_adding, args=(app, folder), daemon=True,
+                     name="campaign-counts").start()
+
+
+def _keep_adding(app: Flask, folder: Path) -> None:
+    """Add kept-aside counts every RETRY_SECONDS until none is left."""
+    from ..extensions import db
+
+    wait = threading.Event()
+    try:
+        while True:
+            wait.wait(RETRY_SECONDS)
+            with app.app_context():
+                try:
+                    left = add_kept_aside(db.session, folder)
+                except LOCKED:  # still locked: try again
+                    db.session.rollback()
+                    left = True
+            if not left:
+                return
+    finally:
+        with _aside_lock:
+            _retrying.discard(str(folder))
+
+
+def _mine(path: Path) -> bool:
+    """Whether a kept-aside file may be added by this process: its own, or one left by a
+    process that has stopped (nobody appends to it any more)."""
+    pid = int(path.stem.split("-")[1])
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def add_kept_aside(session: Session, folder: Path) -> bool:
+    """Add every count this process may add from ``folder`` in one transaction (commits);
+    whether any of those is left (written meanwhile)."""
+    with _aside_lock:
+        claimed = []
+        for path in sorted(folder.glob("*.jsonl")):
+            if not _mine(path):
+                continue
+            if path.name.startswith("pending-"):
+                target = folder / f"adding-{os.getpid()}-{uuid.uuid4().hex}.jsonl"
+                os.replace(path, target)  # new counts go to a new pending file
+                path = target
+            claimed.append(path)
+    totals: Counter = Counter()
+    for path in claimed:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                item = json.loads(line)
+                key = (dt.date.fromisoformat(item["day"]), item["code"], item["district"],
+                       CampaignEvent(item["kind"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut short by a crash: that one count is gone
+            totals[key] += 1
+    if totals:
+        with _waiting_briefly(session), session.begin_nested():
+            for (day, code, district, kind), amount in sorted(totals.items()):
+                count(session, code, kind, district, day, amount)
+        session.commit()
+    for path in claimed:
+        path.unlink()
+    return any(_mine(path) for path in folder.glob("*.jsonl"))
 
 
 def count_lookup(code: str | None, result: LookupResult) -> None:
@@ -101,7 +262,7 @@ def _count_portably(session: Session, values: dict) -> None:
     if row is None:
         session.add(CampaignCount(**values))
     else:
-        row.count += 1
+        row.count += values["count"]
     session.flush()
 
 

@@ -432,3 +432,43 @@ def move_question(slug: str, code: str):
                 wanted)
     flash(f"“{topic_a}” moved {direction}, in your draft.", "done")
     return redirect(url_for("staff.questionnaire", slug=slug), 303)
+
+
+# --- remembered column pairings ------------------------------------------------------------
+
+@blueprint.get("/season/questionnaires/<slug>/columns")
+def remembered_columns(slug: str):
+    """The column pairings remembered from uploads for a questionnaire, each with a way to
+    forget it (and one to forget them all)."""
+    found = _live(Questionnaire, slug=slug) or abort(404)
+    return render_template("staff/pairings.html", questionnaire=found,
+                           pairings=services.remembered_pairings(db.session, found))
+
+
+@blueprint.route("/season/questionnaires/<slug>/columns/forget", methods=["GET", "POST"])
+def forget_columns(slug: str):
+    """Forget one remembered pairing (``pairing=<id>``) or all (``pairing=all``), asked first
+    on a page of its own; later uploads then read those columns by their headers again."""
+    found = _live(Questionnaire, slug=slug) or abort(404)
+    raw = request.values.get("pairing", "all")
+    if raw != "all" and not raw.isdigit():
+        abort(404)
+    pairing_id = None if raw == "all" else int(raw)
+    back = redirect(url_for("staff.remembered_columns", slug=slug), 303)
+    if request.method == "POST":
+        try:
+            count = services.forget_pairings(db.session, found, pairing_id)
+        except services.StaffActionRefused as refusal:
+            flash(str(refusal), "problem")
+            return back
+        flash(f"Forgotten ({count} pairing{'s' * (count != 1)}): later uploads read "
+              f"{'that column' if count == 1 else 'those columns'} by the header again.",
+              "done")
+        return back
+    chosen = [p for p in services.remembered_pairings(db.session, found)
+              if pairing_id is None or p.id == pairing_id]
+    if not chosen:
+        flash("There is no remembered pairing to forget.", "problem")
+        return back
+    return render_template("staff/pairings_forget.html", questionnaire=found, chosen=chosen,
+                           pairing=raw)

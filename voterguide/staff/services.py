@@ -10,6 +10,7 @@ import hashlib
 import io
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select, text, update
@@ -24,6 +25,7 @@ from ..models import (
     ContentVersion,
     Election,
     Photo,
+    Questionnaire,
     StaffUser,
 )
 from .accounts import now
@@ -179,6 +181,61 @@ def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, objec
             session.add(pairing)
         pairing.target, pairing.question_id = target, question_id
     session.flush()
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """A remembered column pairing in words: the header, the tool, what it is read as."""
+
+    id: int
+    header: str
+    tool: str
+    reads_as: str
+
+
+def remembered_pairings(session: Session, questionnaire: Questionnaire) -> list[Remembered]:
+    """The column pairings remembered for a questionnaire, by tool and header."""
+    from .columns import DETAILS, IGNORE
+    from .importer import pairing_target
+    from .surveytools import BY_ID
+
+    questions = {q.id: q for q in questionnaire.all_questions}
+    found = []
+    for pairing in session.scalars(select(ColumnPairing).where(
+            ColumnPairing.questionnaire_id == questionnaire.id)
+            .order_by(ColumnPairing.tool, ColumnPairing.header)):
+        target = pairing_target(pairing)
+        if target == IGNORE:
+            words = "Not used by the guide: ignored"
+        elif ":" in target:
+            kind, question_id = target.split(":")
+            question = questions.get(int(question_id))
+            what = (f"question {question.position} ({question.topic})" if question
+                    else "a question")
+            words = f"The answer to {what}" if kind == "question" else \
+                f"The explanation of {what}"
+        else:
+            words = DETAILS.get(target, target)
+        tool = BY_ID[pairing.tool].name if pairing.tool in BY_ID else "Every survey tool"
+        found.append(Remembered(pairing.id, pairing.header, tool, words))
+    return found
+
+
+def forget_pairings(session: Session, questionnaire: Questionnaire,
+                    pairing_id: int | None = None) -> int:
+    """Forget one remembered column pairing of a questionnaire (or all of them, ``None``):
+    later uploads read those columns by their headers again. How many went (flushes)."""
+    query = select(ColumnPairing).where(ColumnPairing.questionnaire_id == questionnaire.id)
+    if pairing_id is not None:
+        query = query.where(ColumnPairing.id == pairing_id)
+    pairings = list(session.scalars(query))
+    if pairing_id is not None and not pairings:
+        raise StaffActionRefused("That pairing is not remembered any more (it may have been "
+                                 "forgotten already); nothing was changed.")
+    for pairing in pairings:
+        session.delete(pairing)
+    session.flush()
+    return len(pairings)
 
 
 def decide(session: Session, change_set: ChangeSet, names: dict[str, str],
@@ -397,10 +454,16 @@ def record_edit(session: Session, user: StaffUser, change: dict) -> ChangeSet:
 def with_draft_applied(session: Session, change_set: ChangeSet, render: Callable[[], str]) -> str:
     """Render a page as it will look once ``change_set`` is published, then undo the changes.
 
-    The changes are applied inside a nested transaction (a savepoint), the page is rendered
-    to a string, and the savepoint is rolled back: voters never see it, and the request's
-    own transaction goes on untouched.
+    On SQLite, a request that has written nothing yet (a preview, a GET) works on private
+    copies of the guide's tables, so it never takes the database's write lock: campaign
+    counts, sign-ins and publications go on while a large draft is previewed
+    (``_in_private_copy``). Otherwise (PostgreSQL, whose writers lock only the rows they
+    touch; or a request already holding the lock) the changes are applied inside a nested
+    transaction (a savepoint), the page is rendered to a string, and the savepoint is rolled
+    back: voters never see it, and the request's own transaction goes on untouched.
     """
+    if _may_copy(session):
+        return _in_private_copy(session, change_set, render)
     savepoint = session.begin_nested()
     try:
         if change_set.status in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
@@ -408,6 +471,67 @@ def with_draft_applied(session: Session, change_set: ChangeSet, render: Callable
         return render()
     finally:
         savepoint.rollback()
+
+
+#: The tables a change set writes (``changes.apply_changes``): a preview on SQLite writes to
+#: private copies of these; every other table is read where it is.
+PREVIEW_TABLES = ("elections", "election_stages", "questionnaires", "questions", "races",
+                  "candidates", "candidate_contacts", "answers", "office_profiles",
+                  "district_facts")
+
+
+def _may_copy(session: Session) -> bool:
+    """Whether a preview can work on private copies: SQLite, and this request has not begun
+    writing (its own flushed rows would not be in the copies)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    return not session.connection().connection.dbapi_connection.in_transaction
+
+
+def _in_private_copy(session: Session, change_set: ChangeSet, render: Callable[[], object]):
+    """Render with the changes applied to private copies of the guide's tables, on a
+    connection of its own that is thrown away afterwards (SQLite).
+
+    SQLite looks a table name up in the connection's TEMP schema before the database file,
+    and writing to TEMP tables takes no lock on the file. The copies are made in one read
+    transaction (one consistent snapshot; in WAL mode nobody waits for it); while ``render``
+    runs, ``db.session`` is a session on that connection, so the page's own queries read the
+    copies. Nothing of it reaches the file: the connection is closed, not returned to the
+    pool, and the copies go with it.
+    """
+    import re
+
+    from ..extensions import db
+
+    connection = session.get_bind().connect()
+    original = db.session.registry()
+    private = Session(bind=connection, autoflush=True, expire_on_commit=False)
+    try:
+        connection.exec_driver_sql("PRAGMA temp_store = MEMORY")
+        marks = ",".join("?" * len(PREVIEW_TABLES))
+        schema = connection.exec_driver_sql(
+            f"SELECT type, sql FROM main.sqlite_master WHERE tbl_name IN ({marks}) "
+            "AND sql IS NOT NULL ORDER BY type DESC", PREVIEW_TABLES).all()  # tables first
+        for kind, sql in schema:
+            if kind == "table":
+                connection.exec_driver_sql(re.sub(r"^\s*CREATE\s+TABLE\s+", "CREATE TEMP TABLE ",
+                                                  sql, count=1, flags=re.IGNORECASE))
+            elif kind == "index":
+                connection.exec_driver_sql(re.sub(
+                    r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+",
+                    lambda m: f"CREATE {m[1] or ''}INDEX temp.", sql, count=1,
+                    flags=re.IGNORECASE))
+        for name in PREVIEW_TABLES:  # one transaction: one snapshot of the file
+            connection.exec_driver_sql(f'INSERT INTO temp."{name}" SELECT * FROM main."{name}"')
+        db.session.registry.set(private)
+        if change_set.status in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
+            apply_changes(private, change_set.changes)
+        return render()
+    finally:
+        db.session.registry.set(original)
+        private.close()
+        connection.invalidate()  # closed, never back in the pool: its TEMP copies end here
+        connection.close()
 
 
 def store_photo(session: Session, content: bytes) -> str:
@@ -467,7 +591,7 @@ def store_photo(session: Session, content: bytes) -> str:
 
 
 __all__ = ["FileRefused", "StaffActionRefused", "ImportNotKept", "import_file", "start_import",
-           "recheck", "pair_columns", "decide",
+           "recheck", "pair_columns", "remembered_pairings", "forget_pairings", "decide",
            "queue", "publish", "rollback", "plan_rollback", "rolled_back_ids",
            "later_change_sets", "discard", "record_edit", "edit_draft",
            "open_edit_draft", "with_draft_applied", "store_photo"]

@@ -136,9 +136,10 @@ def change_set(change_set_id: int):
     from .importer import ImportContext
 
     districts, candidates = touched_pages(db.session, found.changes)
-    questions = []
+    questions, questionnaire = [], None
     if found.election is not None:
-        questions = ImportContext(db.session, found.election).questions
+        context = ImportContext(db.session, found.election)
+        questions, questionnaire = context.questions, context.questionnaire
     unpaired = [p["column"] for p in found.problems
                 if not p["blocking"] and "Pair it" in p["message"]]
     undone_by = db.session.scalar(select(ChangeSet).where(
@@ -146,7 +147,8 @@ def change_set(change_set_id: int):
     return render_template("staff/change_set.html", change_set=found,
                            districts=_district_names(districts),
                            candidates=_candidate_names(found.changes, candidates),
-                           questions=questions, unpaired=unpaired,
+                           questions=questions, questionnaire=questionnaire,
+                           unpaired=unpaired,
                            details=list(DETAILS.items()), rolled_back=undone_by is not None,
                            undone_by=undone_by, can_download=_may_download(found))
 
