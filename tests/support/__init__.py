@@ -32,7 +32,9 @@ def settings(database: TestDatabase | Path, **overrides) -> dict:
         url, folder = f"sqlite:///{database}", Path(database).parent
     return {"DATABASE_URL": url, "DATA_DIR": str(DATA_DIR),
             "STATES": "al,ca", "GEOCODER": "offline", "WTF_CSRF_ENABLED": False,
-            "TESTING": True, "PAGE_CACHE_SECONDS": 0,
+            # Tests change rows directly, without the content version a publish bumps: no
+            # kept pages (test_snapshots.py and the gunicorn servers keep them).
+            "TESTING": True, "PAGE_CACHE_SECONDS": 0, "SNAPSHOT_SECONDS": 0,
             # A cheap hash: the tests sign in hundreds of times (production: scrypt).
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "GEOCODING_STATE_DIR": str(folder / "geocoders"), **overrides}
