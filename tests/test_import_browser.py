@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DESKTOP, TIMEOUT_MS
+from .support.browser import sign_in
 from .support.servers import staff_site
 
 EMAIL, PASSWORD = "admin@example.org", "correct horse battery staple"
@@ -45,11 +46,7 @@ def test_answering_the_preview_questions_in_the_browser(browser, import_server, 
     context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
-        page.goto("/staff/login")
-        page.get_by_label("Email").fill(EMAIL)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(re.compile(r"/staff/$"))
+        sign_in(page, EMAIL, PASSWORD)
         page.goto("/staff/imports/new")
         page.get_by_label("Spreadsheet (CSV or Excel .xlsx)").set_input_files(str(upload))
         page.get_by_role("button", name="Check the file").click()
@@ -108,11 +105,7 @@ def test_a_remembered_pairing_is_shown_and_forgotten_in_the_browser(
     context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
-        page.goto("/staff/login")
-        page.get_by_label("Email").fill(EMAIL)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(re.compile(r"/staff/$"))
+        sign_in(page, EMAIL, PASSWORD)
 
         def check_file() -> None:
             page.goto("/staff/imports/new")

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DESKTOP, PASSWORD, PHONE, TIMEOUT_MS
-from .support.browser import RECORD_VIOLATIONS, csp_violations
+from .support.browser import RECORD_VIOLATIONS, csp_violations, sign_in
 from .support.servers import staff_site
 
 EMAIL = "admin@example.org"
@@ -65,15 +65,6 @@ def audit(page: Page) -> None:
         page.set_viewport_size(viewport)
 
 
-def sign_in(page: Page) -> None:
-    """Sign in as the admin."""
-    page.goto("/staff/login")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
-
-
 def upload(page: Page, path) -> None:
     """Upload a figures file on the import page."""
     page.goto("/staff/figures/import")
@@ -101,7 +92,7 @@ def test_loading_figures_for_three_districts_and_publishing_them(page, tmp_path)
     page; the flyer and embed of the unopposed race show the incumbent and a figure."""
     path = tmp_path / "figures.csv"
     path.write_text(FIGURES, encoding="utf-8")
-    sign_in(page)
+    sign_in(page, EMAIL, PASSWORD)
     page.goto("/staff/profiles")
     expect(page.get_by_role("table")).to_contain_text("6th Judicial Circuit")
     audit(page)
@@ -141,7 +132,7 @@ def test_a_malformed_file_changes_nothing_published(page, tmp_path):
     before = page.get_by_role("region", name=re.compile(r"^What the office has done")).inner_text()
     path = tmp_path / "bad.csv"
     path.write_text(MALFORMED, encoding="utf-8")
-    sign_in(page)
+    sign_in(page, EMAIL, PASSWORD)
     upload(page, path)
     problems = page.get_by_role("table", name=re.compile(r"Problems"))
     expect(problems).to_contain_text("D (value)")
@@ -157,7 +148,7 @@ def test_a_malformed_file_changes_nothing_published(page, tmp_path):
 def test_the_profile_editing_page_is_accessible(page):
     """The staff page that edits a profile and its figures passes axe-core and fits 320 px,
     and a save reaches the draft."""
-    sign_in(page)
+    sign_in(page, EMAIL, PASSWORD)
     page.goto("/staff/profiles/al-circuit-13")
     expect(page.get_by_label("Who holds the office now")).not_to_be_empty()
     audit(page)

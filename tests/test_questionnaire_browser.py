@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DESKTOP, PASSWORD, PHONE, TIMEOUT_MS
-from .support.browser import RECORD_VIOLATIONS, csp_violations
+from .support.browser import RECORD_VIOLATIONS, csp_violations, sign_in
 from .support.mailbox import body, mailbox
 from .support.servers import gunicorn
 
@@ -88,15 +88,6 @@ def audit(page: Page) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width} px wide at 320 px"
 
 
-def sign_in(page: Page) -> None:
-    """Sign in as the admin."""
-    page.goto("/staff/login")
-    page.get_by_label("Email").fill(ADMIN)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("navigation", name="Staff")).to_be_visible()
-
-
 def row(page: Page, slug: str):
     """A candidate's row of the tracker."""
     return page.locator(f"tr#c-{slug}")
@@ -113,7 +104,7 @@ def test_invite_answer_without_javascript_publish(open_page, site, inbox):
     """The whole round trip, the candidate on a phone with JavaScript off."""
     slug, address = "al-circuit-1-jamal-dunaway", PEOPLE["al-circuit-1-jamal-dunaway"]
     staff = open_page()
-    sign_in(staff)
+    sign_in(staff, ADMIN, PASSWORD)
     staff.get_by_role("navigation", name="Staff").get_by_role(
         "link", name="Invitations and answers").click()
     audit(staff)  # both sample elections (Alabama's, California's), each with its tracker
@@ -178,7 +169,7 @@ def test_answer_with_javascript_autosaves(open_page, site, inbox):
     """With JavaScript: live word counts, saved as typed, there after a reload; submitted."""
     slug, address = "al-circuit-1-keisha-ingram", PEOPLE["al-circuit-1-keisha-ingram"]
     staff = open_page()
-    sign_in(staff)
+    sign_in(staff, ADMIN, PASSWORD)
     staff.goto(TRACKER)
     row(staff, slug).get_by_role("button", name="Email an invitation to Keisha Ingram").click()
     expect(staff.get_by_role("status")).to_contain_text("Invitation emailed")

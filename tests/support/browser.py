@@ -1,9 +1,11 @@
-"""What the browser tests share: a recorder of Content-Security-Policy violations, and the
-voter's lookup on the home page."""
+"""What the browser tests share: a recorder of Content-Security-Policy violations, the
+voter's lookup on the home page, and a staff member's sign-in."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, Response
+import re
+
+from playwright.sync_api import Page, Response, expect
 
 #: The address field's label on the home page.
 ADDRESS_LABEL = "Your home address"
@@ -21,6 +23,7 @@ def csp_violations(page) -> list[str]:
     assert isinstance(found, list), f"{page.url}: the CSP recorder did not run"
     return found
 
+
 def look_up(page: Page, address: str) -> Response:
     """Type an address on the home page and submit it; return the navigation's response."""
     page.goto("/")
@@ -28,3 +31,12 @@ def look_up(page: Page, address: str) -> Response:
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Find my race").click()
     return navigation.value
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign a staff member in on the sign-in page; wait for the staff home page."""
+    page.goto("/staff/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/staff/$"))
