@@ -313,15 +313,29 @@ def test_a_spanish_text_is_edited_previewed_published_and_rolled_back(admin, db,
 
 
 def test_a_new_question_in_spanish_and_one_left_english(admin, db, client):
-    """A question added with a Spanish text shows it on the Spanish page; one added without
-    shows its English words there (nothing empty), and its translations stay empty."""
-    make_season(admin)
+    """A question added with a Spanish text (and a scale with Spanish words) shows them on
+    the Spanish page, under the election's Spanish name; one added without shows its English
+    words there (nothing empty), and its translations stay empty."""
+    election, _ = make_season(admin)
     questionnaire = "/staff/season/questionnaires/prosecutor-questions-2030"
     response = admin.post(questionnaire, data={
         "save": "question", "q-topic": "Victims", "q-text": "How would you help victims?",
         "q-kind": "text", "q-topic_es": "Víctimas",
         "q-text_es": "¿Cómo ayudaría usted a las víctimas?"})
     assert response.status_code == 303, response.get_data(as_text=True)
+    response = admin.post(questionnaire, data={
+        "save": "question", "q-topic": "Treatment", "q-text": "Treatment over prison?",
+        "q-kind": "scale", "q-scale_low": "Never", "q-scale_high": "Always",
+        "q-topic_es": "Tratamiento", "q-text_es": "¿Tratamiento en lugar de prisión?",
+        "q-scale_low_es": "Jamás", "q-scale_high_es": "Siempre jamás"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    response = admin.post(election, data={
+        "save": "election", "e-name": "2030 Election", "e-state_code": "AL",
+        "e-date": "2030-11-05", "e-name_es": "Elección de 2030",
+        "e-stage_1_name": "Primary", "e-stage_1_date": "2030-05-24",
+        "e-stage_2_name": "General election", "e-stage_2_date": "2030-11-05"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert 'value="Elección de 2030"' in admin.get(election).get_data(as_text=True)
     change_set = draft(db)
     admin.post(f"/staff/changes/{change_set.id}/publish")
     db.session.expire_all()
@@ -332,8 +346,8 @@ def test_a_new_question_in_spanish_and_one_left_english(admin, db, client):
     found = db.session.scalar(select(Election).where(Election.name == "2030 Election"))
     response = admin.post("/staff/imports/new", data={
         "election": str(found.id), "shape": "auto", "spreadsheet": (io.BytesIO(csv_bytes([
-            ["name", "district", "Cash bail", "Victims"],
-            ["Pat Newcomer", "6th Judicial Circuit", "Yes", "Listen first."]])), "a.csv")},
+            ["name", "district", "Cash bail", "Victims", "Treatment"],
+            ["Pat Newcomer", "6th Judicial Circuit", "Yes", "Listen first.", "4"]])), "a.csv")},
         content_type="multipart/form-data")
     preview = response.headers["Location"]
     admin.post(preview + "/apply")
@@ -342,6 +356,10 @@ def test_a_new_question_in_spanish_and_one_left_english(admin, db, client):
     assert "Pat Newcomer" in page
     assert "Víctimas" in page and "¿Cómo ayudaría usted a las víctimas?" in page
     assert "Cash bail" in page and "What about cash bail?" in page  # no Spanish: as written
+    assert "Elección de 2030" in page and "2030 Election" not in page
+    assert "Tratamiento" in page and "Jamás" in page and "Siempre jamás" in page
+    english = client.get("/districts/al-circuit-6").get_data(as_text=True)
+    assert "2030 Election" in english and "Jamás" not in english
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

@@ -14,13 +14,15 @@ A change is a plain dict, kept as JSON on a ChangeSet:
 
 The season is made of the same changes (keys and fields in SEASON_FIELDS below):
 
-    {"entity": "election", "key": "<slug>", ...}          name, date, state_code, is_sample
+    {"entity": "election", "key": "<slug>", ...}          name, date, state_code, is_sample,
+                                                          name_es
     {"entity": "stage", "key": ["<election slug>", <n>]}   name, date
     {"entity": "questionnaire", "key": "<slug>"}          title, description, sent_on,
                                                           title_es, description_es
     {"entity": "question", "key": ["<questionnaire slug>", "<code>"]}
                                   position, topic, text, kind, scale_low, scale_high,
-                                  word_limit, retired, topic_es, text_es
+                                  word_limit, retired, topic_es, text_es, scale_low_es,
+                                  scale_high_es
     {"entity": "race", "key": ["<election slug>", "<district id>", "<office>"]}
                                   questionnaire (a slug), status, status_note, stage (a number)
 
@@ -64,15 +66,16 @@ from .profile_changes import ProfileRows, apply_profile_changes, touched_distric
 
 #: The fields a change set may change on each record of the season, in this order.
 SEASON_FIELDS = {
-    "election": ("name", "date", "state_code", "is_sample"),
+    "election": ("name", "date", "state_code", "is_sample", "name_es"),
     "stage": ("name", "date"),
     "questionnaire": ("title", "description", "sent_on", "title_es", "description_es"),
     "question": ("position", "topic", "text", "kind", "scale_low", "scale_high", "word_limit",
-                 "retired", "topic_es", "text_es"),
+                 "retired", "topic_es", "text_es", "scale_low_es", "scale_high_es"),
     "race": ("questionnaire", "status", "status_note", "stage"),
 }
 #: The season's texts staff may give in other languages, by entity, and those languages.
-TRANSLATED = {"questionnaire": ("title", "description"), "question": ("topic", "text")}
+TRANSLATED = {"election": ("name",), "questionnaire": ("title", "description"),
+              "question": ("topic", "text", "scale_low", "scale_high")}
 OTHER_LANGUAGES = ("es",)
 #: The order records are written in (parents first); removals go the other way.
 SEASON_ORDER = ("election", "stage", "questionnaire", "question", "race")
@@ -87,7 +90,7 @@ def season_fields(record) -> dict:
     """A season record's changeable fields as JSON-ready values (what change sets compare)."""
     if isinstance(record, Election):
         return {"name": record.name, "date": _iso(record.date), "state_code": record.state_code,
-                "is_sample": bool(record.is_sample)}
+                "is_sample": bool(record.is_sample), **_translated(record, "election")}
     if isinstance(record, ElectionStage):
         return {"name": record.name, "date": _iso(record.date)}
     if isinstance(record, Questionnaire):

@@ -124,6 +124,9 @@ class ElectionForm(FlaskForm):
     date = DateField("Election day (the last voting day)", validators=[InputRequired()])
     is_sample = BooleanField("Sample data: fictional candidates for trying the guide out "
                              "(every page says so)")
+    name_es = StringField("Spanish name", validators=[Optional(), Length(max=200),
+                                                      ReadableText()],
+                          render_kw={"lang": "es"})
     stage_1_name = StringField("First voting day: name", validators=[Optional(),
                                                                       Length(max=100)],
                                description="For example: Primary")
@@ -216,6 +219,12 @@ class QuestionForm(FlaskForm):
     text_es = TextAreaField("Spanish text", validators=[Optional(), Length(max=5_000),
                                                         ReadableText()],
                             render_kw={"lang": "es"})
+    scale_low_es = StringField("Scale: what 1 means, in Spanish",
+                               validators=[Optional(), Length(max=100), ReadableText()],
+                               render_kw={"lang": "es"})
+    scale_high_es = StringField("Scale: what 5 means, in Spanish",
+                                validators=[Optional(), Length(max=100), ReadableText()],
+                                render_kw={"lang": "es"})
 
 
 class PasswordChangeForm(FlaskForm):

@@ -113,7 +113,8 @@ def new_election():
         slug = _election_slug(form.state_code.data, form.date.data, name)
         _record("election", slug, f"Election: {name}", None, {
             "name": name, "date": form.date.data.isoformat(),
-            "state_code": form.state_code.data, "is_sample": form.is_sample.data})
+            "state_code": form.state_code.data, "is_sample": form.is_sample.data,
+            "name_es": " ".join((form.name_es.data or "").split())})
         for position, (stage, date) in enumerate(form.stages(), start=1):
             _record("stage", [slug, position], f"{name}: {stage}", None,
                     {"name": stage, "date": date.isoformat()})
@@ -157,7 +158,7 @@ def _save_election(slug: str, form: ElectionForm):
     name = " ".join(form.name.data.split())
     changed = _record("election", slug, f"Election: {name}", live, {
         "name": name, "date": form.date.data.isoformat(), "state_code": form.state_code.data,
-        "is_sample": form.is_sample.data})
+        "is_sample": form.is_sample.data, "name_es": " ".join((form.name_es.data or "").split())})
     wanted = dict(enumerate(form.stages(), start=1))
     drafted = _in_draft(lambda: [s.position for s in _live(Election, slug=slug).stages])
     for position in sorted(set(wanted) | set(drafted)):
@@ -382,7 +383,9 @@ def _question_values(form: QuestionForm) -> dict:
             "scale_high": ((form.scale_high.data or "").strip() or None) if scale else None,
             "word_limit": form.word_limit.data, "retired": form.retired.data,
             "topic_es": " ".join((form.topic_es.data or "").split()),
-            "text_es": _paragraphs(form.text_es.data)}
+            "text_es": _paragraphs(form.text_es.data),
+            "scale_low_es": " ".join((form.scale_low_es.data or "").split()) if scale else "",
+            "scale_high_es": " ".join((form.scale_high_es.data or "").split()) if scale else ""}
 
 
 @blueprint.route("/season/questionnaires/<slug>/questions/<code>", methods=["GET", "POST"])
