@@ -336,6 +336,9 @@ def test_a_new_question_in_spanish_and_one_left_english(admin, db, client):
         "e-stage_2_name": "General election", "e-stage_2_date": "2030-11-05"})
     assert response.status_code == 303, response.get_data(as_text=True)
     assert 'value="Elección de 2030"' in admin.get(election).get_data(as_text=True)
+    listed = admin.get(questionnaire).get_data(as_text=True)
+    assert "Víctimas: ¿Cómo ayudaría usted a las víctimas?" in listed
+    assert listed.count("No Spanish text yet") == 3  # the three questions of make_season
     change_set = draft(db)
     admin.post(f"/staff/changes/{change_set.id}/publish")
     db.session.expire_all()
