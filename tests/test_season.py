@@ -424,3 +424,22 @@ def test_too_long_a_spanish_title_is_refused(admin, db):
     assert response.status_code == 422
     assert "200 characters" in response.get_data(as_text=True)
     assert draft(db) is None
+
+
+def test_a_rollback_leaves_a_spanish_text_changed_again_since(admin, db, client):
+    """Spanish topic A is published, then B; rolling back A's change leaves B (later work
+    is not thrown away) and says which field it left."""
+    question = _first_question(db)
+    url = (f"/staff/season/questionnaires/{question.questionnaire.slug}/questions/"
+           f"{question.code}")
+    texts = dict(question.translations.get("es", {}))
+    form = {"topic_es": "Primera", "text_es": texts.get("text", "")}
+    admin.post(url, data=_question_form(question, **form))
+    first = draft(db).id
+    admin.post(f"/staff/changes/{first}/publish")
+    admin.post(url, data=_question_form(question, **{**form, "topic_es": "Segunda"}))
+    admin.post(f"/staff/changes/{draft(db).id}/publish")
+    confirm = admin.get(f"/staff/changes/{first}/rollback").get_data(as_text=True)
+    assert "it was changed since (Spanish topic)" in confirm
+    admin.post(f"/staff/changes/{first}/rollback")
+    assert "Segunda" in client.get("/es/districts/al-circuit-6").get_data(as_text=True)
