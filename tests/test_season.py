@@ -247,6 +247,11 @@ def _question_form(question, **spanish) -> dict:
             **{f"q-{name}": value for name, value in spanish.items()}}
 
 
+def _question_url(question: Question) -> str:
+    """A question's staff page."""
+    return f"/staff/season/questionnaires/{question.questionnaire.slug}/questions/{question.code}"
+
+
 def _first_question(db) -> Question:
     """The 6th circuit's first question (the demo gives it a Spanish text)."""
     race = db.session.scalar(select(Race).where(Race.district.has(slug="al-circuit-6")))
@@ -260,8 +265,7 @@ def test_a_spanish_text_is_edited_previewed_published_and_rolled_back(admin, db,
     rollback brings the Spanish that was there before."""
     question = _first_question(db)
     old = dict(question.translations.get("es", {}))
-    url = (f"/staff/season/questionnaires/{question.questionnaire.slug}/questions/"
-           f"{question.code}")
+    url = _question_url(question)
     form = admin.get(url).get_data(as_text=True)
     assert "Spanish topic" in form and 'lang="es"' in form
     if old.get("topic"):  # the form is filled with the Spanish text there is
@@ -378,8 +382,7 @@ def test_bad_spanish_question_text_is_refused(admin, db, field, value, message):
     cannot store a NUL) or bytes that were not UTF-8, is a 422 that says why and saves
     nothing, never a 500."""
     question = _first_question(db)
-    url = (f"/staff/season/questionnaires/{question.questionnaire.slug}/questions/"
-           f"{question.code}")
+    url = _question_url(question)
     response = admin.post(url, data={**_question_form(question), field: value})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -390,8 +393,7 @@ def test_bytes_that_are_not_utf8_are_no_error(admin, db):
     """A form body whose Spanish topic is not UTF-8 (a lone surrogate's bytes): Werkzeug
     keeps those bytes percent-escaped, so the draft holds them as visible text, no 500."""
     question = _first_question(db)
-    url = (f"/staff/season/questionnaires/{question.questionnaire.slug}/questions/"
-           f"{question.code}")
+    url = _question_url(question)
     from urllib.parse import urlencode
     body = urlencode(_question_form(question)).encode() + b"&q-topic_es=Fianza%ED%A0%80"
     response = admin.post(url, data=body,
@@ -404,8 +406,7 @@ def test_bytes_that_are_not_utf8_are_no_error(admin, db):
 def test_hostile_spanish_text_is_kept_as_text(admin, db, client):
     """Markup typed as the Spanish topic reaches the Spanish page escaped, never as markup."""
     question = _first_question(db)
-    url = (f"/staff/season/questionnaires/{question.questionnaire.slug}/questions/"
-           f"{question.code}")
+    url = _question_url(question)
     response = admin.post(url, data=_question_form(
         question, topic_es='<script>alert("ñ")</script>', text_es="Texto"))
     assert response.status_code == 303
@@ -430,8 +431,7 @@ def test_a_rollback_leaves_a_spanish_text_changed_again_since(admin, db, client)
     """Spanish topic A is published, then B; rolling back A's change leaves B (later work
     is not thrown away) and says which field it left."""
     question = _first_question(db)
-    url = (f"/staff/season/questionnaires/{question.questionnaire.slug}/questions/"
-           f"{question.code}")
+    url = _question_url(question)
     texts = dict(question.translations.get("es", {}))
     form = {"topic_es": "Primera", "text_es": texts.get("text", "")}
     admin.post(url, data=_question_form(question, **form))
