@@ -236,3 +236,210 @@ def test_rolling_back_a_season_keeps_what_later_imports_use(admin, db):
     topics = [q.topic for q in found.races[0].questionnaire.all_questions]
     assert topics == ["Diversion"]
     assert "Pat Newcomer" in admin.get("/districts/al-circuit-6").get_data(as_text=True)
+
+
+def _question_form(question, **spanish) -> dict:
+    """A question's edit form as published, with its Spanish fields as given."""
+    return {"q-topic": question.topic, "q-text": question.text,
+            "q-kind": question.kind.value, "q-scale_low": question.scale_low or "",
+            "q-scale_high": question.scale_high or "",
+            "q-word_limit": str(question.word_limit or ""),
+            **{f"q-{name}": value for name, value in spanish.items()}}
+
+
+def _question_url(question: Question) -> str:
+    """A question's staff page."""
+    return f"/staff/season/questionnaires/{question.questionnaire.slug}/questions/{question.code}"
+
+
+def _first_question(db) -> Question:
+    """The 6th circuit's first question (the demo gives it a Spanish text)."""
+    race = db.session.scalar(select(Race).where(Race.district.has(slug="al-circuit-6")))
+    return race.questionnaire.questions[0]
+
+
+def test_a_spanish_text_is_edited_previewed_published_and_rolled_back(admin, db, client):
+    """Staff give a question its Spanish topic and text and the questionnaire its Spanish
+    title: the draft holds them as topic_es / text_es / title_es, the preview names them,
+    the Spanish page shows them once published (the English page keeps its words), and a
+    rollback brings the Spanish that was there before."""
+    question = _first_question(db)
+    old = dict(question.translations.get("es", {}))
+    url = _question_url(question)
+    form = admin.get(url).get_data(as_text=True)
+    assert "Spanish topic" in form and 'lang="es"' in form
+    if old.get("topic"):  # the form is filled with the Spanish text there is
+        assert old["topic"] in form
+    response = admin.post(url, data=_question_form(
+        question, topic_es="  Fianza   en efectivo, ¿sí o no? ",
+        text_es="¿Eliminaría usted la fianza en efectivo?\r\nSegún la ley…"))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    questionnaire = question.questionnaire
+    kept_description = questionnaire.translations.get("es", {}).get("description", "")
+    response = admin.post(f"/staff/season/questionnaires/{questionnaire.slug}", data={
+        "save": "details", "d-title": questionnaire.title,
+        "d-description": questionnaire.description or "",
+        "d-sent_on": questionnaire.sent_on.isoformat() if questionnaire.sent_on else "",
+        "d-title_es": "Cuestionario de la guía",
+        "d-description_es": kept_description})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    change_set = draft(db)
+    by_entity = {c["entity"]: c for c in change_set.changes}
+    assert by_entity["question"]["after"] == {
+        "topic_es": "Fianza en efectivo, ¿sí o no?",
+        "text_es": "¿Eliminaría usted la fianza en efectivo?\nSegún la ley…"}
+    assert by_entity["questionnaire"]["after"] == {"title_es": "Cuestionario de la guía"}
+    preview = admin.get(f"/staff/changes/{change_set.id}").get_data(as_text=True)
+    assert "Spanish topic" in preview and "Fianza en efectivo, ¿sí o no?" in preview
+    assert "Fianza en efectivo" not in client.get("/es/districts/al-circuit-6").get_data(
+        as_text=True)  # nothing reaches voters before it is published
+    assert admin.post(f"/staff/changes/{change_set.id}/publish").status_code == 303
+    spanish = client.get("/es/districts/al-circuit-6").get_data(as_text=True)
+    assert "Fianza en efectivo, ¿sí o no?" in spanish
+    assert "¿Eliminaría usted la fianza en efectivo?" in spanish
+    assert "Cuestionario de la guía" in spanish
+    english = client.get("/districts/al-circuit-6").get_data(as_text=True)
+    assert "Fianza en efectivo" not in english and question.topic in english
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).translations["es"]["topic"] == \
+        "Fianza en efectivo, ¿sí o no?"
+    assert f"/staff/changes/{change_set.id}" in admin.get("/staff/history").get_data(
+        as_text=True)
+    confirm = admin.get(f"/staff/changes/{change_set.id}/rollback").get_data(as_text=True)
+    assert "Fianza en efectivo, ¿sí o no?" in confirm  # the rollback says what it undoes
+    assert admin.post(f"/staff/changes/{change_set.id}/rollback").status_code == 303
+    spanish = client.get("/es/districts/al-circuit-6").get_data(as_text=True)
+    assert "Fianza en efectivo" not in spanish and "Cuestionario de la guía" not in spanish
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).translations.get("es", {}) == old
+    if old.get("topic"):
+        assert old["topic"] in spanish
+
+
+def test_a_new_question_in_spanish_and_one_left_english(admin, db, client):
+    """A question added with a Spanish text (and a scale with Spanish words) shows them on
+    the Spanish page, under the election's Spanish name; one added without shows its English
+    words there (nothing empty), and its translations stay empty."""
+    election, _ = make_season(admin)
+    questionnaire = "/staff/season/questionnaires/prosecutor-questions-2030"
+    response = admin.post(questionnaire, data={
+        "save": "question", "q-topic": "Victims", "q-text": "How would you help victims?",
+        "q-kind": "text", "q-topic_es": "Víctimas",
+        "q-text_es": "¿Cómo ayudaría usted a las víctimas?"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    response = admin.post(questionnaire, data={
+        "save": "question", "q-topic": "Treatment", "q-text": "Treatment over prison?",
+        "q-kind": "scale", "q-scale_low": "Never", "q-scale_high": "Always",
+        "q-topic_es": "Tratamiento", "q-text_es": "¿Tratamiento en lugar de prisión?",
+        "q-scale_low_es": "Jamás", "q-scale_high_es": "Siempre jamás"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    response = admin.post(election, data={
+        "save": "election", "e-name": "2030 Election", "e-state_code": "AL",
+        "e-date": "2030-11-05", "e-name_es": "Elección de 2030",
+        "e-stage_1_name": "Primary", "e-stage_1_date": "2030-05-24",
+        "e-stage_2_name": "General election", "e-stage_2_date": "2030-11-05"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert 'value="Elección de 2030"' in admin.get(election).get_data(as_text=True)
+    listed = admin.get(questionnaire).get_data(as_text=True)
+    assert "Víctimas: ¿Cómo ayudaría usted a las víctimas?" in listed
+    assert listed.count("No Spanish text yet") == 3  # the three questions of make_season
+    change_set = draft(db)
+    admin.post(f"/staff/changes/{change_set.id}/publish")
+    db.session.expire_all()
+    asked = {q.topic: q for q in db.session.scalars(select(Question))}
+    assert asked["Victims"].translations == {"es": {
+        "topic": "Víctimas", "text": "¿Cómo ayudaría usted a las víctimas?"}}
+    assert asked["Cash bail"].translations in ({}, None)
+    found = db.session.scalar(select(Election).where(Election.name == "2030 Election"))
+    response = admin.post("/staff/imports/new", data={
+        "election": str(found.id), "shape": "auto", "spreadsheet": (io.BytesIO(csv_bytes([
+            ["name", "district", "Cash bail", "Victims", "Treatment"],
+            ["Pat Newcomer", "6th Judicial Circuit", "Yes", "Listen first.", "4"]])), "a.csv")},
+        content_type="multipart/form-data")
+    preview = response.headers["Location"]
+    admin.post(preview + "/apply")
+    admin.post(preview + "/publish")
+    page = client.get("/es/districts/al-circuit-6").get_data(as_text=True)
+    assert "Pat Newcomer" in page
+    assert "Víctimas" in page and "¿Cómo ayudaría usted a las víctimas?" in page
+    assert "Cash bail" in page and "What about cash bail?" in page  # no Spanish: as written
+    assert "Elección de 2030" in page and "2030 Election" not in page
+    assert "Tratamiento" in page and "Jamás" in page and "Siempre jamás" in page
+    english = client.get("/districts/al-circuit-6").get_data(as_text=True)
+    assert "2030 Election" in english and "Jamás" not in english
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("q-topic_es", "Fianza ñ✓ " * 20, "100 characters"),
+    ("q-text_es", "¿Qué? " * 1_000, "5000 characters"),
+    ("q-topic_es", "Fianza\x00", "invisible control character"),
+    ("q-text_es", "¿Qué?\x1b[31m", "invisible control character"),
+    ("q-topic", "Cash\x00bail", "invisible control character"),
+    ("q-text_es", "Fianza \ufffd\ufffd", "could not be read"),
+], ids=["long-topic", "huge-text", "nul", "escape", "english-nul", "replacement"])
+def test_bad_spanish_question_text_is_refused(admin, db, field, value, message):
+    """Too long a Spanish topic or text, or one holding a control character (PostgreSQL
+    cannot store a NUL) or bytes that were not UTF-8, is a 422 that says why and saves
+    nothing, never a 500."""
+    question = _first_question(db)
+    url = _question_url(question)
+    response = admin.post(url, data={**_question_form(question), field: value})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert draft(db) is None
+
+
+def test_bytes_that_are_not_utf8_are_no_error(admin, db):
+    """A form body whose Spanish topic is not UTF-8 (a lone surrogate's bytes): Werkzeug
+    keeps those bytes percent-escaped, so the draft holds them as visible text, no 500."""
+    question = _first_question(db)
+    url = _question_url(question)
+    from urllib.parse import urlencode
+    body = urlencode(_question_form(question)).encode() + b"&q-topic_es=Fianza%ED%A0%80"
+    response = admin.post(url, data=body,
+                          content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 303
+    [change] = draft(db).changes
+    assert change["after"]["topic_es"] == "Fianza%ED%A0%80"
+
+
+def test_hostile_spanish_text_is_kept_as_text(admin, db, client):
+    """Markup typed as the Spanish topic reaches the Spanish page escaped, never as markup."""
+    question = _first_question(db)
+    url = _question_url(question)
+    response = admin.post(url, data=_question_form(
+        question, topic_es='<script>alert("ñ")</script>', text_es="Texto"))
+    assert response.status_code == 303
+    admin.post(f"/staff/changes/{draft(db).id}/publish")
+    page = client.get("/es/districts/al-circuit-6").get_data(as_text=True)
+    assert '<script>alert("ñ")' not in page
+    assert "&lt;script&gt;alert(" in page
+
+
+def test_too_long_a_spanish_title_is_refused(admin, db):
+    """A questionnaire's Spanish title over 200 characters: a 422 naming the limit."""
+    question = _first_question(db)
+    questionnaire = question.questionnaire
+    response = admin.post(f"/staff/season/questionnaires/{questionnaire.slug}", data={
+        "save": "details", "d-title": questionnaire.title, "d-title_es": "Título ✓ " * 30})
+    assert response.status_code == 422
+    assert "200 characters" in response.get_data(as_text=True)
+    assert draft(db) is None
+
+
+def test_a_rollback_leaves_a_spanish_text_changed_again_since(admin, db, client):
+    """Spanish topic A is published, then B; rolling back A's change leaves B (later work
+    is not thrown away) and says which field it left."""
+    question = _first_question(db)
+    url = _question_url(question)
+    texts = dict(question.translations.get("es", {}))
+    form = {"topic_es": "Primera", "text_es": texts.get("text", "")}
+    admin.post(url, data=_question_form(question, **form))
+    first = draft(db).id
+    admin.post(f"/staff/changes/{first}/publish")
+    admin.post(url, data=_question_form(question, **{**form, "topic_es": "Segunda"}))
+    admin.post(f"/staff/changes/{draft(db).id}/publish")
+    confirm = admin.get(f"/staff/changes/{first}/rollback").get_data(as_text=True)
+    assert "it was changed since (Spanish topic)" in confirm
+    admin.post(f"/staff/changes/{first}/rollback")
+    assert "Segunda" in client.get("/es/districts/al-circuit-6").get_data(as_text=True)

@@ -231,3 +231,32 @@ def test_every_problem_of_a_row_is_shown_at_once(admin, db, person):
     page = admin.get(url).get_data(as_text=True)
     assert "is not a district of Alabama" in page
     assert f"Question {question.position}:" in page
+
+
+def test_a_file_with_spanish_headers_reads_each_question(admin, db, person):
+    """A questionnaire sent in Spanish comes back with its questions' Spanish topics or
+    texts as headers: each column is read as the question staff gave that Spanish to (a new
+    candidate's answers, so nothing is already there)."""
+    candidate, _ = person
+    questions = [q for q in candidate.race.questionnaire.questions
+                 if (q.translations or {}).get("es", {}).get("topic")
+                 and q.kind is not QuestionKind.TEXT][:2]
+    assert len(questions) == 2, "the demo gives its questions Spanish texts"
+    by_topic, by_text = questions[0], questions[1]
+    cells = {QuestionKind.YES_NO: "Sí", QuestionKind.SCALE: "4"}
+    url = upload(admin, [
+        ["name", "district", by_topic.translations["es"]["topic"],
+         by_text.translations["es"]["text"]],
+        ["Pat Newcomer", "6th Judicial Circuit", cells[by_topic.kind],
+         cells[by_text.kind]]], "respuestas.csv")
+    db.session.expire_all()
+    change_set = db.session.scalar(select(ChangeSet).where(
+        ChangeSet.file_name == "respuestas.csv"))
+    preview = admin.get(url).get_data(as_text=True)
+    read = {int(c["key"][1]): c["after"] for c in change_set.changes
+            if c["entity"] == "answer" and c["key"][0].endswith("pat-newcomer")}
+    assert set(read) == {by_topic.id, by_text.id}, preview
+    assert read[by_topic.id]["choice"] == {QuestionKind.YES_NO: "Yes",
+                                           QuestionKind.SCALE: "4"}[by_topic.kind]
+    assert read[by_text.id]["choice"] == {QuestionKind.YES_NO: "Yes",
+                                          QuestionKind.SCALE: "4"}[by_text.kind]

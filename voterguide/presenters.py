@@ -146,7 +146,11 @@ FIELD_NAMES = {"response_status": "questionnaire", "photo_url": "photo", "bio": 
                "email": "email (staff only)", "scale_low": "scale word for 1",
                "scale_high": "scale word for 5", "word_limit": "word limit",
                "position": "place", "is_sample": "sample data", "state_code": "state",
-               "questionnaire": "questionnaire", "district": "district"}
+               "questionnaire": "questionnaire", "district": "district",
+               "topic_es": "Spanish topic", "text_es": "Spanish text",
+               "title_es": "Spanish title", "description_es": "Spanish description",
+               "scale_low_es": "Spanish scale word for 1",
+               "scale_high_es": "Spanish scale word for 5", "name_es": "Spanish name"}
 
 
 def field_name(name: str) -> str:

@@ -14,14 +14,21 @@ A change is a plain dict, kept as JSON on a ChangeSet:
 
 The season is made of the same changes (keys and fields in SEASON_FIELDS below):
 
-    {"entity": "election", "key": "<slug>", ...}          name, date, state_code, is_sample
+    {"entity": "election", "key": "<slug>", ...}          name, date, state_code, is_sample,
+                                                          name_es
     {"entity": "stage", "key": ["<election slug>", <n>]}   name, date
-    {"entity": "questionnaire", "key": "<slug>"}          title, description, sent_on
+    {"entity": "questionnaire", "key": "<slug>"}          title, description, sent_on,
+                                                          title_es, description_es
     {"entity": "question", "key": ["<questionnaire slug>", "<code>"]}
                                   position, topic, text, kind, scale_low, scale_high,
-                                  word_limit, retired
+                                  word_limit, retired, topic_es, text_es, scale_low_es,
+                                  scale_high_es
     {"entity": "race", "key": ["<election slug>", "<district id>", "<office>"]}
                                   questionnaire (a slug), status, status_note, stage (a number)
+
+A field ``<name>_<language>`` (``topic_es``) is the text in another language, kept in the
+record's ``translations`` JSON (``{"es": {"topic": ...}}``, which ``presenters.in_language``
+reads); "" means none is given, so the page shows the English one.
 
 ``before`` None creates the record, ``after`` None deletes it; otherwise both hold only the
 fields that change. A change set is applied only if every ``before`` still matches the live
@@ -59,13 +66,17 @@ from .profile_changes import ProfileRows, apply_profile_changes, touched_distric
 
 #: The fields a change set may change on each record of the season, in this order.
 SEASON_FIELDS = {
-    "election": ("name", "date", "state_code", "is_sample"),
+    "election": ("name", "date", "state_code", "is_sample", "name_es"),
     "stage": ("name", "date"),
-    "questionnaire": ("title", "description", "sent_on"),
+    "questionnaire": ("title", "description", "sent_on", "title_es", "description_es"),
     "question": ("position", "topic", "text", "kind", "scale_low", "scale_high", "word_limit",
-                 "retired"),
+                 "retired", "topic_es", "text_es", "scale_low_es", "scale_high_es"),
     "race": ("questionnaire", "status", "status_note", "stage"),
 }
+#: The season's texts staff may give in other languages, by entity, and those languages.
+TRANSLATED = {"election": ("name",), "questionnaire": ("title", "description"),
+              "question": ("topic", "text", "scale_low", "scale_high")}
+OTHER_LANGUAGES = ("es",)
 #: The order records are written in (parents first); removals go the other way.
 SEASON_ORDER = ("election", "stage", "questionnaire", "question", "race")
 
@@ -79,20 +90,46 @@ def season_fields(record) -> dict:
     """A season record's changeable fields as JSON-ready values (what change sets compare)."""
     if isinstance(record, Election):
         return {"name": record.name, "date": _iso(record.date), "state_code": record.state_code,
-                "is_sample": bool(record.is_sample)}
+                "is_sample": bool(record.is_sample), **_translated(record, "election")}
     if isinstance(record, ElectionStage):
         return {"name": record.name, "date": _iso(record.date)}
     if isinstance(record, Questionnaire):
         return {"title": record.title, "description": record.description or "",
-                "sent_on": _iso(record.sent_on)}
+                "sent_on": _iso(record.sent_on), **_translated(record, "questionnaire")}
     if isinstance(record, Question):
         return {"position": record.position, "topic": record.topic, "text": record.text,
                 "kind": record.kind.value, "scale_low": record.scale_low,
                 "scale_high": record.scale_high, "word_limit": record.word_limit,
-                "retired": bool(record.retired)}
+                "retired": bool(record.retired), **_translated(record, "question")}
     return {"questionnaire": record.questionnaire.slug if record.questionnaire else None,
             "status": record.status.value, "status_note": record.status_note or "",
             "stage": record.stage.position if record.stage else None}
+
+
+def _translated(record, entity: str) -> dict:
+    """A record's texts in other languages as change-set fields: {"topic_es": ...}, "" for
+    a text not given."""
+    given = record.translations or {}
+    return {f"{field}_{code}": (given.get(code) or {}).get(field) or ""
+            for code in OTHER_LANGUAGES for field in TRANSLATED[entity]}
+
+
+def _set_translation(record, name: str, value: str | None) -> bool:
+    """Write a ``<field>_<language>`` change-set field into the record's translations (a
+    new dict, so the JSON column sees the change); whether ``name`` was one."""
+    field, _, code = name.rpartition("_")
+    if code not in OTHER_LANGUAGES or not field:
+        return False
+    translations = {k: dict(v) for k, v in (record.translations or {}).items()}
+    texts = translations.setdefault(code, {})
+    if value:
+        texts[field] = value
+    else:
+        texts.pop(field, None)
+    if not texts:
+        del translations[code]
+    record.translations = translations
+    return True
 
 
 def season_key(record) -> object:
@@ -367,6 +404,8 @@ def _write_season(session: Session, live: _Live, change: dict) -> None:
             continue
         elif name == "position":
             record.wanted_position = int(value)  # set once every question is in place
+            continue
+        elif entity in TRANSLATED and _set_translation(record, name, value):
             continue
         setattr(record, name, value)
 

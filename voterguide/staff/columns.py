@@ -115,14 +115,27 @@ def _content(text: str) -> frozenset[str]:
     return frozenset(w for w in fold(text).split() if w not in STOP_WORDS)
 
 
+def _wordings(question: Question) -> list[tuple[str, str]]:
+    """A question's (text, topic) in English and in each language staff gave it (a survey
+    sent in Spanish comes back with Spanish headers); a missing half stays English."""
+    found = [(question.text, question.topic)]
+    for given in (question.translations or {}).values():
+        if given.get("text") or given.get("topic"):
+            found.append((given.get("text") or question.text,
+                          given.get("topic") or question.topic))
+    return found
+
+
 def question_score(header: str, question: Question) -> float:
-    """How well a header names a question, from 0 to 1 (0.8 and more: it does)."""
-    return _score(header, question.text, question.topic)
+    """How well a header names a question, in any of its languages, from 0 to 1 (0.8 and
+    more: it does)."""
+    return max(_score(header, text, topic) for text, topic in _wordings(question))
 
 
 def question_words(questions: list[Question]) -> list[frozenset[str]]:
     """The meaningful words of each question's text and topic, for might_name_a_question."""
-    return [_content(undecorated(t)) for q in questions for t in (q.text, q.topic)]
+    return [_content(undecorated(t)) for q in questions for pair in _wordings(q)
+            for t in pair]
 
 
 def might_name_a_question(header: str, targets: list[frozenset[str]]) -> bool:

@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..presenters import STATUS_WORDS
 
@@ -24,6 +24,21 @@ from ..presenters import STATUS_WORDS
 def options(pairs) -> list[SelectChoice]:
     """Choices for a select or radio field from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ReadableText:
+    """Refuse text no page can show: control characters (NUL and the like, which PostgreSQL
+    cannot store either; line ends and tabs are fine) and U+FFFD, which stands for bytes that
+    were not UTF-8 and so were lost before they reached us."""
+
+    def __call__(self, form, field) -> None:
+        text = field.data or ""
+        if "\ufffd" in text:
+            raise ValidationError("Some characters could not be read (they show as �): type "
+                                  "them again, or paste the text as plain text.")
+        if any(ord(c) < 32 and c not in "\n\r\t" or 0x7f <= ord(c) < 0xa0 for c in text):
+            raise ValidationError("This text holds an invisible control character: type it "
+                                  "again, or paste it as plain text.")
 
 
 class LoginForm(FlaskForm):
@@ -109,6 +124,9 @@ class ElectionForm(FlaskForm):
     date = DateField("Election day (the last voting day)", validators=[InputRequired()])
     is_sample = BooleanField("Sample data: fictional candidates for trying the guide out "
                              "(every page says so)")
+    name_es = StringField("Spanish name", validators=[Optional(), Length(max=200),
+                                                      ReadableText()],
+                          render_kw={"lang": "es"})
     stage_1_name = StringField("First voting day: name", validators=[Optional(),
                                                                       Length(max=100)],
                                description="For example: Primary")
@@ -163,9 +181,16 @@ class RaceForm(FlaskForm):
 class QuestionnaireForm(FlaskForm):
     """A questionnaire's title, description and the day it was sent."""
 
-    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5_000)])
+    title = StringField("Title", validators=[InputRequired(), Length(max=200), ReadableText()])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5_000),
+                                                           ReadableText()])
     sent_on = DateField("Sent to the candidates on", validators=[Optional()])
+    title_es = StringField("Spanish title", validators=[Optional(), Length(max=200),
+                                                        ReadableText()],
+                           render_kw={"lang": "es"})
+    description_es = TextAreaField("Spanish description",
+                                   validators=[Optional(), Length(max=5_000), ReadableText()],
+                                   render_kw={"lang": "es"})
 
 
 QUESTION_KINDS = [("yes_no", "Yes/No, with an explanation"),
@@ -177,9 +202,9 @@ class QuestionForm(FlaskForm):
     """One question of a questionnaire."""
 
     topic = StringField("Topic (a few words, shown as the question's heading)",
-                        validators=[InputRequired(), Length(max=100)])
+                        validators=[InputRequired(), Length(max=100), ReadableText()])
     text = TextAreaField("Question, as sent to the candidates",
-                         validators=[InputRequired(), Length(max=5_000)])
+                         validators=[InputRequired(), Length(max=5_000), ReadableText()])
     kind = RadioField("Kind of answer", default="yes_no", choices=options(QUESTION_KINDS))
     scale_low = StringField("Scale: what 1 means", validators=[Optional(), Length(max=100)],
                             description="For example: Strongly disagree")
@@ -188,6 +213,18 @@ class QuestionForm(FlaskForm):
     word_limit = IntegerField("Word limit for the explanation (leave empty for none)",
                               validators=[Optional(), NumberRange(min=1, max=10_000)])
     retired = BooleanField("Retired: no longer asked or shown (its answers stay in history)")
+    topic_es = StringField("Spanish topic", validators=[Optional(), Length(max=100),
+                                                        ReadableText()],
+                           render_kw={"lang": "es"})
+    text_es = TextAreaField("Spanish text", validators=[Optional(), Length(max=5_000),
+                                                        ReadableText()],
+                            render_kw={"lang": "es"})
+    scale_low_es = StringField("Scale: what 1 means, in Spanish",
+                               validators=[Optional(), Length(max=100), ReadableText()],
+                               render_kw={"lang": "es"})
+    scale_high_es = StringField("Scale: what 5 means, in Spanish",
+                                validators=[Optional(), Length(max=100), ReadableText()],
+                                render_kw={"lang": "es"})
 
 
 class PasswordChangeForm(FlaskForm):

@@ -113,7 +113,8 @@ def new_election():
         slug = _election_slug(form.state_code.data, form.date.data, name)
         _record("election", slug, f"Election: {name}", None, {
             "name": name, "date": form.date.data.isoformat(),
-            "state_code": form.state_code.data, "is_sample": form.is_sample.data})
+            "state_code": form.state_code.data, "is_sample": form.is_sample.data,
+            "name_es": " ".join((form.name_es.data or "").split())})
         for position, (stage, date) in enumerate(form.stages(), start=1):
             _record("stage", [slug, position], f"{name}: {stage}", None,
                     {"name": stage, "date": date.isoformat()})
@@ -157,7 +158,7 @@ def _save_election(slug: str, form: ElectionForm):
     name = " ".join(form.name.data.split())
     changed = _record("election", slug, f"Election: {name}", live, {
         "name": name, "date": form.date.data.isoformat(), "state_code": form.state_code.data,
-        "is_sample": form.is_sample.data})
+        "is_sample": form.is_sample.data, "name_es": " ".join((form.name_es.data or "").split())})
     wanted = dict(enumerate(form.stages(), start=1))
     drafted = _in_draft(lambda: [s.position for s in _live(Election, slug=slug).stages])
     for position in sorted(set(wanted) | set(drafted)):
@@ -313,8 +314,15 @@ def new_questionnaire():
 def _questionnaire_values(form: QuestionnaireForm) -> dict:
     """A questionnaire's fields from its form."""
     return {"title": " ".join(form.title.data.split()),
-            "description": (form.description.data or "").replace("\r\n", "\n").strip(),
-            "sent_on": form.sent_on.data.isoformat() if form.sent_on.data else None}
+            "description": _paragraphs(form.description.data),
+            "sent_on": form.sent_on.data.isoformat() if form.sent_on.data else None,
+            "title_es": " ".join((form.title_es.data or "").split()),
+            "description_es": _paragraphs(form.description_es.data)}
+
+
+def _paragraphs(text: str | None) -> str:
+    """A text area's text with plain line ends and no surrounding blanks ("" for none)."""
+    return (text or "").replace("\r\n", "\n").strip()
 
 
 def _questionnaire(slug: str) -> Questionnaire:
@@ -348,8 +356,7 @@ def questionnaire(slug: str):
     def render() -> str:
         found = _questionnaire(slug)
         if request.method == "GET":
-            form.process(data={"title": found.title, "description": found.description,
-                               "sent_on": found.sent_on})
+            form.process(data={**season_fields(found), "sent_on": found.sent_on})
         races = list(db.session.scalars(select(Race).where(Race.questionnaire_id == found.id)))
         return render_template("staff/questionnaire.html", questionnaire=found, form=form,
                                question_form=question_form, races=races)
@@ -374,7 +381,11 @@ def _question_values(form: QuestionForm) -> dict:
             "text": form.text.data.replace("\r\n", "\n").strip(), "kind": form.kind.data,
             "scale_low": ((form.scale_low.data or "").strip() or None) if scale else None,
             "scale_high": ((form.scale_high.data or "").strip() or None) if scale else None,
-            "word_limit": form.word_limit.data, "retired": form.retired.data}
+            "word_limit": form.word_limit.data, "retired": form.retired.data,
+            "topic_es": " ".join((form.topic_es.data or "").split()),
+            "text_es": _paragraphs(form.text_es.data),
+            "scale_low_es": " ".join((form.scale_low_es.data or "").split()) if scale else "",
+            "scale_high_es": " ".join((form.scale_high_es.data or "").split()) if scale else ""}
 
 
 @blueprint.route("/season/questionnaires/<slug>/questions/<code>", methods=["GET", "POST"])
