@@ -25,9 +25,10 @@ def test_the_spanish_flyer_pdf_is_in_spanish_and_fits_one_page(client, tmp_path)
     for spanish in ("Conozca quiénes se postulan para fiscal de distrito", "Día de la elección:",
                     "Candidatos", "Lea todas las respuestas completas:",
                     "http://localhost/es/districts/al-circuit-6", "Nunca guardamos la dirección",
-                    "Fianza en dinero"):
+                    "Fianza en dinero", "Republicano, en el cargo"):
         assert spanish in words, spanish
-    for english in ("Election day", "Read every answer", "Know who is running", "Money bail"):
+    for english in ("Election day", "Read every answer", "Know who is running", "Money bail",
+                    "incumbent"):
         assert english not in words, english
 
 

@@ -183,7 +183,7 @@ class FlyerCandidate:
     @property
     def label(self) -> str:
         """Party and incumbency under the name: "Party, incumbent", "Incumbent" or ""."""
-        label = ", ".join(p for p in (self.party, "incumbent" if self.incumbent else None) if p)
+        label = ", ".join(p for p in (self.party, _("incumbent") if self.incumbent else None) if p)
         return label[:1].upper() + label[1:]
 
 
