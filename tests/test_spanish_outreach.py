@@ -45,3 +45,10 @@ def test_the_spanish_share_image_differs_from_the_english_one(client):
 def test_the_share_image_of_a_spanish_page_is_the_spanish_one(client):
     page = client.get("/es/districts/al-circuit-6").get_data(as_text=True)
     assert 'content="http://localhost/es/share/districts/al-circuit-6.png"' in page
+
+
+def test_the_spanish_html_flyer_names_the_incumbent_in_spanish(client):
+    """The HTML flyer's candidate line and column heads: "Republicano, en el cargo"."""
+    page = client.get("/es/districts/al-circuit-6/flyer").get_data(as_text=True)
+    assert "Republicano, en el cargo" in page
+    assert "incumbent" not in page
