@@ -52,3 +52,13 @@ def test_the_spanish_html_flyer_names_the_incumbent_in_spanish(client):
     page = client.get("/es/districts/al-circuit-6/flyer").get_data(as_text=True)
     assert "Republicano, en el cargo" in page
     assert "incumbent" not in page
+
+
+def test_the_share_links_of_a_spanish_page_are_named_in_spanish(client):
+    """The plain share links under a Spanish district page: "Correo electrónico", "Mensaje de
+    texto" (the services' own names, WhatsApp and Facebook, stay as they are)."""
+    page = client.get("/es/districts/al-circuit-6").get_data(as_text=True)
+    assert ">Correo electrónico</a>" in page and ">Mensaje de texto</a>" in page
+    assert ">Email</a>" not in page and ">Text message</a>" not in page
+    english = client.get("/districts/al-circuit-6").get_data(as_text=True)
+    assert ">Email</a>" in english and ">Text message</a>" in english

@@ -157,9 +157,9 @@ def share_links(url: str, text: str) -> list[ShareLink]:
     """Plain share links (no script, no third-party image) for a page address and a text."""
     message = f"{text} {url}"
     return [
-        ShareLink("Email", "mailto:?" + urlencode({"subject": text, "body": message},
+        ShareLink(_("Email"), "mailto:?" + urlencode({"subject": text, "body": message},
                                                   quote_via=quote)),
-        ShareLink("Text message", "sms:?&body=" + quote(message, safe="")),
+        ShareLink(_("Text message"), "sms:?&body=" + quote(message, safe="")),
         ShareLink("WhatsApp", "https://wa.me/?" + urlencode({"text": message}, quote_via=quote)),
         ShareLink("X (Twitter)", "https://twitter.com/intent/tweet?"
                   + urlencode({"url": url, "text": text}, quote_via=quote)),
