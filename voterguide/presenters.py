@@ -23,9 +23,9 @@ import datetime as dt
 
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from . import timing
 from .models import (
@@ -41,12 +41,7 @@ from .models import (
     ResponseStatus,
     State,
 )
-from .timing import office_rules
-
-
-def N_(text: str) -> str:  # noqa: N802  (gettext's name for "translated later")
-    """Mark an English wording for the catalogues; it is translated where it is shown."""
-    return text
+from .timing import N_, count_words, language, office_rules, said
 
 
 def words(text: str) -> str:
@@ -301,11 +296,6 @@ def day_words(day: dt.date, year: bool = True) -> str:
     return format_skeleton("MMMd", day, locale=language())
 
 
-def language() -> str:
-    """The page's language for Babel's formats (English outside a request)."""
-    return str(get_locale() or "en")
-
-
 def silence_sentence(silent: list[Candidate], total: int, deadline: dt.date | None) -> str:
     """How many of a race's candidates did not respond, once for the race: "2 of 3
     candidates did not respond by Aug 15, 2028." (declining is said apart, by name); before
@@ -408,8 +398,6 @@ def no_answer_brief(candidate: Candidate) -> str:
 
 #: Party shown for a candidate of a partisan office who gave none.
 NO_PARTY = N_("No party listed")
-NUMBER_WORDS = {1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five"),
-                6: N_("six"), 7: N_("seven"), 8: N_("eight"), 10: N_("ten"), 12: N_("twelve")}
 #: The offices the states' data name, translated when the page is not English.
 OFFICES = {"District Attorney": N_("District Attorney")}
 
@@ -456,12 +444,6 @@ def in_language(item, field: str) -> str:
     return given.get(field) or getattr(item, field) or ""
 
 
-def said(spec: dict, key: str) -> str:
-    """A state file's text in the page's language: ``key_<language>`` when the file gives
-    one (``"label_es"``), else ``key`` as written."""
-    return spec.get(f"{key}_{language()}") or spec.get(key) or ""
-
-
 def question_topic(question: Question) -> str:
     """A question's topic in the page's language."""
     return in_language(question, "topic")
@@ -489,7 +471,7 @@ def office_selection_words(place: State | District, office: str = "District Atto
     office = office if office.isupper() else office.lower()
     years = rules.get("term_years")
     term = ngettext(" for %(years)s year", " for %(years)s years", years,
-                    years=_(NUMBER_WORDS[years]) if years in NUMBER_WORDS else years
+                    years=count_words(years)
                     ) if years else ""
     majority = rules.get("majority_required", False)
     runoff = rules.get("runoff")

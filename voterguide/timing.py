@@ -17,23 +17,35 @@ from flask_babel import gettext as _
 
 from .models import District, ElectionStage, Race
 
-#: Numbers of years as a sentence says them (their words are marked in presenters.py).
-NUMBER_WORDS = {2: "two", 4: "four", 6: "six"}
+
+def N_(text: str) -> str:  # noqa: N802  (gettext's name for "translated later")
+    """Mark an English wording for the catalogues; it is translated where it is shown."""
+    return text
 
 
-def _language() -> str:
-    """The page's language (English outside a request)."""
+#: Small numbers as a sentence says them ("for six years").
+NUMBER_WORDS = {1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five"),
+                6: N_("six"), 7: N_("seven"), 8: N_("eight"), 10: N_("ten"), 12: N_("twelve")}
+
+
+def count_words(number):
+    """A small number in words in the page's language ("four", "cuatro"); others as given."""
+    return _(NUMBER_WORDS[number]) if number in NUMBER_WORDS else number
+
+
+def language() -> str:
+    """The page's language for Babel's formats (English outside a request)."""
     return str(get_locale() or "en")
 
 
 def _day(value: dt.date) -> str:
     """A date as a sentence reads it: March 7, 2028 (7 de marzo de 2028)."""
-    return format_date(value, "long", locale=_language())
+    return format_date(value, "long", locale=language())
 
 
 def _month(year: int, month: int) -> str:
     """A month of a year: March 2028 (marzo de 2028)."""
-    return format_skeleton("yMMMM", dt.date(year, month, 1), locale=_language())
+    return format_skeleton("yMMMM", dt.date(year, month, 1), locale=language())
 
 
 def _name(name: str) -> str:
@@ -48,9 +60,10 @@ def _office(name: str) -> str:
     return name if name.isupper() else name.lower()
 
 
-def _said(spec: dict, key: str) -> str:
-    """A state file's text in the page's language (``years_es``), else as written."""
-    return spec.get(f"{key}_{_language()}") or spec.get(key) or ""
+def said(spec: dict, key: str) -> str:
+    """A state file's text in the page's language: ``key_<language>`` when the file gives
+    one (``"label_es"``, ``"years_es"``), else ``key`` as written."""
+    return spec.get(f"{key}_{language()}") or spec.get(key) or ""
 
 
 def office_rules(district: District) -> dict:
@@ -111,8 +124,8 @@ def next_election_sentence(district: District, today: dt.date | None = None) -> 
                   "the %(when)s %(stage)s", when=_month(year, runoff["month"]),
                   stage=_name(runoff["name"]))
     every = cycle["every_years"]
-    every = _(NUMBER_WORDS[every]) if every in NUMBER_WORDS else every
-    years = _said(cycle, "years")
+    every = count_words(every)
+    years = said(cycle, "years")
     if years:
         return text + _(" (every %(every)s years, in %(years)s).", every=every, years=years)
     return text + _(" (every %(every)s years).", every=every)
