@@ -289,6 +289,16 @@ def test_san_francisco_is_the_exception_its_charter_makes(app, client):
     assert "majority of the votes at the primary" not in page
 
 
+def test_san_francisco_voters_are_told_they_rank_the_candidates(app, client):
+    """Its charter elects the DA by ranked-choice ballot; no other county's page says so."""
+    ranked = "Voters rank the candidates in order of choice (ranked-choice voting)"
+    assert ranked in visible(text_of(client.get("/districts/ca-county-san-francisco")))
+    for slug in ("ca-county-sacramento", "ca-county-los-angeles", "al-circuit-6"):
+        assert "ranked-choice" not in text_of(client.get(f"/districts/{slug}")), slug
+    spanish = visible(text_of(client.get("/es/districts/ca-county-san-francisco")))
+    assert "Los votantes ordenan a los candidatos según su preferencia" in spanish
+
+
 def test_the_exception_is_sourced_in_the_states_provenance():
     state = json.loads((DATA_DIR / "ca" / "state.json").read_text(encoding="utf-8"))
     cycle = state["office_selection"]["cycle"]
@@ -296,6 +306,8 @@ def test_the_exception_is_sourced_in_the_states_provenance():
     [exception] = cycle["exceptions"]
     assert exception["districts"] == ["ca-county-san-francisco"]
     assert "Proposition H" in exception["source"]
+    assert exception["ballot"] == "ranked-choice" and "§13.102" in exception["ballot_source"]
+    assert any("§13.102" in line for line in state["sources"])
     assert any("Proposition H" in line for line in state["sources"])
     assert any("§1300" in line for line in state["sources"])
 

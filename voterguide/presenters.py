@@ -492,6 +492,11 @@ def office_selection_words(place: State | District, office: str = "District Atto
                         "election in November.")
     elif rules.get("decided_at") == "general":
         text += " " + _("The general election in November decides.")
+    if rules.get("ballot") == "ranked-choice":
+        text += " " + _("Voters rank the candidates in order of choice (ranked-choice voting): "
+                        "if nobody is the first choice of a majority, the last candidate is "
+                        "dropped and those ballots count for their next choice, until one "
+                        "candidate has a majority.")
     return text
 
 

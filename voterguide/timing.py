@@ -68,7 +68,7 @@ def said(spec: dict, key: str) -> str:
 
 def office_rules(district: District) -> dict:
     """The state's ``office_selection`` for this district: a cycle exception that names the
-    district's slug replaces the cycle and may change ``decided_at``."""
+    district's slug replaces the cycle and may change ``decided_at`` and ``ballot``."""
     rules = dict(district.state.office_selection or {})
     cycle = rules.get("cycle")
     if not cycle:
@@ -77,8 +77,9 @@ def office_rules(district: District) -> dict:
         if district.slug in exception.get("districts", []):
             own = {key: value for key, value in exception.items() if key != "districts"}
             rules["cycle"] = own
-            if "decided_at" in own:
-                rules["decided_at"] = own["decided_at"]
+            for key in ("decided_at", "ballot"):
+                if key in own:
+                    rules[key] = own[key]
             break
     return rules
 
