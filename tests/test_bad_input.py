@@ -101,3 +101,16 @@ def test_a_huge_body_is_refused_with_413(client):
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
 def test_other_methods_are_405(client, method):
     assert getattr(client, method)("/").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/", "/es/"])
+def test_a_form_not_sent_as_utf8_is_refused_not_saved_escaped(client, path):
+    """Latin-1 bytes ("Caf\xe9") would otherwise be read as the text "Caf%E9"."""
+    response = client.post(path, data=b"address=Caf%E9+35401",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert ("was not sent as UTF-8 text" in page) or ("no se envió como texto UTF-8" in page)
+    utf8 = client.post(path, data="address=Caf%C3%A9+35401",
+                       content_type="application/x-www-form-urlencoded")
+    assert utf8.status_code in (303, 422)

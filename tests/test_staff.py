@@ -380,3 +380,17 @@ def test_answers_survive_in_the_database(db):
     """Sanity: the seeded database has answers (the tests above rely on them)."""
     assert db.session.scalar(select(Answer).limit(1)) is not None
 
+
+
+def test_a_staff_form_not_sent_as_utf8_is_refused_and_changes_nothing(admin, db, answered):
+    """Latin-1 bytes would otherwise be kept as the text "Caf%E9" in a draft."""
+    candidate, _ = answered
+    slug, name = candidate.slug, candidate.name
+    drafts = db.session.query(ChangeSet).count()
+    response = admin.post(f"/staff/candidates/{slug}", data=b"name=Caf%E9&bio=R%E9sum%E9",
+                          content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "was not sent as UTF-8 text" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.query(ChangeSet).count() == drafts
+    assert db.session.get(Candidate, candidate.id).name == name

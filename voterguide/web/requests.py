@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote_to_bytes
+
 from flask import Request, current_app
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from .rules import rules_of
@@ -21,6 +24,19 @@ class GuideRequest(Request):
         if setting is not None:
             return int(current_app.config[setting])
         return current_app.config["MAX_CONTENT_LENGTH"]
+
+    def _load_form_data(self) -> None:
+        """Parse the form, refusing a URL-encoded one that is not UTF-8 (a 400 naming the
+        problem): Werkzeug would keep such bytes percent-escaped ("Caf%E9"), and a name or
+        an answer would be saved that way without a word."""
+        if "form" not in self.__dict__ and self.mimetype == "application/x-www-form-urlencoded":
+            body = self.get_data(cache=True)  # within max_content_length, kept for parsing
+            try:
+                unquote_to_bytes(body.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadRequest(_("This form was not sent as UTF-8 text, so it could not be "
+                                   "read. Please send it again from the page.")) from None
+        super()._load_form_data()
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
         """The JSON body; nested too deeply to parse is refused as bad JSON (a 400, never a
