@@ -389,18 +389,19 @@ def test_bad_spanish_question_text_is_refused(admin, db, field, value, message):
     assert draft(db) is None
 
 
-def test_bytes_that_are_not_utf8_are_no_error(admin, db):
+def test_bytes_that_are_not_utf8_are_refused_and_drafted_nowhere(admin, db):
     """A form body whose Spanish topic is not UTF-8 (a lone surrogate's bytes): Werkzeug
-    keeps those bytes percent-escaped, so the draft holds them as visible text, no 500."""
+    would keep those bytes percent-escaped as visible text; the form is refused with a 400
+    that says why, and no draft holds them."""
     question = _first_question(db)
     url = _question_url(question)
     from urllib.parse import urlencode
     body = urlencode(_question_form(question)).encode() + b"&q-topic_es=Fianza%ED%A0%80"
     response = admin.post(url, data=body,
                           content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 303
-    [change] = draft(db).changes
-    assert change["after"]["topic_es"] == "Fianza%ED%A0%80"
+    assert response.status_code == 400
+    assert "was not sent as UTF-8 text" in response.get_data(as_text=True)
+    assert draft(db) is None
 
 
 def test_hostile_spanish_text_is_kept_as_text(admin, db, client):
