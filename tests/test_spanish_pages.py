@@ -90,3 +90,21 @@ def test_a_spanish_page_has_no_english_sentence_left(app, client, path):
     assert response.status_code in (200, 404)
     left = english_left(response.get_data(as_text=True), names(app))
     assert not left, left
+
+
+@pytest.mark.parametrize("method, path, code", [
+    ("delete", "/es/", 405),            # Werkzeug's stock words, replaced by ours
+    ("post", "/es/districts/al-circuit-6", 405),
+    ("post", "/es/", 413),              # more than the form accepts
+])
+def test_an_error_page_in_spanish_has_no_english_sentence_left(app, client, method, path,
+                                                               code):
+    data = {"address": "x" * 200_000} if code == 413 else None
+    response = getattr(client, method)(path, data=data)
+    assert response.status_code == code
+    html = response.get_data(as_text=True)
+    assert not english_left(html, names(app)), english_left(html, names(app))
+    english = getattr(client, method)(path.removeprefix("/es"), data=data)
+    assert english.status_code == code
+    assert ("does not accept that kind of request" in english.get_data(as_text=True)
+            if code == 405 else "more than this form accepts" in english.get_data(as_text=True))
