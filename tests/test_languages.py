@@ -1,5 +1,6 @@
 """Pages in two languages (web/language.py): the language is in the address (``/es/...``),
-``?lang=es`` redirects there, ``Accept-Language`` changes nothing, every public page links
+``?lang=es`` redirects there, ``Accept-Language`` chooses the first page only (the home page
+opened from outside the guide), every public page links
 to its twin in the other language and says which is which (``<html lang>``, ``hreflang``),
 and both twins are cacheable with no cookie."""
 
@@ -30,7 +31,8 @@ def test_the_language_switch_keeps_the_same_page(client, path):
     spanish = client.get("/es" + path).text
     assert re.search(rf'<a href="/es{re.escape(path)}" hreflang="es" lang="es"[^>]*>Español</a>',
                      english)
-    assert re.search(rf'<a href="{re.escape(path)}" hreflang="en" lang="en"[^>]*>English</a>',
+    back = "/?lang=en" if path == "/" else path  # the English home page that never negotiates
+    assert re.search(rf'<a href="{re.escape(back)}" hreflang="en" lang="en"[^>]*>English</a>',
                      spanish)
 
 
@@ -64,7 +66,7 @@ def test_an_unknown_lang_parameter_is_ignored(client):
     assert client.get("/about?lang=xx").status_code == 200
 
 
-def test_accept_language_never_changes_a_page(client):
+def test_accept_language_changes_no_page_but_the_first(client):
     plain = client.get("/districts/al-circuit-6")
     asked = client.get("/districts/al-circuit-6", headers={"Accept-Language": "es-MX,es;q=0.9"})
     assert asked.text == plain.text
@@ -109,3 +111,59 @@ def test_the_sitemap_lists_every_public_page_in_both_languages(client):
     from xml.etree import ElementTree
 
     ElementTree.fromstring(response.data)  # well-formed
+
+
+SPANISH_FIRST = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
+
+
+@pytest.mark.parametrize("accept", ["es-MX,es;q=0.9,en;q=0.5", "es", "en;q=0.3, es-ES"])
+def test_the_home_page_from_outside_goes_to_spanish_for_a_browser_that_prefers_it(client,
+                                                                                 accept):
+    response = client.get("/", headers={"Accept-Language": accept})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/es/"
+    assert {"accept-language", "referer"} <= {v.strip().lower() for v in
+                                              response.headers["Vary"].split(",")}
+    assert "Set-Cookie" not in response.headers
+    # From another site's link too: only this site's own links keep the English home page.
+    elsewhere = client.get("/", headers={"Accept-Language": accept,
+                                         "Referer": "https://news.example/story"})
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.parametrize("accept", [None, "en-US,en;q=0.9,es;q=0.8", "*", "fr-FR,fr",
+                                    "de;q=0.9,en;q=0.5", "x" * 2000, "es;q=abc,,;;"])
+def test_the_home_page_stays_english_for_every_other_browser(client, accept):
+    headers = {"Accept-Language": accept} if accept else {}
+    response = client.get("/", headers=headers)
+    if accept == "es;q=abc,,;;":  # malformed: never a 500, whatever it is read as
+        assert response.status_code in (200, 302)
+        return
+    assert response.status_code == 200 and '<html lang="en">' in response.text
+    assert "accept-language" in response.headers["Vary"].lower()
+    assert "public" in directives(response)
+
+
+def test_a_reader_who_chose_english_keeps_it(client):
+    """The switch's English home page and the guide's own links to it never negotiate."""
+    chosen = client.get("/?lang=en", headers=SPANISH_FIRST)
+    assert chosen.status_code == 200 and '<html lang="en">' in chosen.text
+    assert '<link rel="canonical" href="http://localhost/">' in chosen.text
+    followed = client.get("/", headers={**SPANISH_FIRST,
+                                        "Referer": "http://localhost/districts/al-circuit-6"})
+    assert followed.status_code == 200 and '<html lang="en">' in followed.text
+
+
+def test_a_held_english_home_page_is_no_reason_to_skip_the_choice(client):
+    """A 304 would keep a Spanish-first visitor on the English page a cache held."""
+    etag = client.get("/").headers["ETag"]
+    response = client.get("/", headers={**SPANISH_FIRST, "If-None-Match": etag})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/about", "/districts/al-circuit-6", "/?ref=flyer",
+                                  "/es/"])
+def test_no_other_page_negotiates(client, path):
+    response = client.get(path, headers=SPANISH_FIRST)
+    assert response.status_code == 200
+    assert "accept-language" not in response.headers.get("Vary", "").lower()

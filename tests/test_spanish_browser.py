@@ -70,3 +70,22 @@ def test_the_language_switch_works_by_keyboard_and_keeps_the_page(new_page, star
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(re.escape(target) + "$"))
     assert page.evaluate("document.documentElement.lang") == lang
+
+
+def test_a_spanish_browser_opens_in_spanish_and_keeps_english_once_chosen(new_page, server):
+    """Accept-Language chooses the first page only: the switch's English sticks, through
+    the guide's own links, with no cookie."""
+    page = new_page(locale="es-ES")
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/es/$"))
+    assert page.evaluate("document.documentElement.lang") == "es"
+    page.get_by_role("link", name="English", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/\?lang=en$"))
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.get_by_role("link", name="About", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/about$"))
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.locator(".brand a").click()  # the guide's own link to its home page
+    expect(page).to_have_url(re.compile(r"://[^/]+/$"))
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.context.cookies() == []
