@@ -11,8 +11,9 @@ outside the guide (typed, bookmarked, a QR code, another site's link: no ``Refer
 site), redirects a browser that prefers Spanish to ``/es/``. Every other page, and the home
 page reached by the guide's own links (the language switch's "English" among them), never
 negotiates, so a reader who chose English keeps it, with no cookie. The home page's answers
-say so (``Vary: Accept-Language, Referer``); deploy/nginx.conf keys its cache on the same two
-facts. Every other page stays the same for every visitor, cacheable with no ``Vary``.
+say so (``Vary: Accept-Language, Referer``), and a shared cache (nginx, with deploy/nginx.conf)
+keeps them apart by those headers. Every other page stays the same for every visitor,
+cacheable with no ``Vary``.
 """
 
 from __future__ import annotations
