@@ -269,3 +269,42 @@ def test_a_large_draft_preview_takes_no_write_lock_a_visit_is_counted_meanwhile(
     with app.app_context():
         assert _db.session.get(ChangeSet, draft).status is ChangeSetStatus.DRAFT
         assert _db.session.scalar(select(func.count()).select_from(CampaignCount)) == 1
+
+
+def test_a_large_publish_writes_every_new_candidates_answers_and_rolls_back_whole(
+        app, db, client, make_user):
+    """Hundreds of new candidates with their answers, published at once (the answers go in
+    by multi-row INSERTs, the races read once): every answer is there, the first page
+    rendered afterwards shows them, and rolling the publication back removes them all."""
+    from voterguide.staff import services
+
+    admin = make_user("admin@example.org", "admin")
+    race = db.session.scalars(select(Race).where(Race.questionnaire_id.isnot(None))
+                              .order_by(Race.id)).first()
+    questions = race.questionnaire.questions
+    changes = _many_new_candidates(db, 300)
+    for change in changes:
+        change["after"]["race"] = {"election": race.election.slug,
+                                   "district": race.district_id, "office": race.office}
+    for n, change in enumerate(list(changes)):
+        for question in questions:
+            changes.append({"entity": "answer", "key": [change["key"], question.id],
+                            "label": f"answer {n}", "before": None,
+                            "after": {"choice": None, "explanation": f"Because {n}.",
+                                      "received_on": f"2026-03-0{1 + n % 9}"}})
+    draft = db.session.get(ChangeSet, _draft(db, admin, changes, "large, with answers"))
+    services.publish(db.session, draft, admin)
+    db.session.commit()
+    new = select(Answer).join(Candidate).where(Candidate.slug.like("pat-sample-%"))
+    assert db.session.scalar(select(func.count()).select_from(new.subquery())) \
+        == 300 * len(questions)
+    last = db.session.scalar(select(Candidate).where(Candidate.slug == "pat-sample-299"))
+    assert {a.explanation for a in last.answers} == {"Because 299."}
+    assert {a.received_on for a in last.answers} == {dt.date(2026, 3, 3)}
+    page = client.get("/candidates/pat-sample-299")
+    assert page.status_code == 200 and "Because 299." in page.text
+    services.rollback(db.session, draft, admin)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(new.subquery())) == 0
+    assert db.session.scalar(select(func.count()).select_from(Candidate).where(
+        Candidate.slug.like("pat-sample-%"))) == 0

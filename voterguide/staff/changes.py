@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -231,6 +231,9 @@ class _Live:
                     CandidateContact.candidate_id.in_(ids[start:start + 500]))):
                 self.contacts[by_id[contact.candidate_id]] = contact
         self.profiles = ProfileRows(session, changes)
+        self.elections: dict[str, Election] = {}
+        self.races: dict[tuple[str, str, str], Race] = {}
+        self.races_read: set[str] = set()
         self.season: dict[tuple[str, str], object] = {}
         if any(c["entity"] in SEASON_FIELDS for c in changes):
             self.load_season(changes)
@@ -247,6 +250,32 @@ class _Live:
     def record(self, change: dict):
         """The live season record a change touches, or None."""
         return self.season.get((change["entity"], str(change["key"])))
+
+    def race(self, spec: dict) -> Race:
+        """The race a new candidate runs in, created if the election has none in that
+        district. The election's races are read once (a large import adds thousands of
+        candidates to a few races: one query each would hold the write lock for seconds)."""
+        election_slug = spec["election"]
+        if election_slug not in self.races_read:
+            self.races_read.add(election_slug)
+            with self.session.no_autoflush:
+                election = self.session.scalar(select(Election).where(
+                    Election.slug == election_slug))
+                self.elections[election_slug] = election
+                for race in self.session.scalars(select(Race).where(
+                        Race.election_id == election.id)):
+                    self.races[(election_slug, race.district_id, race.office)] = race
+        key = (election_slug, spec["district"], spec["office"])
+        race = self.races.get(key)
+        if race is None:
+            with self.session.no_autoflush:
+                questionnaire = self.session.scalar(select(Questionnaire).where(
+                    Questionnaire.slug == spec.get("questionnaire")))
+            race = Race(election=self.elections[election_slug], district_id=spec["district"],
+                        office=spec["office"], questionnaire=questionnaire)
+            self.session.add(race)
+            self.races[key] = race
+        return race
 
     def current(self, change: dict) -> dict | None:
         """The live fields of the record a change touches, or None if it does not exist."""
@@ -322,12 +351,14 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
             session.delete(existing)
         elif existing is None:
             candidate = live.candidates[change["key"][0]]
-            new_answers.append(Answer(candidate_id=candidate.id, question_id=int(change["key"][1]),
-                                      **_answer_values(change["after"])))
+            new_answers.append({"explanation": "", "choice": None, "received_on": None,
+                                **_answer_values(change["after"]),
+                                "candidate_id": candidate.id,
+                                "question_id": int(change["key"][1])})
         else:
             for name, value in _answer_values(change["after"]).items():
                 setattr(existing, name, value)
-    session.add_all(new_answers)
+    _insert_answers(session, live, new_answers)
     for change in (c for c in changes if c["entity"] == "contact"):
         contact = live.contacts.get(change["key"])
         if change["after"] is None:
@@ -363,6 +394,21 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
                 session.expire(owner, [parent[1]])
 
     apply_profile_changes(session, live.profiles, changes)
+
+
+def _insert_answers(session: Session, live: _Live, rows: list[dict]) -> None:
+    """Add new answers in a few multi-row INSERTs, not one ORM object each: a large import
+    adds tens of thousands, and the publication holds the write lock while it does (flushes).
+    The candidates they belong to forget their loaded answers, so a page rendered next reads
+    them."""
+    if not rows:
+        return
+    session.flush()
+    session.execute(insert(Answer), rows)
+    owners = {row["candidate_id"] for row in rows}
+    for candidate in live.candidates.values():
+        if candidate.id in owners:
+            session.expire(candidate, ["answers"])
 
 
 def _write_season(session: Session, live: _Live, change: dict) -> None:
@@ -446,29 +492,13 @@ def _write_candidate(session: Session, live: _Live, change: dict) -> None:
     values = dict(change["after"])
     race_spec = values.pop("race", None)
     if candidate is None:
-        candidate = Candidate(slug=change["key"], race=_race(session, race_spec))
+        candidate = Candidate(slug=change["key"], race=live.race(race_spec))
         session.add(candidate)
         live.candidates[candidate.slug] = candidate
     for name, value in values.items():
         if name == "response_status":
             value = ResponseStatus(value)
         setattr(candidate, name, value)
-
-
-def _race(session: Session, spec: dict) -> Race:
-    """The race a new candidate runs in, created if the election has none in that district."""
-    election = session.scalar(select(Election).where(Election.slug == spec["election"]))
-    race = session.scalar(select(Race).where(Race.election_id == election.id,
-                                             Race.district_id == spec["district"],
-                                             Race.office == spec["office"]))
-    if race is None:
-        questionnaire = session.scalar(select(Questionnaire).where(
-            Questionnaire.slug == spec.get("questionnaire")))
-        race = Race(election=election, district_id=spec["district"], office=spec["office"],
-                    questionnaire=questionnaire)
-        session.add(race)
-        session.flush()
-    return race
 
 
 def touched_pages(session: Session, changes: list[dict]) -> tuple[list[str], list[str]]:
