@@ -40,8 +40,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import (
     Answer,
@@ -221,10 +222,15 @@ class _Live:
         ids = [c.id for c in self.candidates.values()]
         self.answers: dict[tuple[str, int], Answer] = {}
         by_id = {c.id: c.slug for c in self.candidates.values()}
+        held: dict[str, list[Answer]] = {slug: [] for slug in self.candidates}
         for start in range(0, len(ids), 500):
             for answer in session.scalars(select(Answer).where(
                     Answer.candidate_id.in_(ids[start:start + 500]))):
                 self.answers[(by_id[answer.candidate_id], answer.question_id)] = answer
+                held[by_id[answer.candidate_id]].append(answer)
+        for slug, candidate in self.candidates.items():  # no query per candidate later
+            if "answers" not in inspect(candidate).dict:
+                set_committed_value(candidate, "answers", held[slug])
         self.contacts: dict[str, CandidateContact] = {}
         for start in range(0, len(ids), 500):
             for contact in session.scalars(select(CandidateContact).where(
@@ -374,7 +380,7 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
         if change["after"] is None:
             # SQLite enforces no ON DELETE CASCADE here: remove the staff-only row ourselves.
             candidate = live.candidates[change["key"]]
-            contact = session.get(CandidateContact, candidate.id)
+            contact = live.contacts.get(change["key"])
             if contact is not None:
                 session.delete(contact)
             session.delete(candidate)
