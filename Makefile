@@ -95,4 +95,5 @@ bench: install-test services
 	$(BIN)/python benchmarks/geocoding.py
 	$(BIN)/python benchmarks/import.py
 	$(BIN)/python benchmarks/sign_in_flood.py
+	$(BIN)/python benchmarks/publish_under_load.py
 	$(BIN)/python benchmarks/election_day.py
