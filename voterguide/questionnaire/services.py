@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,6 +31,7 @@ from ..models import (
     Race,
     ResponseStatus,
 )
+from ..presenters import in_language
 from ..serializers import answer_fields, candidate_fields
 from .tokens import now
 
@@ -45,10 +47,11 @@ class QuestionnaireRefused(ValueError):
 
 def choices_for(question: Question) -> list[tuple[str, str]]:
     """The choices a question offers, as (value stored, label shown); none for text."""
-    if question.kind is QuestionKind.YES_NO:
-        return [("Yes", "Yes"), ("No", "No")]
+    if question.kind is QuestionKind.YES_NO:  # stored in English, shown in the page's language
+        return [("Yes", _("Yes")), ("No", _("No"))]
     if question.kind is QuestionKind.SCALE:
-        low, high = question.scale_low or "1", question.scale_high or "5"
+        low = in_language(question, "scale_low") or "1"
+        high = in_language(question, "scale_high") or "5"
         return [(str(n), f"{n}" + (f" ({low})" if n == 1 else f" ({high})" if n == 5 else ""))
                 for n in range(1, 6)]
     return []

@@ -19,6 +19,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -34,7 +36,7 @@ blueprint = Blueprint("questionnaire", __name__, url_prefix="/questionnaire")
 class CodeForm(FlaskForm):
     """The access code printed on a letter."""
 
-    code = StringField("Access code", validators=[InputRequired(), Length(max=40)],
+    code = StringField(_l("Access code"), validators=[InputRequired(), Length(max=40)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                   "spellcheck": "false"})
 
@@ -88,7 +90,7 @@ def enter():
     if form.validate_on_submit():
         invitation = tokens.by_code(db.session, form.code.data)
         if invitation is None or invitation.candidate.race.questionnaire is None:
-            return render_template("questionnaire/enter.html", form=form, problem=(
+            return render_template("questionnaire/enter.html", form=form, problem=_(
                 "That code does not open a questionnaire. Check it against your letter "
                 "(it has ten letters and digits), or ask us for a new one.")), 404
         return redirect(url_for("questionnaire.answer", token=tokens.token_for(invitation)),

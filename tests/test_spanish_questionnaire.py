@@ -1,0 +1,70 @@
+"""The candidates' questionnaire in Spanish at /es/, like the voter pages: its pages' words
+from the catalogue, and each question in the page's language from the translations staff
+gave (the English words where they gave none). Real database, real requests."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from voterguide.extensions import db as _db
+from voterguide.models import Candidate, QuestionKind
+from voterguide.questionnaire import tokens
+
+SLUG = "al-circuit-1-jamal-dunaway"
+
+
+def _invite() -> tuple[Candidate, str]:
+    """An invitation for a demo candidate (committed); the candidate and the link's token."""
+    person = _db.session.scalar(select(Candidate).where(Candidate.slug == SLUG))
+    invitation = tokens.issue(_db.session, person, None)
+    _db.session.commit()
+    return person, tokens.token_for(invitation)
+
+
+def test_the_code_page_is_in_spanish_at_es(app, client):
+    """/es/questionnaire asks for the code in Spanish; /questionnaire stays English."""
+    spanish = client.get("/es/questionnaire")
+    assert spanish.status_code == 200
+    page = spanish.get_data(as_text=True)
+    assert 'lang="es"' in page and "Candidatos: abra su cuestionario" in page
+    assert "Código de acceso" in page and 'class="code">ACDEF-GHJKM</span>' in page
+    english = client.get("/questionnaire").get_data(as_text=True)
+    assert "Candidates: open your questionnaire" in english and "Candidatos" not in english
+
+
+def test_a_code_that_does_not_work_is_refused_in_spanish(app, client):
+    """A wrong code and a wrong link: the same 404s as in English, in Spanish."""
+    response = client.post("/es/questionnaire", data={"code": "AAAAA-AAAAA"})
+    assert response.status_code == 404
+    assert "Ese código no abre ningún cuestionario" in response.get_data(as_text=True)
+    response = client.get("/es/questionnaire/not-a-working-link")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Este enlace no abre ningún cuestionario" in page
+    assert 'href="/es/questionnaire">escriba el código de su carta</a>' in page
+
+
+def test_questions_are_shown_in_the_pages_language(app, client):
+    """Staff's Spanish topic and text show at /es/, the English ones at the plain address;
+    a yes/no question's choices read Sí/No in Spanish and still store Yes/No; a question with
+    no Spanish keeps its English words."""
+    person, token = _invite()
+    questions = person.race.questionnaire.questions
+    yes_no = next(q for q in questions if q.kind is QuestionKind.YES_NO)
+    other = next(q for q in questions if q is not yes_no)
+    yes_no.translations = {"es": {"topic": "Fianza ñandú", "text": "¿Eliminaría la fianza?"}}
+    other.translations = {}
+    _db.session.commit()
+    spanish = client.get(f"/es/questionnaire/{token}")
+    assert spanish.status_code == 200
+    page = spanish.get_data(as_text=True)
+    assert "Fianza ñandú" in page and "¿Eliminaría la fianza?" in page
+    assert 'value="Yes"' in page and ">Sí</label>" in page
+    assert other.topic in page and other.text in page
+    english = client.get(f"/questionnaire/{token}").get_data(as_text=True)
+    assert "Fianza ñandú" not in english and yes_no.topic in english
+    assert ">Yes</label>" in english
+    saved = client.post(f"/es/questionnaire/{token}", data={
+        "action": "save", f"choice-{yes_no.id}": "Yes",
+        f"explanation-{yes_no.id}": "Sí, la eliminaría."})
+    assert saved.status_code == 303 and "/es/questionnaire/" in saved.location
