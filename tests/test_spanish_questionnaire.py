@@ -68,3 +68,21 @@ def test_questions_are_shown_in_the_pages_language(app, client):
         "action": "save", f"choice-{yes_no.id}": "Yes",
         f"explanation-{yes_no.id}": "Sí, la eliminaría."})
     assert saved.status_code == 303 and "/es/questionnaire/" in saved.location
+    assert "Las preguntas" in page and "Guardar y terminar más tarde" in page
+    assert "Quién ve qué, y cuándo" in page and "Who sees what" not in page
+    preview = client.get(f"/es/questionnaire/{token}/preview").get_data(as_text=True)
+    assert "Vista previa: sus respuestas como las verán los votantes" in preview
+    assert "Fianza ñandú" in preview and "Sí, la eliminaría." in preview
+    submitted = client.post(f"/es/questionnaire/{token}/submit")
+    assert submitted.status_code == 303 and "/es/questionnaire/" in submitted.location
+    receipt = client.get(submitted.location).get_data(as_text=True)
+    assert "Recibido: gracias" in receipt and "Qué pasa ahora" in receipt
+    assert "Fianza ñandú" in receipt
+
+
+def test_the_english_pages_keep_their_words(app, client):
+    """The plain address still reads as before: no Spanish slips in."""
+    _, token = _invite()
+    page = client.get(f"/questionnaire/{token}").get_data(as_text=True)
+    assert "The questions" in page and "Save and finish later" in page
+    assert "Las preguntas" not in page
