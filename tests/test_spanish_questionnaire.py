@@ -86,3 +86,22 @@ def test_the_english_pages_keep_their_words(app, client):
     page = client.get(f"/questionnaire/{token}").get_data(as_text=True)
     assert "The questions" in page and "Save and finish later" in page
     assert "Las preguntas" not in page
+
+
+def test_problems_and_messages_are_in_spanish(app, client):
+    """What the candidate is told at /es/ (saved, too many words, the statement's limit) is
+    Spanish, and nothing is submitted while an answer is too long."""
+    person, token = _invite()
+    question = person.race.questionnaire.questions[0]
+    saved = client.post(f"/es/questionnaire/{token}", data={
+        "action": "save", f"explanation-{question.id}": "Corta."}, follow_redirects=True)
+    assert "Guardado. Vuelva a esta página" in saved.get_data(as_text=True)
+    long = client.post(f"/es/questionnaire/{token}", data={
+        "action": "submit", f"explanation-{question.id}": "palabra " * 600})
+    assert long.status_code == 422
+    page = long.get_data(as_text=True)
+    assert "1 respuesta debe corregirse primero" in page and "Acórtela antes de enviar" in page
+    declined = client.post(f"/es/questionnaire/{token}/decline",
+                           data={"statement": "no " * 6000})
+    assert declined.status_code == 422
+    assert "La declaración tiene" in declined.get_data(as_text=True)

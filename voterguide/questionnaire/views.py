@@ -141,15 +141,15 @@ def answer(token: str):
         return _page(current, token, 422, str(refusal))
     except mail.MailNotSent:
         # The answers are in; only the receipt failed. The receipt page says so.
-        flash("Your answers were received, but we could not email you a copy just now: "
-              "this page is your receipt.", "problem")
+        flash(_("Your answers were received, but we could not email you a copy just now: "
+                "this page is your receipt."), "problem")
         return redirect(url_for("questionnaire.receipt", token=token), 303)
     if action == "autosave":
         return jsonify(saved=True, problems={a.question.id: a.problem for a in current.fields
                                              if a.problem})
     if action == "preview":
         return redirect(url_for("questionnaire.preview", token=token), 303)
-    flash("Saved. Come back to this page any time before the deadline to finish.", "done")
+    flash(_("Saved. Come back to this page any time before the deadline to finish."), "done")
     return redirect(url_for("questionnaire.answer", token=token, _anchor="saved"), 303)
 
 
@@ -181,8 +181,8 @@ def submit_saved(token: str):
     try:
         sending.send_receipt(db.session, invitation, current)
     except mail.MailNotSent:
-        flash("Your answers were received, but we could not email you a copy just now: "
-              "this page is your receipt.", "problem")
+        flash(_("Your answers were received, but we could not email you a copy just now: "
+                "this page is your receipt."), "problem")
     return redirect(url_for("questionnaire.receipt", token=token), 303)
 
 
@@ -203,7 +203,7 @@ def decline(token: str):
     try:
         sending.send_receipt(db.session, invitation, current)
     except mail.MailNotSent:
-        flash("We received your answer, but could not email you a copy just now.", "problem")
+        flash(_("We received your answer, but could not email you a copy just now."), "problem")
     return redirect(url_for("questionnaire.receipt", token=token), 303)
 
 
