@@ -4,13 +4,32 @@ gave (the English words where they gave none). Real database, real requests."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from voterguide.extensions import db as _db
-from voterguide.models import Candidate, QuestionKind
+from voterguide.models import Candidate, CandidateContact, QuestionKind
 from voterguide.questionnaire import tokens
 
+from .support.mailbox import body, mailbox
+
 SLUG = "al-circuit-1-jamal-dunaway"
+EMAIL = "dunaway@campaign.example"
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server on loopback."""
+    with mailbox() as box:
+        yield box
+
+
+@pytest.fixture
+def mail_app(make_app, inbox):
+    """The app sending mail to the loopback server, its app context pushed."""
+    made = make_app(SITE_URL="http://guide.example", **inbox.settings())
+    with made.app_context():
+        yield made
 
 
 def _invite() -> tuple[Candidate, str]:
@@ -105,3 +124,29 @@ def test_problems_and_messages_are_in_spanish(app, client):
                            data={"statement": "no " * 6000})
     assert declined.status_code == 422
     assert "La declaración tiene" in declined.get_data(as_text=True)
+
+
+def test_the_invitation_email_and_letter_give_the_spanish_address(mail_app, inbox):
+    """The emailed invitation names the Spanish twin of the private link and of the code
+    page; the Spanish link opens the questionnaire in Spanish; the letter names the Spanish
+    code page."""
+    from voterguide.questionnaire import sending
+
+    person = _db.session.scalar(select(Candidate).where(Candidate.slug == SLUG))
+    if _db.session.get(CandidateContact, person.id) is None:
+        _db.session.add(CandidateContact(candidate_id=person.id, email=EMAIL,
+                                         postal_address="1 Main St\nTuscaloosa, AL"))
+    _db.session.commit()
+    with mail_app.test_request_context():
+        invitation = sending.invite_by_email(_db.session, person, None)
+        _db.session.commit()
+        token = tokens.token_for(invitation)
+    inbox.wait_for(1)
+    text = body(inbox.to(EMAIL)[-1])
+    assert f"http://guide.example/es/questionnaire/{token}" in text
+    assert "http://guide.example/es/questionnaire)" in text and text.startswith("Dear")
+    page = mail_app.test_client().get(f"/es/questionnaire/{token}")
+    assert page.status_code == 200 and "Las preguntas" in page.get_data(as_text=True)
+    with mail_app.test_request_context():
+        pdf = sending.invite_by_letter(_db.session, [person], None)
+    assert pdf.startswith(b"%PDF")
