@@ -107,6 +107,7 @@ def test_an_xlsx_file_and_a_new_question(admin, db):
     (lambda rows: rows.__setitem__(0, ["name", "answer"]), "header row"),
     (lambda rows: rows.__setitem__(0, rows[0] + ["notes"]), "not one the guide reads"),
     (lambda rows: rows.__delitem__(slice(1, None)), "no questions under it"),
+    (lambda rows: [r.append(r[8]) for r in rows], "is there twice"),
 ])
 def test_a_bad_file_is_refused_and_nothing_saved(admin, db, change, message):
     """Every bad row or header is named, with a 422, and nothing goes into the draft."""

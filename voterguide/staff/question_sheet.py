@@ -89,6 +89,10 @@ def read_questions(file_name: str, content: bytes, codes: set[str]) -> list[dict
     if unknown:
         raise FileRefused(f"The column “{unknown[0][:60]}” is not one the guide reads: keep "
                           f"only {', '.join(COLUMNS)}.")
+    twice = sorted({known[n] for n in names if n and names.count(n) > 1})
+    if twice:
+        raise FileRefused(f"The column “{twice[0]}” is there twice: keep one, so it is clear "
+                          "which words count.")
     where = {known[n]: i for i, n in enumerate(names) if n}
     body = rows[1:]
     if not body:
