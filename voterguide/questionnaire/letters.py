@@ -73,4 +73,9 @@ def letters_pdf(letters: list[dict]) -> bytes:
             "we publish your answers as you wrote them. You may also decline, with a statement "
             "we show as yours. Keep this code private: anyone who has it can answer for you."),
             new_x="LMARGIN", new_y="NEXT")
+        if letter.get("entry_url_es"):  # the same questionnaire, in Spanish, with the same code
+            pdf.ln(3)
+            pdf.multi_cell(width, 6, text(
+                f"En español: abra {letter['entry_url_es']} y escriba el mismo código."),
+                new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -41,6 +41,13 @@ def entry_url() -> str:
     return site_url() + ENTRY_PATH
 
 
+def in_spanish(url: str) -> str:
+    """The same page in Spanish: its path under /es/ (web/language.py), so a candidate who
+    reads Spanish answers in Spanish, with their questions in the translations staff gave."""
+    root = site_url()
+    return root + "/es" + url[len(root):] if url.startswith(root) else url
+
+
 def _email_of(session: Session, candidate: Candidate) -> str:
     """The candidate's email address (staff-only), or NoWayToReach."""
     contact = services.contact_of(session, candidate)
@@ -56,6 +63,7 @@ def _context(invitation: Invitation) -> dict:
     questionnaire = services.questionnaire_of(invitation)
     return {"candidate": candidate, "race": candidate.race, "questionnaire": questionnaire,
             "link": link_for(invitation), "entry_url": entry_url(),
+            "link_es": in_spanish(link_for(invitation)), "entry_url_es": in_spanish(entry_url()),
             "code": tokens.shown_code(tokens.code_for(invitation)),
             "organisation": current_app.config["ORGANISATION"]}
 

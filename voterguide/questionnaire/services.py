@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,6 +32,7 @@ from ..models import (
     Race,
     ResponseStatus,
 )
+from ..presenters import in_language
 from ..serializers import answer_fields, candidate_fields
 from .tokens import now
 
@@ -45,10 +48,11 @@ class QuestionnaireRefused(ValueError):
 
 def choices_for(question: Question) -> list[tuple[str, str]]:
     """The choices a question offers, as (value stored, label shown); none for text."""
-    if question.kind is QuestionKind.YES_NO:
-        return [("Yes", "Yes"), ("No", "No")]
+    if question.kind is QuestionKind.YES_NO:  # stored in English, shown in the page's language
+        return [("Yes", _("Yes")), ("No", _("No"))]
     if question.kind is QuestionKind.SCALE:
-        low, high = question.scale_low or "1", question.scale_high or "5"
+        low = in_language(question, "scale_low") or "1"
+        high = in_language(question, "scale_high") or "5"
         return [(str(n), f"{n}" + (f" ({low})" if n == 1 else f" ({high})" if n == 5 else ""))
                 for n in range(1, 6)]
     return []
@@ -164,16 +168,17 @@ def read_answers(current: Sheet, form) -> Sheet:
         explanation = explanation.strip()
         answer.problem = None
         if choice is not None and choice not in {value for value, _ in answer.choices}:
-            answer.problem = "Choose one of the answers offered."
+            answer.problem = _("Choose one of the answers offered.")
             choice = None
         if len(explanation) > MAX_CHARACTERS:
-            answer.problem = (f"This answer is longer than {MAX_CHARACTERS:,} characters; "
-                              "only the first ones were kept.")
+            answer.problem = _("This answer is longer than %(most)s characters; only the "
+                              "first ones were kept.", most=f"{MAX_CHARACTERS:,}")
             explanation = explanation[:MAX_CHARACTERS]
         answer.choice, answer.explanation = choice, explanation
         if answer.problem is None and answer.words > answer.limit:
-            answer.problem = (f"This answer has {answer.words} words; the limit is "
-                              f"{answer.limit}. Shorten it before you submit.")
+            answer.problem = _("This answer has %(words)s words; the limit is %(limit)s. "
+                              "Shorten it before you submit.", words=answer.words,
+                              limit=answer.limit)
     return current
 
 
@@ -187,7 +192,7 @@ def editable(invitation: Invitation) -> bool:
 def _require_editable(invitation: Invitation) -> None:
     """Refuse a change after the deadline."""
     if not editable(invitation):
-        raise QuestionnaireRefused("The deadline has passed: answers can no longer change.")
+        raise QuestionnaireRefused(_("The deadline has passed: answers can no longer change."))
 
 
 def save_draft(session: Session, current: Sheet) -> None:
@@ -218,11 +223,13 @@ def submit(session: Session, current: Sheet) -> ChangeSet | None:
     problem or none is given. Returns None when the answers match what is published."""
     problems = [a for a in current.fields if a.problem]
     if problems:
-        raise QuestionnaireRefused(f"{len(problems)} answer{'s' * (len(problems) != 1)} "
-                                   "must be fixed first (see below). Your answers are saved.")
+        raise QuestionnaireRefused(ngettext(
+            "%(num)d answer must be fixed first (see below). Your answers are saved.",
+            "%(num)d answers must be fixed first (see below). Your answers are saved.",
+            len(problems)))
     if not any(a.answered for a in current.fields):
-        raise QuestionnaireRefused("Answer at least one question before you submit, or "
-                                   "decline below.")
+        raise QuestionnaireRefused(_("Answer at least one question before you submit, or "
+                                     "decline below."))
     save_draft(session, current)
     candidate, today = current.candidate, now().date().isoformat()
     published = {a.question_id: a for a in candidate.answers}
@@ -294,8 +301,8 @@ def decline(session: Session, invitation: Invitation, statement: str) -> ChangeS
     statement = (statement or "").replace("\r\n", "\n").strip()
     limit = int(current_app.config["QUESTIONNAIRE_WORD_LIMIT"])
     if len(statement) > MAX_CHARACTERS or words(statement) > limit:
-        raise QuestionnaireRefused(f"The statement has {words(statement)} words; the limit is "
-                                   f"{limit}.")
+        raise QuestionnaireRefused(_("The statement has %(words)s words; the limit is "
+                                     "%(limit)s.", words=words(statement), limit=limit))
     invitation.decline_statement = statement
     candidate = invitation.candidate
     changes = _status_change(candidate, ResponseStatus.DECLINED, statement)

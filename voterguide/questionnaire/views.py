@@ -19,6 +19,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -34,7 +36,7 @@ blueprint = Blueprint("questionnaire", __name__, url_prefix="/questionnaire")
 class CodeForm(FlaskForm):
     """The access code printed on a letter."""
 
-    code = StringField("Access code", validators=[InputRequired(), Length(max=40)],
+    code = StringField(_l("Access code"), validators=[InputRequired(), Length(max=40)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                   "spellcheck": "false"})
 
@@ -88,7 +90,7 @@ def enter():
     if form.validate_on_submit():
         invitation = tokens.by_code(db.session, form.code.data)
         if invitation is None or invitation.candidate.race.questionnaire is None:
-            return render_template("questionnaire/enter.html", form=form, problem=(
+            return render_template("questionnaire/enter.html", form=form, problem=_(
                 "That code does not open a questionnaire. Check it against your letter "
                 "(it has ten letters and digits), or ask us for a new one.")), 404
         return redirect(url_for("questionnaire.answer", token=tokens.token_for(invitation)),
@@ -139,15 +141,15 @@ def answer(token: str):
         return _page(current, token, 422, str(refusal))
     except mail.MailNotSent:
         # The answers are in; only the receipt failed. The receipt page says so.
-        flash("Your answers were received, but we could not email you a copy just now: "
-              "this page is your receipt.", "problem")
+        flash(_("Your answers were received, but we could not email you a copy just now: "
+                "this page is your receipt."), "problem")
         return redirect(url_for("questionnaire.receipt", token=token), 303)
     if action == "autosave":
         return jsonify(saved=True, problems={a.question.id: a.problem for a in current.fields
                                              if a.problem})
     if action == "preview":
         return redirect(url_for("questionnaire.preview", token=token), 303)
-    flash("Saved. Come back to this page any time before the deadline to finish.", "done")
+    flash(_("Saved. Come back to this page any time before the deadline to finish."), "done")
     return redirect(url_for("questionnaire.answer", token=token, _anchor="saved"), 303)
 
 
@@ -179,8 +181,8 @@ def submit_saved(token: str):
     try:
         sending.send_receipt(db.session, invitation, current)
     except mail.MailNotSent:
-        flash("Your answers were received, but we could not email you a copy just now: "
-              "this page is your receipt.", "problem")
+        flash(_("Your answers were received, but we could not email you a copy just now: "
+                "this page is your receipt."), "problem")
     return redirect(url_for("questionnaire.receipt", token=token), 303)
 
 
@@ -201,7 +203,7 @@ def decline(token: str):
     try:
         sending.send_receipt(db.session, invitation, current)
     except mail.MailNotSent:
-        flash("We received your answer, but could not email you a copy just now.", "problem")
+        flash(_("We received your answer, but could not email you a copy just now."), "problem")
     return redirect(url_for("questionnaire.receipt", token=token), 303)
 
 

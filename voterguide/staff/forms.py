@@ -64,6 +64,13 @@ class UploadForm(FlaskForm):
                                   "(for the candidates it lists)")
 
 
+class QuestionsUploadForm(FlaskForm):
+    """A questionnaire's questions as a spreadsheet (the download, edited)."""
+
+    spreadsheet = FileField("Questions file (CSV or Excel .xlsx)",
+                            validators=[FileRequired("Choose a file to upload.")])
+
+
 class CandidateForm(FlaskForm):
     """A candidate's details as voters see them."""
 

@@ -21,10 +21,20 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import District, Election, ElectionStage, Question, Questionnaire, Race, State
 from ..presenters import district_label, natural_key
+from ..web.rules import accepts_upload
 from . import blueprint, services
 from .changes import season_fields, season_key
-from .forms import ElectionForm, QuestionForm, QuestionnaireForm, RaceForm, options
+from .forms import (
+    ElectionForm,
+    QuestionForm,
+    QuestionnaireForm,
+    QuestionsUploadForm,
+    RaceForm,
+    options,
+)
 from .names import slug_words
+from .question_sheet import SheetRefused, questions_csv, read_questions
+from .reading import FileRefused
 
 
 def _in_draft(work: Callable[[], object]):
@@ -443,6 +453,103 @@ def move_question(slug: str, code: str):
                 wanted)
     flash(f"“{topic_a}” moved {direction}, in your draft.", "done")
     return redirect(url_for("staff.questionnaire", slug=slug), 303)
+
+
+# --- the questions as a spreadsheet, a column per language --------------------------------
+
+@blueprint.get("/season/questionnaires/<slug>/questions.csv")
+def questions_file(slug: str):
+    """Every question of a questionnaire (as your draft leaves them) as a CSV with its
+    Spanish columns, to translate in a spreadsheet and upload again."""
+    from .views import _attachment
+
+    content = _in_draft(lambda: questions_csv(_questionnaire(slug).all_questions))
+    return _attachment(content, f"questions-{slug}.csv", "text/csv; charset=utf-8")
+
+
+@blueprint.route("/season/questionnaires/<slug>/questions/upload", methods=["GET", "POST"])
+@accepts_upload()
+def upload_questions(slug: str):
+    """Upload the questions file: every row goes into your draft (a file with any bad row is
+    refused whole, each problem named, and nothing is saved)."""
+    form = QuestionsUploadForm()
+    title = _in_draft(lambda: _questionnaire(slug).title)
+    page = {"questionnaire": {"slug": slug, "title": title}, "form": form}
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("staff/questions_upload.html", **page), status
+    upload = form.spreadsheet.data
+    drafted = _in_draft(lambda: {q.code: (season_fields(q), q.topic) for q in
+                                 _questionnaire(slug).all_questions})
+    try:
+        rows = read_questions(upload.filename or "questions.csv", upload.read(), set(drafted))
+        wanted = _uploaded_questions(rows, {c: f for c, (f, _) in drafted.items()})
+    except SheetRefused as refusal:
+        return render_template("staff/questions_upload.html", problems=refusal.problems,
+                               **page), 422
+    except FileRefused as refusal:
+        return render_template("staff/questions_upload.html", problems=[str(refusal)],
+                               **page), 422
+    changed = False
+    for code, fields in wanted:
+        live = _live(Question, code=code) if code in drafted else None
+        changed |= _record("question", [slug, code], f"Question {fields['position']}: "
+                           f"{fields['topic']}", live, fields)
+    _saved(changed)
+    draft = services.open_edit_draft(db.session, current_user)
+    if draft is None:
+        return redirect(url_for("staff.questionnaire", slug=slug), 303)
+    return redirect(url_for("staff.change_set", change_set_id=draft.id), 303)
+
+
+#: The file's columns and the change-set fields they fill.
+SHEET_FIELDS = {"position": "position", "topic": "topic", "text": "text", "kind": "kind",
+                "scale low": "scale_low", "scale high": "scale_high",
+                "word limit": "word_limit", "topic_es": "topic_es", "text_es": "text_es",
+                "scale_low_es": "scale_low_es", "scale_high_es": "scale_high_es"}
+
+
+def _uploaded_questions(rows: list[dict], drafted: dict[str, dict]) -> list[tuple[str, dict]]:
+    """(code, fields) for each row of an uploaded questions file, the columns it leaves out
+    kept as they are; raises SheetRefused when two questions would share a place."""
+    places = {code: fields["position"] for code, fields in drafted.items()}
+    result = []
+    for row in rows:
+        code = row["code"] or "q" + secrets.token_hex(6)
+        fields = dict(drafted.get(code) or {"topic_es": "", "text_es": "", "scale_low_es": "",
+                                             "scale_high_es": "", "retired": False,
+                                             "word_limit": None, "scale_low": None,
+                                             "scale_high": None})
+        for column, value in row["values"].items():
+            fields[SHEET_FIELDS[column]] = value
+        fields["topic"] = " ".join(fields["topic"].split())
+        fields["text"] = _paragraphs(fields["text"])
+        limit = fields.get("word_limit")
+        fields["word_limit"] = int(limit) if limit not in (None, "") else None
+        scale = fields["kind"] == "scale"
+        for name in ("scale_low", "scale_high"):
+            fields[name] = (" ".join((fields.get(name) or "").split()) or None) if scale \
+                else None
+            fields[f"{name}_es"] = " ".join((fields.get(f"{name}_es") or "").split()) if scale \
+                else ""
+        for name in ("topic_es",):
+            fields[name] = " ".join((fields.get(name) or "").split())
+        fields["text_es"] = _paragraphs(fields.get("text_es"))
+        position = fields.get("position")
+        if position in (None, ""):
+            position = max(places.values(), default=0) + 1
+        places[code] = fields["position"] = int(position)
+        result.append((code, fields))
+    taken: dict[int, str] = {}
+    problems = []
+    for code, place in places.items():
+        if place in taken:
+            problems.append(f"Two questions would be number {place}: give each question its "
+                            "own position (questions the file leaves out keep theirs).")
+        taken[place] = code
+    if problems:
+        raise SheetRefused(problems[:1])
+    return result
 
 
 # --- remembered column pairings ------------------------------------------------------------

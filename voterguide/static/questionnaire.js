@@ -7,6 +7,8 @@
   var status = document.getElementById("autosave-status");
   var timer = null;
   var pending = false;
+  // The words shown, in the page's language (the page gives them, translated).
+  var said = form.dataset;
 
   function words(text) {
     var found = text.trim().split(/\s+/);
@@ -18,7 +20,8 @@
     if (!counter) { return; }
     var limit = parseInt(area.dataset.limit, 10);
     var n = words(area.value);
-    counter.textContent = n + " of " + limit + " words" + (n > limit ? ": too long, please shorten it" : "");
+    counter.textContent = said.countWords.replace("{words}", n).replace("{limit}", limit) +
+      (n > limit ? said.tooLongWords : "");
     counter.classList.toggle("error", n > limit);
   }
 
@@ -26,7 +29,7 @@
     timer = null;
     var data = new FormData(form);
     data.set("action", "autosave");
-    status.textContent = "Saving…";
+    status.textContent = said.savingWords;
     fetch(form.dataset.autosave, { method: "POST", body: data, credentials: "same-origin",
                                    headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json().then(function (body) {
@@ -34,10 +37,10 @@
       .then(function (result) {
         pending = false;
         var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-        status.textContent = result.ok ? "Saved at " + time + "." :
-          (result.body.message || "Not saved. Use the Save button.");
+        status.textContent = result.ok ? said.savedWords.replace("{time}", time) :
+          (result.body.message || said.notSavedWords);
       })
-      .catch(function () { status.textContent = "Not saved just now. Use the Save button."; });
+      .catch(function () { status.textContent = said.failedWords; });
   }
 
   function changed() {
