@@ -198,7 +198,7 @@ def bump_in_another_process(app, **overrides) -> None:
     """A publish through another server process (a real one) on the app's database."""
     made = {key: app.config[key] for key in ("DATABASE_URL", "DATA_DIR", "STATES",
                                                "GEOCODING_STATE_DIR")}
-    made.update(INSTANCE_PATH=app.instance_path, GEOCODER="offline", **overrides)
+    made.update({"INSTANCE_PATH": app.instance_path, "GEOCODER": "offline", **overrides})
     script = ("import json, sys\n"
               "from voterguide import content, create_app\n"
               "from voterguide.extensions import db\n"
@@ -255,7 +255,14 @@ def test_a_publish_the_file_missed_shows_within_content_signal_seconds(make_app,
         assert client.get(PAGE).get_data() == b"<p>render 2</p>"
 
 
-def test_the_version_file_is_off_with_redis(make_app, redis_url):
-    app = make_app(REDIS_URL=redis_url)
-    with app.app_context():
-        assert str(db.engine.url) not in content._signals
+def test_with_redis_a_publish_in_another_process_shows_through_its_counter(
+        make_app, renders, redis_url, tmp_path):
+    # Two machines: no instance folder in common, only Redis.
+    app = make_app(SNAPSHOT_SECONDS=600, REDIS_URL=redis_url,
+                   INSTANCE_PATH=str(tmp_path / "one"))
+    client = app.test_client()
+    client.get(PAGE)
+    sent = queries(app)
+    assert client.get(PAGE).status_code == 200 and sent == [] and len(renders) == 1
+    bump_in_another_process(app, REDIS_URL=redis_url, INSTANCE_PATH=str(tmp_path / "two"))
+    assert client.get(PAGE).get_data() == b"<p>render 2</p>"

@@ -76,9 +76,14 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         event.listen(db.engine, "connect", _sqlite_in_production_shape)
         # One machine's processes see a publish through a file, not a query a request.
-        content.watch(str(db.engine.url), app.instance_path,
-                      0 if app.config["REDIS_URL"] else
-                      float(app.config["CONTENT_SIGNAL_SECONDS"]))
+        seconds = float(app.config["CONTENT_SIGNAL_SECONDS"])
+        if app.config["REDIS_URL"]:  # several machines: a counter in the Redis they share
+            from .geo.providers import redis_client
+
+            content.watch_redis(str(db.engine.url), redis_client(app.config["REDIS_URL"]),
+                                seconds)
+        else:
+            content.watch(str(db.engine.url), app.instance_path, seconds)
     # The migrations ship inside the package; SQLite alters tables by copying them (batch).
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)

@@ -282,9 +282,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONTENT_SIGNAL_SECONDS", 10.0, number("seconds", 0, 3600),
             "one machine's processes learn of a publish from a small file in the instance "
             "folder instead of a database query a request; a process reuses the version "
-            "while the file is unchanged, for at most this long (0: no file). Off when "
-            "REDIS_URL is set (several machines share no instance folder): set it to 0 for "
-            "several machines without Redis"),
+            "while the file is unchanged, for at most this long (0: no file). With "
+            "REDIS_URL, a counter in Redis instead (several machines share no instance "
+            "folder); several machines without Redis: set it to 0"),
     Setting("PUBLIC_MAX_AGE", 30, whole("seconds", 0, 86400),
             "how long browsers, nginx and CDNs may keep a public page before asking again "
             "(Cache-Control max-age; 0: ask every time); a publish shows after at most this "

@@ -143,9 +143,13 @@ class Signal:
         if seen is not None and seen[1] == key and 0 <= time.time() - seen[0] < self.seconds:
             return seen[2]
         found = read()
-        if os.access(self.path, os.W_OK):
+        if self.writable():
             self.seen = (time.time(), key, found)
         return found
+
+    def writable(self) -> bool:
+        """Whether this process's own publish would change the file."""
+        return os.access(self.path, os.W_OK)
 
     def notify(self, number: str) -> None:
         """Replace the file (after a commit that bumped the version); if that fails, remove
@@ -165,8 +169,54 @@ class Signal:
                     os.unlink(path)
 
 
+class RedisSignal(Signal):
+    """The same, through a counter in the shared Redis (several machines share no instance
+    folder): one GET a request instead of a stat; Redis unreachable: the database."""
+
+    def __init__(self, client, name: str, seconds: float):
+        super().__init__(name, seconds)
+        self.client = client
+
+    def key(self) -> tuple | None:
+        """The counter's value (None before any publish since Redis started), or None if
+        Redis does not answer."""
+        from redis import RedisError
+
+        try:
+            return ("count", self.client.get(self.path))
+        except RedisError:
+            return None
+
+    def writable(self) -> bool:
+        """Redis answered the read: a publish's increment would reach it too."""
+        return True
+
+    def notify(self, number: str) -> None:
+        """Count the publish; if Redis does not answer, the others see it within seconds."""
+        from redis import RedisError
+
+        self.seen = None
+        try:
+            self.client.incr(self.path)
+        except RedisError as error:
+            log.warning("The content version counter in Redis could not be raised (%s); "
+                        "the other processes see the publish within "
+                        "CONTENT_SIGNAL_SECONDS.", error)
+
+
 #: The version files of this process's apps, by database URL.
 _signals: dict[str, Signal] = {}
+
+
+def watch_redis(database: str, client, seconds: float) -> Signal | None:
+    """Mirror a database's version changes in a counter of the shared Redis (``client``);
+    None when ``seconds`` is 0."""
+    if seconds <= 0:
+        _signals.pop(database, None)
+        return None
+    name = "voterguide:content-version:" + hashlib.sha256(database.encode()).hexdigest()[:16]
+    signal = _signals[database] = RedisSignal(client, name, seconds)
+    return signal
 
 
 def watch(database: str, folder: str, seconds: float) -> Signal | None:
