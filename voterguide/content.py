@@ -4,6 +4,10 @@ keys on, kept in the database so that all server processes agree at once.
 Pages read it once per request (``for_request``), and at most once per
 ``CONTENT_CHECK_SECONDS`` per process when that is set (a busy public page then needs no
 database at all; a publish shows on every machine within that time, at once on its own).
+With the default 0, a process still skips the query while the version's signal shows no
+change (``Signal``: a file in the instance folder that a committed bump replaces, one
+``os.stat`` a request; with REDIS_URL a counter in Redis, one GET): a publish shows at once
+in every process, and the database is read whenever the signal is missing or unusable.
 """
 
 from __future__ import annotations
