@@ -278,6 +278,8 @@ def main() -> None:
                    VOTERGUIDE_PUBLIC_STALE_SECONDS=str(STALE),
                    # the default 0: every request checks the version (its Redis counter)
                    VOTERGUIDE_CONTENT_CHECK_SECONDS=os.environ.get("CONTENT_CHECK", "0"),
+                   # CONTENT_SIGNAL=0: no signal, a database query a request (as before it)
+                   VOTERGUIDE_CONTENT_SIGNAL_SECONDS=os.environ.get("CONTENT_SIGNAL", "10"),
                    VOTERGUIDE_INSTANCE_PATH=str(folder / "instance"))
         first, first_process = stack.enter_context(
             gunicorn("voterguide:create_app()", env, folder, "/"))
