@@ -266,3 +266,20 @@ def test_with_redis_a_publish_in_another_process_shows_through_its_counter(
     assert client.get(PAGE).status_code == 200 and sent == [] and len(renders) == 1
     bump_in_another_process(app, REDIS_URL=redis_url, INSTANCE_PATH=str(tmp_path / "two"))
     assert client.get(PAGE).get_data() == b"<p>render 2</p>"
+
+
+def test_a_staff_publish_changes_the_version_file(app, db, make_user):
+    from voterguide.models import ChangeSet, ChangeSetKind, ChangeSetStatus
+
+    admin = make_user("admin@example.org", "admin")
+    draft = ChangeSet(kind=ChangeSetKind.EDIT, status=ChangeSetStatus.DRAFT, changes=[],
+                      problems=[], created_by=admin, created_at=dt.datetime(2026, 1, 1),
+                      summary="nothing")
+    db.session.add(draft)
+    db.session.commit()
+    signal = content._signals[str(db.engine.url)]
+    before = signal.key()
+    staff = app.test_client()
+    sign_in(staff, "admin@example.org")
+    assert staff.post(f"/staff/changes/{draft.id}/publish").status_code == 303
+    assert signal.key() != before
