@@ -276,7 +276,10 @@ def main() -> None:
                    VOTERGUIDE_SECRET_KEY=os.urandom(32).hex(), VOTERGUIDE_TRUSTED_PROXIES="1",
                    VOTERGUIDE_PUBLIC_MAX_AGE=str(MAX_AGE),
                    VOTERGUIDE_PUBLIC_STALE_SECONDS=str(STALE),
-                   VOTERGUIDE_CONTENT_CHECK_SECONDS="1",  # as deploy/app.env
+                   # the default 0: every request checks the version (its Redis counter)
+                   VOTERGUIDE_CONTENT_CHECK_SECONDS=os.environ.get("CONTENT_CHECK", "0"),
+                   # CONTENT_SIGNAL=0: no signal, a database query a request (as before it)
+                   VOTERGUIDE_CONTENT_SIGNAL_SECONDS=os.environ.get("CONTENT_SIGNAL", "10"),
                    VOTERGUIDE_INSTANCE_PATH=str(folder / "instance"))
         first, first_process = stack.enter_context(
             gunicorn("voterguide:create_app()", env, folder, "/"))

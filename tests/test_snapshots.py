@@ -6,9 +6,15 @@ bound holds. Whether an answer came from a snapshot shows by the view not runnin
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
+from sqlalchemy import event
 
 from voterguide import content
 from voterguide.extensions import db
@@ -186,3 +192,94 @@ def test_the_memory_bound_holds(make_app, monkeypatch):
 def test_no_layer_when_turned_off(make_app):
     assert "voterguide_snapshots" not in make_app(SNAPSHOT_SECONDS=0).extensions
     assert "voterguide_snapshots" not in make_app(SNAPSHOT_MEGABYTES=0).extensions
+
+
+def bump_in_another_process(app, **overrides) -> None:
+    """A publish through another server process (a real one) on the app's database."""
+    made = {key: app.config[key] for key in ("DATABASE_URL", "DATA_DIR", "STATES",
+                                               "GEOCODING_STATE_DIR")}
+    made.update({"INSTANCE_PATH": app.instance_path, "GEOCODER": "offline", **overrides})
+    script = ("import json, sys\n"
+              "from voterguide import content, create_app\n"
+              "from voterguide.extensions import db\n"
+              "app = create_app(json.loads(sys.argv[1]))\n"
+              "with app.app_context():\n"
+              "    content.bump(db.session)\n"
+              "    db.session.commit()\n")
+    subprocess.run([sys.executable, "-c", script, json.dumps(made)], check=True,
+                   cwd=Path(__file__).resolve().parent.parent)
+
+
+def queries(app) -> list[str]:
+    """The statements the app sends its database from now on."""
+    sent: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda *args: sent.append(args[2]))
+    return sent
+
+
+def test_a_kept_page_needs_no_query_and_a_publish_in_another_process_shows_at_once(
+        make_app, renders):
+    # CONTENT_CHECK_SECONDS=0 (the default): the version file tells whether it changed.
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    client.get(PAGE)
+    sent = queries(app)
+    assert client.get(PAGE).status_code == 200 and sent == [] and len(renders) == 1
+    bump_in_another_process(app)
+    assert client.get(PAGE).get_data() == b"<p>render 2</p>"
+    assert sent  # the file changed: the version was read from the database again
+
+
+def test_without_the_version_file_every_request_reads_the_database(make_app, renders):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    client.get(PAGE)
+    with app.app_context():
+        os.unlink(content._signals[str(db.engine.url)].path)  # gone, or never writable
+    sent = queries(app)
+    client.get(PAGE)
+    assert sent and len(renders) == 1  # kept, but its version read from the database
+    bump_in_another_process(app, CONTENT_SIGNAL_SECONDS=0)  # a writer with no file
+    assert client.get(PAGE).get_data() == b"<p>render 2</p>"
+
+
+def test_a_publish_the_file_missed_shows_within_content_signal_seconds(make_app, renders):
+    app = make_app(SNAPSHOT_SECONDS=600, CONTENT_SIGNAL_SECONDS=10)
+    client = app.test_client()
+    client.get(PAGE)
+    bump_in_another_process(app, CONTENT_SIGNAL_SECONDS=0)  # it wrote no file
+    assert client.get(PAGE).get_data() == b"<p>render 1</p>"  # the file says unchanged
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=11)):
+        assert client.get(PAGE).get_data() == b"<p>render 2</p>"
+
+
+def test_with_redis_a_publish_in_another_process_shows_through_its_counter(
+        make_app, renders, redis_url, tmp_path):
+    # Two machines: no instance folder in common, only Redis.
+    app = make_app(SNAPSHOT_SECONDS=600, REDIS_URL=redis_url,
+                   INSTANCE_PATH=str(tmp_path / "one"))
+    client = app.test_client()
+    client.get(PAGE)
+    sent = queries(app)
+    assert client.get(PAGE).status_code == 200 and sent == [] and len(renders) == 1
+    bump_in_another_process(app, REDIS_URL=redis_url, INSTANCE_PATH=str(tmp_path / "two"))
+    assert client.get(PAGE).get_data() == b"<p>render 2</p>"
+
+
+def test_a_staff_publish_changes_the_version_file(app, db, make_user):
+    from voterguide.models import ChangeSet, ChangeSetKind, ChangeSetStatus
+
+    admin = make_user("admin@example.org", "admin")
+    draft = ChangeSet(kind=ChangeSetKind.EDIT, status=ChangeSetStatus.DRAFT, changes=[],
+                      problems=[], created_by=admin, created_at=dt.datetime(2026, 1, 1),
+                      summary="nothing")
+    db.session.add(draft)
+    db.session.commit()
+    signal = content._signals[str(db.engine.url)]
+    before = signal.key()
+    staff = app.test_client()
+    sign_in(staff, "admin@example.org")
+    assert staff.post(f"/staff/changes/{draft.id}/publish").status_code == 303
+    assert signal.key() != before

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 
-from . import config
+from . import config, content
 from .caching import PageCache
 from .extensions import Runtime, cache, csrf, db, limiter, login_manager, migrate
 
@@ -75,6 +75,15 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         event.listen(db.engine, "connect", _sqlite_in_production_shape)
+        # One machine's processes see a publish through a file, not a query a request.
+        seconds = float(app.config["CONTENT_SIGNAL_SECONDS"])
+        if app.config["REDIS_URL"]:  # several machines: a counter in the Redis they share
+            from .geo.providers import redis_client
+
+            content.watch_redis(str(db.engine.url), redis_client(app.config["REDIS_URL"]),
+                                seconds)
+        else:
+            content.watch(str(db.engine.url), app.instance_path, seconds)
     # The migrations ship inside the package; SQLite alters tables by copying them (batch).
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)

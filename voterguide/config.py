@@ -279,6 +279,12 @@ SETTINGS: tuple[Setting, ...] = (
             "how long each server process may reuse the published guide's version before "
             "reading it again (0: every request reads it); a publish shows on the other "
             "machines within this time, at once on the machine that published"),
+    Setting("CONTENT_SIGNAL_SECONDS", 10.0, number("seconds", 0, 3600),
+            "one machine's processes learn of a publish from a small file in the instance "
+            "folder instead of a database query a request; a process reuses the version "
+            "while the file is unchanged, for at most this long (0: no file). With "
+            "REDIS_URL, a counter in Redis instead (several machines share no instance "
+            "folder); several machines without Redis: set it to 0"),
     Setting("PUBLIC_MAX_AGE", 30, whole("seconds", 0, 86400),
             "how long browsers, nginx and CDNs may keep a public page before asking again "
             "(Cache-Control max-age; 0: ask every time); a publish shows after at most this "

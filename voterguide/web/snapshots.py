@@ -23,7 +23,8 @@ What may be kept, and what never is:
   publish, rollback and data load, in the database every process reads) is the one it was
   made at (the one its ETag names), and for at most SNAPSHOT_SECONDS; the version is read
   as the app reads it (``content.shared``: at most once per CONTENT_CHECK_SECONDS when that
-  is set), only for a request that has an entry, and handed to the app if it goes on;
+  is set; else only when the version's signal, a file or a Redis counter, changed), only for
+  a request that has an entry, and handed to the app if it goes on;
 - the entries of a process take at most SNAPSHOT_MEGABYTES (the least recently used go
   first), and an answer bigger than an eighth of that, or without a Content-Length (a
   stream), is never kept, nor read whole here;
