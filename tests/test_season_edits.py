@@ -260,3 +260,37 @@ def test_a_file_with_spanish_headers_reads_each_question(admin, db, person):
                                            QuestionKind.SCALE: "4"}[by_topic.kind]
     assert read[by_text.id]["choice"] == {QuestionKind.YES_NO: "Yes",
                                           QuestionKind.SCALE: "4"}[by_text.kind]
+
+
+def test_who_wrote_a_biography_is_set_in_the_browser_and_voters_read_it(admin, db, client,
+                                                                          person):
+    """The edit page says who wrote the biography; saved and published, the public page
+    and the API say it too; a rollback puts the old words back; a made-up value is refused
+    with nothing saved."""
+    candidate, _ = person
+    slug, before = candidate.slug, candidate.bio_source
+    page = admin.get(f"/staff/candidates/{slug}").get_data(as_text=True)
+    assert "Who wrote the biography" in page and 'value="staff"' in page
+    fields = {"name": candidate.name, "party": candidate.party or "", "website": "",
+              "bio": "Raised in Tuscaloosa.", "response_status": "responded"}
+    refused = admin.post(f"/staff/candidates/{slug}", data={**fields, "bio_source": "aliens"})
+    assert refused.status_code == 422
+    assert db.session.scalar(select(ChangeSet).where(ChangeSet.kind == "edit")) is None
+    wanted = "candidate" if before == "staff" else "staff"
+    admin.post(f"/staff/candidates/{slug}", data={**fields, "bio_source": wanted})
+    draft = db.session.scalar(select(ChangeSet).where(ChangeSet.kind == "edit"))
+    shown = admin.get(f"/staff/changes/{draft.id}").get_data(as_text=True)
+    assert "Biography written by" in shown
+    edit_id = publish_my_draft(admin, db)
+    byline = {"candidate": "Biography written by the candidate.",
+              "staff": "Biography written by our staff from public sources."}
+    assert byline[wanted] in client.get(f"/candidates/{slug}").get_data(as_text=True)
+    race = client.get(f"/api/v1/districts/{candidate.race.district_id}").get_json()
+    found = [c for r in race["races"] for c in r["candidates"] if c["slug"] == slug]
+    assert found and found[0]["bio_source"] == wanted
+    unsaid = admin.post(f"/staff/candidates/{slug}", data={**fields, "bio_source": ""},
+                        follow_redirects=True)
+    assert "Saved to your draft" in unsaid.get_data(as_text=True)
+    admin.post(f"/staff/changes/{edit_id}/rollback")
+    db.session.expire_all()
+    assert db.session.get(Candidate, candidate.id).bio_source == before

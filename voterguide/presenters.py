@@ -135,8 +135,11 @@ def change_set_title(change_set: ChangeSet) -> str:
     return f"{words} (no. {change_set.id})"
 
 
+#: Who wrote a biography, as staff pages say it.
+BIO_SOURCE_WORDS = {"candidate": "the candidate", "staff": "our staff, from public sources"}
 #: How a field of a change reads on staff pages.
 FIELD_NAMES = {"response_status": "questionnaire", "photo_url": "photo", "bio": "biography",
+               "bio_source": "biography written by",
                "received_on": "received on", "choice": "answer", "explanation": "in their words",
                "email": "email (staff only)", "scale_low": "scale word for 1",
                "scale_high": "scale word for 5", "word_limit": "word limit",
@@ -164,6 +167,8 @@ def field_value(name: str, value) -> str:
             return STATUS_WORDS[ResponseStatus(value)]
         except ValueError:
             return str(value)
+    if name == "bio_source" and value in BIO_SOURCE_WORDS:
+        return BIO_SOURCE_WORDS[value]
     if name == "kind" and value in KIND_WORDS:
         return KIND_WORDS[value]
     if name == "status" and value in RACE_STATUS_WORDS:

@@ -11,7 +11,8 @@ one name everywhere. The fields are documented in docs/open-data.md.
 - question: ``id`` (stable), ``number`` (its place in the questionnaire, from 1), ``topic``,
   ``text``, ``kind`` (``yes_no``, ``scale``, ``text``), ``scale_low``, ``scale_high``
 - candidate: ``slug``, then the editable fields that change sets also carry (``name``,
-  ``party``, ``incumbent``, ``website``, ``photo_url``, ``bio``, ``response_status``:
+  ``party``, ``incumbent``, ``website``, ``photo_url``, ``bio``, ``bio_source``: who wrote
+  the biography, ``candidate``, ``staff`` (from public sources) or null, ``response_status``:
   ``responded``, ``no_response`` or ``declined``, ``withdrawn``, ``statement``: what a
   candidate who declined said instead, in their words), then ``elected_at_stage`` (the
   ``number`` of the voting day on which they were elected outright, or null) and ``answers``
@@ -71,6 +72,7 @@ def candidate_fields(record: Candidate) -> dict:
     """A candidate's editable fields as JSON-ready values (what change sets compare)."""
     return {"name": record.name, "party": record.party, "incumbent": record.incumbent,
             "website": record.website, "photo_url": record.photo_url, "bio": record.bio or "",
+            "bio_source": record.bio_source,
             "response_status": record.response_status.value, "withdrawn": bool(record.withdrawn),
             "statement": record.statement or ""}
 

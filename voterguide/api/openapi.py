@@ -61,6 +61,7 @@ CANDIDATE = {
         "party": {"type": "string", "nullable": True}, "incumbent": {"type": "boolean"},
         "website": {"type": "string", "nullable": True},
         "photo_url": {"type": "string", "nullable": True}, "bio": {"type": "string"},
+        "bio_source": {"type": "string", "nullable": True, "enum": ["candidate", "staff", None]},
         "response_status": {"type": "string"}, "withdrawn": {"type": "boolean"},
         "statement": {"type": "string"},
         # the number of the election's stage at which the candidate was elected outright

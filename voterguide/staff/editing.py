@@ -86,7 +86,7 @@ def candidate(slug: str):
 def _edit_candidate(found: Candidate, published: bool):
     """The edit page (with its status), or, for a valid save, the changes to record."""
     fields, answers = _draft_values(found)
-    form = CandidateForm(data=fields)
+    form = CandidateForm(data={**fields, "bio_source": fields.get("bio_source") or ""})
     answer_forms = _answer_forms(found, answers)
     if request.method == "POST":
         valid = form.validate_on_submit()
@@ -110,6 +110,9 @@ def _changes_of(found: Candidate, form: CandidateForm, answer_forms: list, field
     wanted = {"name": " ".join(form.name.data.split()), "party": form.party.data.strip() or None,
               "incumbent": form.incumbent.data, "website": form.website.data.strip() or None,
               "bio": form.bio.data.replace("\r\n", "\n").strip(),
+              # a form sent without it (an older page) keeps who wrote the biography
+              "bio_source": (form.bio_source.data or None) if "bio_source" in request.form
+              else fields.get("bio_source"),
               "response_status": form.response_status.data, "withdrawn": form.withdrawn.data}
     if any(fields.get(k) != v for k, v in wanted.items()):
         live = candidate_fields(found)
@@ -233,7 +236,7 @@ def new_candidate():
             "before": None, "after": {
                 "name": name, "party": (form.party.data or "").strip() or None,
                 "incumbent": False, "website": None, "photo_url": None, "bio": "",
-                "response_status": "no_response", "withdrawn": False,
+                "bio_source": None, "response_status": "no_response", "withdrawn": False,
                 "race": {"election": race.election.slug, "district": race.district_id,
                          "office": race.office,
                          "questionnaire": race.questionnaire.slug if race.questionnaire

@@ -80,6 +80,10 @@ class CandidateForm(FlaskForm):
     website = StringField("Website", validators=[Optional(), URL(require_tld=True),
                                                  Length(max=500)])
     bio = TextAreaField("Biography", validators=[Optional(), Length(max=10_000)])
+    # Voters read who wrote it under the biography ("Biography written by the candidate.").
+    bio_source = RadioField("Who wrote the biography", default="", choices=options(
+        [("", "Not said"), ("candidate", "The candidate"),
+         ("staff", "Our staff, from public sources")]))
     response_status = RadioField("Questionnaire", choices=options(
         (status.value, words) for status, words in STATUS_WORDS.items()))
     withdrawn = BooleanField("Withdrawn from the race (shown as withdrawn on the public page)")
