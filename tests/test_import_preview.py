@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy import select
 
-from voterguide.models import Candidate, ChangeSet, Election
+from voterguide.models import Candidate, ChangeSet, ChangeSetKind, Election
 
 from .support import DATA_DIR, REPO
 
@@ -68,7 +68,7 @@ def test_near_names_are_asked_and_answered_in_the_browser_form(editor, db):
     page = editor.get(url).get_data(as_text=True)
     assert "Apply to the draft" in page and "New candidates" not in page
     assert editor.post(url + "/apply").status_code == 303
-    change_set = db.session.scalar(select(ChangeSet))
+    change_set = db.session.scalar(select(ChangeSet).where(ChangeSet.kind == ChangeSetKind.IMPORT))
     assert change_set.status.value == "draft"
     assert {c["key"][0] for c in change_set.changes if c["entity"] == "answer"} == {
         "al-circuit-13-andres-pettway"}

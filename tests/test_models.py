@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from voterguide import config
-from voterguide.models import Answer, Candidate, District, Question, Race
+from voterguide.models import (
+    Answer,
+    Candidate,
+    ChangeSet,
+    ChangeSetKind,
+    ChangeSetStatus,
+    District,
+    Election,
+    Question,
+    Race,
+)
+from voterguide.staff import services
 
 
 def test_production_refuses_the_development_secret_key(make_app):
@@ -88,11 +100,71 @@ def test_loading_the_demo_twice_changes_nothing(runner, db):
                 for a in db.session.query(Answer).order_by(Answer.id)]
 
     before = snapshot()
+    change_sets = db.session.query(ChangeSet).count()
     result = runner.invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert snapshot() == before
     assert db.session.query(Race).count() == 42 + 3  # Alabama's races and California's
+    assert db.session.query(ChangeSet).count() == change_sets  # nothing to change: no history
+
+
+def test_the_sample_is_published_through_change_sets(db, admin):
+    """The demo is made by the staff's own publication: per state, the season and then the
+    candidates, each a published change set of the kind "sample" in the history."""
+    sample = db.session.scalars(select(ChangeSet).where(
+        ChangeSet.kind == ChangeSetKind.SAMPLE).order_by(ChangeSet.id)).all()
+    assert [(cs.election.slug, cs.status) for cs in sample] == [
+        ("al-2028-general-sample", ChangeSetStatus.PUBLISHED)] * 2 + [
+        ("ca-2028-primary-sample", ChangeSetStatus.PUBLISHED)] * 2
+    season, people = sample[0].changes, sample[1].changes
+    assert {c["entity"] for c in season} == {"election", "questionnaire", "question", "race"}
+    assert len([c for c in season if c["entity"] == "race"]) == 42
+    assert {c["entity"] for c in people} == {"candidate", "answer"}
+    assert all(c["before"] is None for c in season + people)  # made from nothing
+    assert {c["entity"] for c in sample[2].changes} >= {"stage"}  # California's two days
+    page = admin.get("/staff/history").get_data(as_text=True)
+    assert page.count("Sample data loaded from demo-election.json") == 4
+    detail = admin.get(f"/staff/changes/{sample[3].id}").get_data(as_text=True)
+    assert "elected outright on voting day : 1" in " ".join(
+        re.sub(r"<[^>]+>", " ", detail).lower().split())  # Fresno's winner, in words
+
+
+def test_the_sample_can_be_rolled_back_and_loaded_again(db, runner):
+    """Rolling back the sample (candidates first, then the season) removes it from the guide;
+    loading it again brings it back as new change sets."""
+    def sample(slug):
+        return db.session.scalars(select(ChangeSet).join(ChangeSet.election).where(
+            ChangeSet.kind == ChangeSetKind.SAMPLE, Election.slug == slug)
+            .order_by(ChangeSet.id)).all()
+
+    season, people = sample("ca-2028-primary-sample")
+    plan = services.plan_rollback(db.session, season)  # its races still have candidates:
+    assert plan.changes == []  # nothing of it may go (its voting days go with the election)
+    assert {"why": "3 candidates still use it", "label": "Race: District Attorney, Fresno "
+            "County"}.items() <= next(i for i in plan.left if "Fresno" in i["label"]).items()
+    with pytest.raises(services.StaffActionRefused, match="Roll those back first"):
+        services.rollback(db.session, season, None)
+    db.session.rollback()
+    season, people = sample("ca-2028-primary-sample")
+    services.rollback(db.session, people, None)
+    services.rollback(db.session, season, None)
+    db.session.commit()
+    assert db.session.scalar(select(Election).where(
+        Election.slug == "ca-2028-primary-sample")) is None
+    assert db.session.scalar(select(Candidate).where(
+        Candidate.slug.like("ca-county-%"))) is None
+    result = runner.invoke(args=["setup", "--demo"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert len(sample("ca-2028-primary-sample")) == 2  # loaded again, as new change sets
+    assert db.session.query(ChangeSet).filter(ChangeSet.kind == ChangeSetKind.SAMPLE,
+                                              ChangeSet.election_id.is_(None)).count() == 2
+    # (the first load stays in the history, naming the election it made by its slug)
+    fresno = db.session.scalar(select(Candidate).join(Candidate.race).where(
+        Race.district_id == "ocd-division/country:us/state:ca/county:fresno",
+        Candidate.elected_at_stage_id.is_not(None)))
+    assert fresno.elected_at_stage.position == 1
 
 
 def test_an_unknown_state_folder_is_a_clear_error(runner):

@@ -12,10 +12,10 @@ import subprocess
 import pytest
 
 from voterguide import queries
-from voterguide.demo import load_demo_election
 from voterguide.extensions import db
 from voterguide.models import State
 from voterguide.presenters import office_selection_words
+from voterguide.staff.demo import load_demo_election
 
 from .support import DATA_DIR
 

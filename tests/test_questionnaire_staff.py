@@ -25,6 +25,7 @@ from voterguide.models import (
     Invitation,
 )
 from voterguide.questionnaire import tokens
+from voterguide.staff import services
 
 from .support import sign_in
 from .support.mailbox import body, mailbox
@@ -342,6 +343,26 @@ def test_a_new_deadline_moves_the_links_expiry(admin, app):
     assert "Deadline set to September 30, 2028." in response.text
     _db.session.expire_all()
     assert _db.session.scalar(select(Invitation)).expires_at == dt.datetime(2028, 10, 1)
+
+
+def test_a_deadline_published_in_a_change_set_moves_the_links_expiry(app):
+    """The questionnaire's deadline set through a draft (the season pages' way) moves the
+    working links' expiry when it is published, as the tracker's form does."""
+    tokens.issue(_db.session, candidate(), None)
+    questionnaire = candidate().race.questionnaire
+    draft = ChangeSet(kind=ChangeSetKind.EDIT, status=ChangeSetStatus.DRAFT, problems=[],
+                      created_at=dt.datetime(2028, 6, 1), summary="", changes=[{
+                          "entity": "questionnaire", "key": questionnaire.slug,
+                          "label": questionnaire.title,
+                          "before": {"deadline": questionnaire.deadline.isoformat()},
+                          "after": {"deadline": "2028-09-15"}}])
+    _db.session.add(draft)
+    _db.session.flush()
+    services.publish(_db.session, draft, None)
+    _db.session.commit()
+    _db.session.expire_all()
+    assert _db.session.scalar(select(Invitation)).expires_at == dt.datetime(2028, 9, 16)
+    assert candidate().race.questionnaire.deadline == dt.date(2028, 9, 15)
 
 
 def test_editors_use_the_tracker_but_cannot_publish(editor, app):

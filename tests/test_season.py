@@ -279,7 +279,9 @@ def test_a_spanish_text_is_edited_previewed_published_and_rolled_back(admin, db,
     response = admin.post(f"/staff/season/questionnaires/{questionnaire.slug}", data={
         "save": "details", "d-title": questionnaire.title,
         "d-description": questionnaire.description or "",
-        "d-sent_on": questionnaire.sent_on.isoformat() if questionnaire.sent_on else "",
+        **{f"d-{name}": getattr(questionnaire, name).isoformat()
+           if getattr(questionnaire, name) else "" for name in ("sent_on", "reminder_on",
+                                                                "deadline")},
         "d-title_es": "Cuestionario de la guía",
         "d-description_es": kept_description})
     assert response.status_code == 303, response.get_data(as_text=True)
@@ -444,3 +446,26 @@ def test_a_rollback_leaves_a_spanish_text_changed_again_since(admin, db, client)
     assert "it was changed since (Spanish topic)" in confirm
     admin.post(f"/staff/changes/{first}/rollback")
     assert "Segunda" in client.get("/es/districts/al-circuit-6").get_data(as_text=True)
+
+
+def test_a_questionnaires_dates_are_set_in_the_browser(admin, db):
+    """Staff set when the questionnaire went out, the reminder and the deadline on its page
+    (the public pages say them; the candidates' links follow the deadline); a deadline
+    before the questionnaire was sent is refused, naming the field."""
+    questionnaire = db.session.scalar(select(Questionnaire).where(
+        Questionnaire.slug == "al-2028-da-questionnaire-sample"))
+    url = f"/staff/season/questionnaires/{questionnaire.slug}"
+    page = admin.get(url).get_data(as_text=True)
+    assert 'value="2028-08-15"' in page and 'value="2028-06-15"' in page  # filled in
+    data = {"save": "details", "d-title": questionnaire.title,
+            "d-description": questionnaire.description, "d-sent_on": "2028-06-01",
+            "d-reminder_on": "2028-06-15", "d-deadline": "2028-05-01",
+            "d-title_es": questionnaire.translations["es"]["title"],
+            "d-description_es": questionnaire.translations["es"]["description"]}
+    refused = admin.post(url, data=data)
+    assert refused.status_code == 422
+    assert "The deadline cannot come before the questionnaire was sent." in refused.text
+    assert draft(db) is None
+    response = admin.post(url, data={**data, "d-deadline": "2028-09-01"})
+    assert response.status_code == 303, response.text
+    assert [c["after"] for c in draft(db).changes] == [{"deadline": "2028-09-01"}]

@@ -590,6 +590,7 @@ class ChangeSetKind(enum.Enum):
     EDIT = "edit"
     ROLLBACK = "rollback"
     QUESTIONNAIRE = "questionnaire"  # a candidate's answers (or refusal), sent online
+    SAMPLE = "sample"  # the fictional sample election, loaded by `flask setup --demo`
 
 
 class ChangeSetStatus(enum.Enum):

@@ -127,6 +127,8 @@ def change_set_title(change_set: ChangeSet) -> str:
             words = f"Rollback of the import of {undone.file_name or 'a spreadsheet'}"
     elif change_set.kind is ChangeSetKind.QUESTIONNAIRE:
         words = "Answers sent online by a candidate"
+    elif change_set.kind is ChangeSetKind.SAMPLE:
+        words = f"Sample data loaded from {change_set.file_name or 'the command line'}"
     else:
         by = change_set.created_by.email if change_set.created_by else "the command line"
         words = f"Edits in the browser by {by}"
@@ -148,7 +150,10 @@ FIELD_NAMES = {"response_status": "questionnaire", "photo_url": "photo", "bio": 
                "topic_es": "Spanish topic", "text_es": "Spanish text",
                "title_es": "Spanish title", "description_es": "Spanish description",
                "scale_low_es": "Spanish scale word for 1",
-               "scale_high_es": "Spanish scale word for 5", "name_es": "Spanish name"}
+               "scale_high_es": "Spanish scale word for 5", "name_es": "Spanish name",
+               "deadline": "answers due by", "reminder_on": "reminder sent on",
+               "stage": "voting day",
+               "elected_at_stage": "elected outright on voting day"}
 
 
 def field_name(name: str) -> str:

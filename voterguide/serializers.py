@@ -14,8 +14,9 @@ one name everywhere. The fields are documented in docs/open-data.md.
   ``party``, ``incumbent``, ``website``, ``photo_url``, ``bio``, ``bio_source``: who wrote
   the biography, ``candidate``, ``staff`` (from public sources) or null, ``response_status``:
   ``responded``, ``no_response`` or ``declined``, ``withdrawn``, ``statement``: what a
-  candidate who declined said instead, in their words), then ``elected_at_stage`` (the
-  ``number`` of the voting day on which they were elected outright, or null) and ``answers``
+  candidate who declined said instead, in their words), ``elected_at_stage``: the
+  ``number`` of the voting day on which they were elected outright, or null), then
+  ``answers``
 - answer: ``question_id``, ``question_number``, then the editable fields (``choice``,
   ``explanation``, ``received_on``)
 - office profile: the editable fields (PROFILE_FIELDS), ``sample``
@@ -74,7 +75,9 @@ def candidate_fields(record: Candidate) -> dict:
             "website": record.website, "photo_url": record.photo_url, "bio": record.bio or "",
             "bio_source": record.bio_source,
             "response_status": record.response_status.value, "withdrawn": bool(record.withdrawn),
-            "statement": record.statement or ""}
+            "statement": record.statement or "",
+            "elected_at_stage": record.elected_at_stage.position if record.elected_at_stage
+            else None}
 
 
 def answer_fields(record: Answer) -> dict:
@@ -101,8 +104,7 @@ def candidate(record: Candidate) -> dict:
     fields = candidate_fields(record)
     if not partisan(record.race):
         del fields["party"]
-    elected = record.elected_at_stage.position if record.elected_at_stage else None
-    return {"slug": record.slug, **fields, "elected_at_stage": elected,
+    return {"slug": record.slug, **fields,
             "answers": [answer(a) for a in answers]}
 
 

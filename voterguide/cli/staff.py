@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..demo import load_demo_election, load_demo_profiles
 from ..models import Election
+from ..staff.demo import load_demo_election, load_demo_profiles
 from . import state_dir, unit_of_work
 
 staff = AppGroup("staff", help="Staff users, imports and the sample election.")

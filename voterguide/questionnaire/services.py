@@ -503,10 +503,15 @@ def count_reminder(invitation: Invitation) -> None:
 
 def set_deadline(session: Session, questionnaire: Questionnaire, deadline: dt.date | None) -> None:
     """Set a questionnaire's deadline (flushes); the working invitations follow it."""
-    from .tokens import expiry
-
     questionnaire.deadline = deadline
     session.flush()
+    follow_deadline(session, questionnaire)
+
+
+def follow_deadline(session: Session, questionnaire: Questionnaire) -> None:
+    """Move the expiry of the questionnaire's working invitations to its deadline (flushes)."""
+    from .tokens import expiry
+
     for invitation in session.scalars(select(Invitation).join(Invitation.candidate)
                                       .join(Candidate.race).where(
             Race.questionnaire_id == questionnaire.id, Invitation.revoked_at.is_(None))):
@@ -533,4 +538,5 @@ def save_contact(session: Session, candidate: Candidate, email: str | None,
 
 __all__ = ["QuestionnaireRefused", "choices_for", "word_limit", "sheet", "read_answers",
            "save_draft", "submit", "decline", "return_to_candidate", "tracker",
-           "due_reminders", "why_not_remind", "count_reminder", "set_deadline"]
+           "due_reminders", "why_not_remind", "count_reminder", "set_deadline",
+           "follow_deadline"]

@@ -18,7 +18,8 @@ The season is made of the same changes (keys and fields in SEASON_FIELDS below):
                                                           name_es
     {"entity": "stage", "key": ["<election slug>", <n>]}   name, date
     {"entity": "questionnaire", "key": "<slug>"}          title, description, sent_on,
-                                                          title_es, description_es
+                                                          reminder_on, deadline, title_es,
+                                                          description_es
     {"entity": "question", "key": ["<questionnaire slug>", "<code>"]}
                                   position, topic, text, kind, scale_low, scale_high,
                                   word_limit, retired, topic_es, text_es, scale_low_es,
@@ -40,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -48,6 +49,7 @@ from ..models import (
     Answer,
     Candidate,
     CandidateContact,
+    ChangeSet,
     District,
     Election,
     ElectionStage,
@@ -58,6 +60,7 @@ from ..models import (
     RaceStatus,
     ResponseStatus,
 )
+from ..questionnaire.services import follow_deadline
 from ..serializers import (  # one vocabulary with the API and the open data
     answer_fields,
     candidate_fields,
@@ -69,7 +72,8 @@ from .profile_changes import ProfileRows, apply_profile_changes, touched_distric
 SEASON_FIELDS = {
     "election": ("name", "date", "state_code", "is_sample", "name_es"),
     "stage": ("name", "date"),
-    "questionnaire": ("title", "description", "sent_on", "title_es", "description_es"),
+    "questionnaire": ("title", "description", "sent_on", "reminder_on", "deadline",
+                      "title_es", "description_es"),
     "question": ("position", "topic", "text", "kind", "scale_low", "scale_high", "word_limit",
                  "retired", "topic_es", "text_es", "scale_low_es", "scale_high_es"),
     "race": ("questionnaire", "status", "status_note", "stage"),
@@ -96,7 +100,9 @@ def season_fields(record) -> dict:
         return {"name": record.name, "date": _iso(record.date)}
     if isinstance(record, Questionnaire):
         return {"title": record.title, "description": record.description or "",
-                "sent_on": _iso(record.sent_on), **_translated(record, "questionnaire")}
+                "sent_on": _iso(record.sent_on), "reminder_on": _iso(record.reminder_on),
+                "deadline": _iso(record.deadline),
+                **_translated(record, "questionnaire")}
     if isinstance(record, Question):
         return {"position": record.position, "topic": record.topic, "text": record.text,
                 "kind": record.kind.value, "scale_low": record.scale_low,
@@ -394,6 +400,9 @@ def apply_changes(session: Session, changes: list[dict]) -> None:
             parent = {ElectionStage: ("election", "stages"), Race: ("election", "races"),
                       Question: ("questionnaire", "all_questions")}.get(type(record))
             owner = getattr(record, parent[0]) if parent else None
+            if isinstance(record, Election):  # the history stays, naming it by its slug
+                session.execute(update(ChangeSet).where(ChangeSet.election_id == record.id)
+                                .values(election_id=None))
             session.delete(record)
             session.flush()
             if owner is not None:  # its parent's list no longer holds it
@@ -440,7 +449,7 @@ def _write_season(session: Session, live: _Live, change: dict) -> None:
         session.add(record)
         live.season[(entity, str(key))] = record
     for name, value in values.items():
-        if name in ("date", "sent_on"):
+        if name in ("date", "sent_on", "reminder_on", "deadline"):
             value = dt.date.fromisoformat(value) if value else None
         elif name == "kind":
             value = QuestionKind(value)
@@ -460,6 +469,9 @@ def _write_season(session: Session, live: _Live, change: dict) -> None:
         elif entity in TRANSLATED and _set_translation(record, name, value):
             continue
         setattr(record, name, value)
+    if entity == "questionnaire" and "deadline" in values and record.id is not None:
+        session.flush()
+        follow_deadline(session, record)  # the candidates' private links expire with it
 
 
 def _settle_positions(session: Session, live: _Live, season: list[dict]) -> None:
@@ -504,7 +516,22 @@ def _write_candidate(session: Session, live: _Live, change: dict) -> None:
     for name, value in values.items():
         if name == "response_status":
             value = ResponseStatus(value)
+        elif name == "elected_at_stage":
+            candidate.elected_at_stage = _stage_of(candidate, value, change)
+            continue
         setattr(candidate, name, value)
+
+
+def _stage_of(candidate: Candidate, position: int | None, change: dict) -> ElectionStage | None:
+    """The voting day of the candidate's election at a position (None for none); a change
+    naming a day the election does not have is refused."""
+    if position is None:
+        return None
+    for stage in candidate.race.election.stages:
+        if stage.position == int(position):
+            return stage
+    raise ChangeConflict([f"{change.get('label') or change['key']}: the election has no "
+                          f"voting day {position}."])
 
 
 def touched_pages(session: Session, changes: list[dict]) -> tuple[list[str], list[str]]:
@@ -596,13 +623,21 @@ def plan_rollback(session: Session, changes: list[dict]) -> RollbackPlan:
 def _keep_what_others_use(live: _Live, undo: list[dict], leave) -> None:
     """Leave a season record a rollback would remove while something it does not remove
     still uses it: a race with candidates, a question with answers, an election with races,
-    a questionnaire with questions or races."""
+    a voting day with races or candidates elected on it, a questionnaire with questions or
+    races."""
     removed = {(c["entity"], str(c["key"])) for c in undo if c["after"] is None}
     changed = True
     while changed:  # leaving one record can mean leaving its parent too
         changed = False
         for change in [c for c in undo if c["after"] is None and c["entity"] in SEASON_FIELDS]:
             record = live.record(change)
+            if change["entity"] == "stage" and ("election", str(change["key"][0])) \
+                    not in removed:  # a voting day goes only with its election
+                undo.remove(change)
+                removed.discard((change["entity"], str(change["key"])))
+                leave(change, "its election stays")
+                changed = True
+                continue
             users = _users_of(live.session, record)
             kept = [u for u in users if (u[0], str(u[1])) not in removed]
             if kept:
@@ -623,6 +658,11 @@ def _users_of(session: Session, record) -> list[tuple[str, object]]:
     if isinstance(record, Election):
         return [("race", season_key(r)) for r in record.races] + \
             [("stage", season_key(s)) for s in record.stages]
+    if isinstance(record, ElectionStage):  # a race held on it, a candidate elected on it
+        return [("race", season_key(r)) for r in session.scalars(
+            select(Race).where(Race.stage_id == record.id))] + \
+            [("candidate", slug) for slug in session.scalars(
+                select(Candidate.slug).where(Candidate.elected_at_stage_id == record.id))]
     if isinstance(record, Questionnaire):
         return [("question", season_key(q)) for q in record.all_questions] + \
             [("race", season_key(r)) for r in session.scalars(

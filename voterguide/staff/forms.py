@@ -190,18 +190,32 @@ class RaceForm(FlaskForm):
 
 
 class QuestionnaireForm(FlaskForm):
-    """A questionnaire's title, description and the day it was sent."""
+    """A questionnaire's title, description, the days it was sent and a reminder went out,
+    and its deadline."""
 
     title = StringField("Title", validators=[InputRequired(), Length(max=200), ReadableText()])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5_000),
                                                            ReadableText()])
     sent_on = DateField("Sent to the candidates on", validators=[Optional()])
+    reminder_on = DateField("Reminder sent on", validators=[Optional()])
+    deadline = DateField("Answers taken until (the candidates' private links stop working "
+                         "after this day)", validators=[Optional()])
     title_es = StringField("Spanish title", validators=[Optional(), Length(max=200),
                                                         ReadableText()],
                            render_kw={"lang": "es"})
     description_es = TextAreaField("Spanish description",
                                    validators=[Optional(), Length(max=5_000), ReadableText()],
                                    render_kw={"lang": "es"})
+
+    def validate_reminder_on(self, field) -> None:
+        """A reminder follows the questionnaire."""
+        if field.data and self.sent_on.data and field.data < self.sent_on.data:
+            raise ValidationError("The reminder cannot come before the questionnaire was sent.")
+
+    def validate_deadline(self, field) -> None:
+        """Answers are due after the questionnaire was sent."""
+        if field.data and self.sent_on.data and field.data < self.sent_on.data:
+            raise ValidationError("The deadline cannot come before the questionnaire was sent.")
 
 
 QUESTION_KINDS = [("yes_no", "Yes/No, with an explanation"),

@@ -325,7 +325,8 @@ def _questionnaire_values(form: QuestionnaireForm) -> dict:
     """A questionnaire's fields from its form."""
     return {"title": " ".join(form.title.data.split()),
             "description": _paragraphs(form.description.data),
-            "sent_on": form.sent_on.data.isoformat() if form.sent_on.data else None,
+            **{name: getattr(form, name).data.isoformat() if getattr(form, name).data
+               else None for name in ("sent_on", "reminder_on", "deadline")},
             "title_es": " ".join((form.title_es.data or "").split()),
             "description_es": _paragraphs(form.description_es.data)}
 
@@ -333,6 +334,13 @@ def _questionnaire_values(form: QuestionnaireForm) -> dict:
 def _paragraphs(text: str | None) -> str:
     """A text area's text with plain line ends and no surrounding blanks ("" for none)."""
     return (text or "").replace("\r\n", "\n").strip()
+
+
+def _live_question(slug: str, code: str) -> Question | None:
+    """A published question by its questionnaire and code (codes are unique only within a
+    questionnaire: two questionnaires may each have a "q1")."""
+    return db.session.scalar(select(Question).join(Question.questionnaire).where(
+        Questionnaire.slug == slug, Question.code == code))
 
 
 def _questionnaire(slug: str) -> Questionnaire:
@@ -366,7 +374,8 @@ def questionnaire(slug: str):
     def render() -> str:
         found = _questionnaire(slug)
         if request.method == "GET":
-            form.process(data={**season_fields(found), "sent_on": found.sent_on})
+            form.process(data={**season_fields(found), "sent_on": found.sent_on,
+                               "reminder_on": found.reminder_on, "deadline": found.deadline})
         races = list(db.session.scalars(select(Race).where(Race.questionnaire_id == found.id)))
         return render_template("staff/questionnaire.html", questionnaire=found, form=form,
                                question_form=question_form, races=races)
@@ -410,7 +419,7 @@ def question(slug: str, code: str):
     if request.method == "POST":
         label = _in_draft(lambda: f"Question {find().position}")
         if _question_ok(form):
-            live = _live(Question, code=code)
+            live = _live_question(slug, code)
             wanted = _question_values(form)
             _saved(_record("question", [slug, code], f"{label}: {wanted['topic']}", live,
                            wanted))
@@ -445,7 +454,7 @@ def move_question(slug: str, code: str):
         return redirect(url_for("staff.questionnaire", slug=slug), 303)
     (code_a, place_a, topic_a), (code_b, place_b, topic_b) = questions[index], questions[other]
     for moved, place, topic in ((code_a, place_b, topic_a), (code_b, place_a, topic_b)):
-        live = _live(Question, code=moved)
+        live = _live_question(slug, moved)
         wanted = {**(season_fields(live) if live else {}), "position": place}
         if live is None:
             wanted = {"position": place}
@@ -492,7 +501,7 @@ def upload_questions(slug: str):
                                **page), 422
     changed = False
     for code, fields in wanted:
-        live = _live(Question, code=code) if code in drafted else None
+        live = _live_question(slug, code) if code in drafted else None
         changed |= _record("question", [slug, code], f"Question {fields['position']}: "
                            f"{fields['topic']}", live, fields)
     _saved(changed)

@@ -119,13 +119,18 @@ def _fill(change_set: ChangeSet, result: ImportResult) -> None:
     change_set.reading = {**result.reading, "asks": result.asks}
 
 
-def recheck(session: Session, change_set: ChangeSet) -> ChangeSet:
-    """Check an import's file again against the guide as it is now (flushes); the answers
-    staff gave to its questions are kept."""
+def _refuse_unless_open_import(change_set: ChangeSet) -> None:
+    """Refuse to re-read anything but an uploaded file still being previewed or drafted."""
     if change_set.kind is not ChangeSetKind.IMPORT or change_set.source is None:
         raise StaffActionRefused("Only an import can be checked again.")
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
         raise StaffActionRefused("This import is already published or discarded.")
+
+
+def recheck(session: Session, change_set: ChangeSet) -> ChangeSet:
+    """Check an import's file again against the guide as it is now (flushes); the answers
+    staff gave to its questions are kept."""
+    _refuse_unless_open_import(change_set)
     from . import profiles  # a figures file (voterguide/staff/profiles.py)
 
     if change_set.file_shape == profiles.FIGURES_SHAPE:
@@ -152,6 +157,7 @@ def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, objec
     from .columns import DETAILS, IGNORE
     from .importer import ImportContext
 
+    _refuse_unless_open_import(change_set)
     context = ImportContext(session, change_set.election)
     if context.questionnaire is None:
         raise StaffActionRefused("This election has no questionnaire.")
