@@ -130,7 +130,7 @@ def test_the_sample_is_published_through_change_sets(db, admin):
         re.sub(r"<[^>]+>", " ", detail).lower().split())  # Fresno's winner, in words
 
 
-def test_the_sample_can_be_rolled_back_and_loaded_again(db, runner):
+def test_the_sample_can_be_rolled_back_and_loaded_again(db, runner, admin):
     """Rolling back the sample (candidates first, then the season) removes it from the guide;
     loading it again brings it back as new change sets."""
     def sample(slug):
@@ -146,6 +146,14 @@ def test_the_sample_can_be_rolled_back_and_loaded_again(db, runner):
     with pytest.raises(services.StaffActionRefused, match="Roll those back first"):
         services.rollback(db.session, season, None)
     db.session.rollback()
+    season, people = sample("ca-2028-primary-sample")
+    confirm = admin.get(f"/staff/changes/{season.id}/rollback").get_data(as_text=True)
+    assert "Nothing of this change is left to roll back." in confirm
+    kept_by_people = [i for i in plan.left  # each race with candidates, question answered,
+                      if {e for e, _ in i["users"]} & {"candidate", "answer"}]  # day won on
+    assert len(kept_by_people) > 3
+    assert confirm.count(f'href="/staff/changes/{people.id}"') == len(kept_by_people)
+    assert "Later change to roll back first:" in confirm
     season, people = sample("ca-2028-primary-sample")
     services.rollback(db.session, people, None)
     services.rollback(db.session, season, None)

@@ -556,7 +556,9 @@ class RollbackPlan:
     """What rolling back a change set would do: ``changes`` undo what is still its own;
     ``left`` names each record a later change set changed again, which stays as it is now.
 
-    Each item of ``left`` is {"entity", "key", "label", "fields": [...], "why": "..."}."""
+    Each item of ``left`` is {"entity", "key", "label", "fields": [...], "why": "...",
+    "users": [[entity, key], ...]}: ``users`` are the records that keep it (a race's
+    candidates, a question's answers), which later change sets may have written instead."""
 
     def __init__(self, changes: list[dict], left: list[dict]):
         self.changes, self.left = changes, left
@@ -572,10 +574,12 @@ def plan_rollback(session: Session, changes: list[dict]) -> RollbackPlan:
     undo: list[dict] = []
     left: list[dict] = []
 
-    def leave(change: dict, why: str, fields: list[str] | None = None) -> None:
+    def leave(change: dict, why: str, fields: list[str] | None = None,
+              users: list[tuple[str, object]] = ()) -> None:
         left.append({"entity": change["entity"], "key": change["key"],
                      "label": change.get("label") or str(change["key"]),
-                     "fields": fields or [], "why": why})
+                     "fields": fields or [], "why": why,
+                     "users": [[entity, key] for entity, key in users]})
 
     for change in reversed(list(changes)):
         current = live.current(change)
@@ -615,7 +619,8 @@ def plan_rollback(session: Session, changes: list[dict]) -> RollbackPlan:
             undo[:] = [c for c in undo if not (c["entity"] == "contact"
                                                and c["key"] == change["key"])]
             leave(change, f"it still has {len(kept)} answer{'s' * (len(kept) != 1)} "
-                  "written since")
+                  "written since", users=[("answer", [candidate.slug, a.question_id])
+                                          for a in kept])
     _keep_what_others_use(live, undo, leave)
     return RollbackPlan(undo, left)
 
@@ -643,7 +648,8 @@ def _keep_what_others_use(live: _Live, undo: list[dict], leave) -> None:
             if kept:
                 undo.remove(change)
                 removed.discard((change["entity"], str(change["key"])))
-                leave(change, f"{_used_by_words(kept)} still use{'s' * (len(kept) == 1)} it")
+                leave(change, f"{_used_by_words(kept)} still use{'s' * (len(kept) == 1)} it",
+                      users=kept)
                 changed = True
 
 

@@ -353,18 +353,24 @@ def rolled_back_ids(session: Session, ids: list[int] | None = None) -> set[int]:
 
 def later_change_sets(session: Session, change_set: ChangeSet, left: list[dict]) -> dict:
     """For each record a rollback would leave, the later published change sets that wrote to
-    it (newest first): {(entity, key as str): [ChangeSet, ...]}."""
-    wanted = {(item["entity"], str(item["key"])) for item in left}
-    found: dict[tuple, list[ChangeSet]] = {key: [] for key in wanted}
-    if not wanted:
+    it or to a record that keeps it (a race's candidates, a question's answers), newest
+    first: {(entity, key as str): [ChangeSet, ...]}."""
+    items: dict[tuple, set[tuple]] = {}  # a record written -> the left items it explains
+    found: dict[tuple, list[ChangeSet]] = {}
+    for item in left:
+        key = (item["entity"], str(item["key"]))
+        found[key] = []
+        for written in [key] + [(e, str(k)) for e, k in item.get("users", [])]:
+            items.setdefault(written, set()).add(key)
+    if not found:
         return found
     for later in session.scalars(select(ChangeSet).where(
             ChangeSet.id > change_set.id, ChangeSet.status == ChangeSetStatus.PUBLISHED)
             .order_by(ChangeSet.id.desc())):
         for change in later.changes:
-            key = (change["entity"], str(change["key"]))
-            if key in found and later not in found[key]:
-                found[key].append(later)
+            for key in items.get((change["entity"], str(change["key"])), ()):
+                if later not in found[key]:
+                    found[key].append(later)
     return found
 
 
