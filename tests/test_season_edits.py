@@ -294,3 +294,36 @@ def test_who_wrote_a_biography_is_set_in_the_browser_and_voters_read_it(admin, d
     admin.post(f"/staff/changes/{edit_id}/rollback")
     db.session.expire_all()
     assert db.session.get(Candidate, candidate.id).bio_source == before
+
+
+def test_a_candidate_elected_outright_is_set_in_the_browser(admin, db, client):
+    """A primary can decide a race: the edit page of a candidate in an election with several
+    voting days offers them; saved and published, the race page says the candidate was
+    elected; a day the election does not have is refused with nothing saved. An election
+    with one voting day shows no such field."""
+    winner = db.session.scalar(select(Candidate).where(
+        Candidate.elected_at_stage_id.is_not(None)))
+    slug, district = winner.slug, winner.race.district.slug
+    page = admin.get(f"/staff/candidates/{slug}").get_data(as_text=True)
+    assert "Elected outright on" in page
+    assert '<option selected value="1">Primary (Mar 7, 2028)</option>' in page
+    fields = {"name": winner.name, "website": winner.website or "", "bio": winner.bio,
+              "bio_source": winner.bio_source or "",
+              "response_status": winner.response_status.value}
+    refused = admin.post(f"/staff/candidates/{slug}", data={**fields, "elected_at_stage": "7"})
+    assert refused.status_code == 422 and "Not a valid choice" in refused.text
+    assert db.session.scalar(select(ChangeSet).where(ChangeSet.kind == "edit")) is None
+    before = client.get(f"/districts/{district}").text
+    admin.post(f"/staff/candidates/{slug}", data={**fields, "elected_at_stage": ""})
+    draft = db.session.scalar(select(ChangeSet).where(ChangeSet.kind == "edit"))
+    assert [c["after"] for c in draft.changes] == [{"elected_at_stage": None}]
+    publish_my_draft(admin, db)
+    db.session.expire_all()
+    assert db.session.get(Candidate, winner.id).elected_at_stage is None
+    assert client.get(f"/districts/{district}").text != before  # no longer decided
+    admin.post(f"/staff/candidates/{slug}", data={**fields, "elected_at_stage": "1"})
+    publish_my_draft(admin, db)
+    db.session.expire_all()
+    assert db.session.get(Candidate, winner.id).elected_at_stage.position == 1
+    alabama = db.session.scalar(select(Candidate).where(Candidate.slug.like("al-circuit-6-%")))
+    assert "Elected outright on" not in admin.get(f"/staff/candidates/{alabama.slug}").text

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Candidate, District, Election, QuestionKind, Race
+from ..presenters import day_words
 from ..web.rules import accepts_upload
 from . import blueprint, services
 from .changes import answer_fields, candidate_fields
@@ -86,7 +87,12 @@ def candidate(slug: str):
 def _edit_candidate(found: Candidate, published: bool):
     """The edit page (with its status), or, for a valid save, the changes to record."""
     fields, answers = _draft_values(found)
-    form = CandidateForm(data={**fields, "bio_source": fields.get("bio_source") or ""})
+    elected = fields.get("elected_at_stage")
+    form = CandidateForm(data={**fields, "bio_source": fields.get("bio_source") or "",
+                               "elected_at_stage": "" if elected is None else str(elected)})
+    form.elected_at_stage.choices = options([("", "Not elected outright")] + [
+        (str(stage.position), f"{stage.name} ({day_words(stage.date)})")
+        for stage in found.race.election.stages])
     answer_forms = _answer_forms(found, answers)
     if request.method == "POST":
         valid = form.validate_on_submit()
@@ -113,7 +119,10 @@ def _changes_of(found: Candidate, form: CandidateForm, answer_forms: list, field
               # a form sent without it (an older page) keeps who wrote the biography
               "bio_source": (form.bio_source.data or None) if "bio_source" in request.form
               else fields.get("bio_source"),
-              "response_status": form.response_status.data, "withdrawn": form.withdrawn.data}
+              "response_status": form.response_status.data, "withdrawn": form.withdrawn.data,
+              "elected_at_stage": (int(form.elected_at_stage.data) if form.elected_at_stage.data
+                                   else None) if "elected_at_stage" in request.form
+              else fields.get("elected_at_stage")}
     if any(fields.get(k) != v for k, v in wanted.items()):
         live = candidate_fields(found)
         changes.append({"entity": "candidate", "key": found.slug,

@@ -87,6 +87,10 @@ class CandidateForm(FlaskForm):
     response_status = RadioField("Questionnaire", choices=options(
         (status.value, words) for status, words in STATUS_WORDS.items()))
     withdrawn = BooleanField("Withdrawn from the race (shown as withdrawn on the public page)")
+    # Only for an election with several voting days (a primary that can decide the race);
+    # the choices are that election's days, set by the view.
+    elected_at_stage = SelectField("Elected outright on", choices=options(
+        [("", "Not elected outright")]))
 
 
 class NewCandidateForm(FlaskForm):
