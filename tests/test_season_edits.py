@@ -6,6 +6,7 @@ back. Real SQLite, real requests through the test client."""
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -309,7 +310,8 @@ def test_a_candidate_elected_outright_is_set_in_the_browser(admin, db, client):
     assert '<option selected value="1">Primary (Mar 7, 2028)</option>' in page
     fields = {"name": winner.name, "website": winner.website or "", "bio": winner.bio,
               "bio_source": winner.bio_source or "",
-              "response_status": winner.response_status.value}
+              "response_status": winner.response_status.value, "party": winner.party or "",
+              **({"incumbent": "y"} if winner.incumbent else {})}  # the form as the page has it
     refused = admin.post(f"/staff/candidates/{slug}", data={**fields, "elected_at_stage": "7"})
     assert refused.status_code == 422 and "Not a valid choice" in refused.text
     assert db.session.scalar(select(ChangeSet).where(ChangeSet.kind == "edit")) is None
@@ -327,3 +329,39 @@ def test_a_candidate_elected_outright_is_set_in_the_browser(admin, db, client):
     assert db.session.get(Candidate, winner.id).elected_at_stage.position == 1
     alabama = db.session.scalar(select(Candidate).where(Candidate.slug.like("al-circuit-6-%")))
     assert "Elected outright on" not in admin.get(f"/staff/candidates/{alabama.slug}").text
+
+
+def test_an_import_says_who_wrote_the_biographies_and_its_export_keeps_it(admin, db, person):
+    """A "biography written by" column is read (the candidate, or staff, in a few
+    spellings), published, and written back by the staff export under the same heading;
+    a word that says neither is a problem naming the column's rule."""
+    candidate, question = person
+    before = candidate.bio_source
+    wanted, words = ("candidate", "The candidate") if before == "staff" else ("staff",
+                                                                             "Our staff")
+    header = ["name", "district", "biography", "biography written by", question.text]
+    refused = upload(admin, [header, [candidate.name, "6th Judicial Circuit", "Raised here.",
+                                      "aliens", "Yes"]], "bad.csv")
+    page = admin.get(refused).get_data(as_text=True)
+    assert "does not say who wrote the biography" in page
+    url = upload(admin, [header, [candidate.name, "6th Judicial Circuit", "Raised here.",
+                                  words, "Yes"]])
+    change_set = db.session.scalar(select(ChangeSet).where(ChangeSet.file_name == "answers.csv"))
+    assert [c["after"] for c in change_set.changes if c["entity"] == "candidate"] == [
+        {"bio": "Raised here.", "bio_source": wanted}]
+    publish(admin, url)
+    db.session.expire_all()
+    assert db.session.get(Candidate, candidate.id).bio_source == wanted
+    exported = admin.get(url + "/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert {row["biography written by"] for row in rows if row["name"] == candidate.name} == {
+        wanted}
+
+
+def test_a_candidate_form_missing_its_text_fields_is_saved_not_a_500(admin, db):
+    """A hand-made POST with only a name and a status (no party, website or biography
+    fields at all: a candidate whose party is null) is a save, never a server error."""
+    candidate = db.session.scalar(select(Candidate).where(Candidate.party.is_(None)))
+    response = admin.post(f"/staff/candidates/{candidate.slug}",
+                          data={"name": candidate.name, "response_status": "declined"})
+    assert response.status_code == 303

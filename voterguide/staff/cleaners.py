@@ -82,6 +82,25 @@ def clean_bio(value: str) -> str:
     return bio
 
 
+#: Who wrote a biography, as a spreadsheet may say it (the guide's own words too, as a staff
+#: export writes them).
+BIO_SOURCES = {"candidate": "candidate", "the candidate": "candidate", "self": "candidate",
+               "campaign": "candidate", "the campaign": "candidate",
+               "staff": "staff", "our staff": "staff", "our staff from public sources": "staff",
+               "public sources": "staff", "voter guide": "staff", "guide": "staff"}
+
+
+def clean_bio_source(value: str) -> str | None:
+    """Who wrote the biography ("candidate" or "staff"); None when blank."""
+    text = normalise(value).replace(",", "")
+    if not text:
+        return None
+    if text in BIO_SOURCES:
+        return BIO_SOURCES[text]
+    raise CleanError(f"“{value[:80]}” does not say who wrote the biography: write “candidate” "
+                     "or “staff”.")
+
+
 STATUSES = {
     "responded": ResponseStatus.RESPONDED, "answered": ResponseStatus.RESPONDED,
     "returned": ResponseStatus.RESPONDED, "declined": ResponseStatus.DECLINED,

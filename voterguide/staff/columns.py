@@ -25,7 +25,9 @@ DETAILS = {"name": "Candidate's name", "first_name": "Given name", "last_name": 
            "district": "District", "party": "Party", "email": "Email (kept for staff only)",
            "postal_address": "Postal address (kept for staff only)",
            "incumbent": "Incumbent (yes/no)", "website": "Website", "photo_url": "Photo address",
-           "bio": "Biography", "status": "Questionnaire status (responded, declined…)",
+           "bio": "Biography",
+           "bio_source": "Who wrote the biography (the candidate, or staff)",
+           "status": "Questionnaire status (responded, declined…)",
            "received_on": "Date received"}
 IGNORE = "ignore"
 
@@ -45,6 +47,8 @@ DETAIL_SPELLINGS = {
                 "campaign web site"},
     "photo_url": {"photo", "photo url", "photo_url", "picture", "headshot", "image url"},
     "bio": {"bio", "biography", "about", "about the candidate", "short biography"},
+    "bio_source": {"bio source", "bio_source", "biography source", "biography written by",
+                   "bio written by", "who wrote the biography", "biography by"},
     "status": {"status", "questionnaire status", "response status"},
     "received_on": {"received", "received on", "date received", "timestamp", "submitted",
                     "submitted at", "date", "submission date", "date submitted"},

@@ -113,9 +113,11 @@ def _changes_of(found: Candidate, form: CandidateForm, answer_forms: list, field
     """What the one form changes against the draft, as changes to record ("before" is the
     published record, or None for a candidate only in the draft)."""
     changes = []
-    wanted = {"name": " ".join(form.name.data.split()), "party": form.party.data.strip() or None,
-              "incumbent": form.incumbent.data, "website": form.website.data.strip() or None,
-              "bio": form.bio.data.replace("\r\n", "\n").strip(),
+    wanted = {"name": " ".join(form.name.data.split()),
+              "party": (form.party.data or "").strip() or None,
+              "incumbent": form.incumbent.data,
+              "website": (form.website.data or "").strip() or None,
+              "bio": (form.bio.data or "").replace("\r\n", "\n").strip(),
               # a form sent without it (an older page) keeps who wrote the biography
               "bio_source": (form.bio_source.data or None) if "bio_source" in request.form
               else fields.get("bio_source"),

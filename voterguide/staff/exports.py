@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from ..models import Candidate, District, Question, ResponseStatus
 from ..presenters import STATUS_WORDS
 
-COLUMNS = ["name", "district", "party", "incumbent", "website", "bio", "status", "question",
-           "answer", "explanation", "received on"]
+COLUMNS = ["name", "district", "party", "incumbent", "website", "bio", "biography written by",
+           "status", "question", "answer", "explanation", "received on"]
+#: The candidate's details: the columns before the question.
+DETAIL_COLUMNS = COLUMNS[:COLUMNS.index("question")]
 #: A spreadsheet opening a cell that starts with one of these runs it as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,7 +44,8 @@ def change_set_csv(session: Session, changes: list[dict]) -> bytes:
         candidate = live.get(slug)
         values = {"name": candidate.name, "party": candidate.party,
                   "incumbent": candidate.incumbent, "website": candidate.website,
-                  "bio": candidate.bio, "status": candidate.response_status.value,
+                  "bio": candidate.bio, "bio_source": candidate.bio_source,
+                  "status": candidate.response_status.value,
                   "district": districts.get(candidate.race.district_id, "")} if candidate \
             else {}
         for change in changes:
@@ -56,6 +59,7 @@ def change_set_csv(session: Session, changes: list[dict]) -> bytes:
                 values.update(after)
         if "status" in values:
             values["status"] = STATUS_WORDS[ResponseStatus(values["status"])]
+        values["biography written by"] = values.pop("bio_source", None)
         details[slug] = values
     question_ids = {int(c["key"][1]) for c in changes if c["entity"] == "answer"}
     questions = {q.id: q for q in session.scalars(select(Question).where(
@@ -76,7 +80,7 @@ def change_set_csv(session: Session, changes: list[dict]) -> bytes:
                   "explanation": current.explanation if current else "",
                   "received_on": current.received_on.isoformat() if current and
                   current.received_on else None, **answer}
-        writer.writerow([_cell(person.get(k)) for k in COLUMNS[:7]] + [
+        writer.writerow([_cell(person.get(k)) for k in DETAIL_COLUMNS] + [
             _cell(question.position if question else question_id),
             _cell(values["choice"]), _cell(values["explanation"]),
             _cell(values["received_on"])])
@@ -84,5 +88,5 @@ def change_set_csv(session: Session, changes: list[dict]) -> bytes:
     for slug in slugs:
         if slug not in written and slug in details:
             person = details[slug]
-            writer.writerow([_cell(person.get(k)) for k in COLUMNS[:7]] + ["", "", "", ""])
+            writer.writerow([_cell(person.get(k)) for k in DETAIL_COLUMNS] + ["", "", "", ""])
     return ("\ufeff" + output.getvalue()).encode("utf-8")

@@ -469,7 +469,8 @@ def _read_person(reader: Reader, detail_columns: dict[str, int], number: int,
     for name, index in detail_columns.items():
         cleaner = {"party": cleaners.clean_party, "incumbent": cleaners.clean_incumbent,
                    "website": cleaners.clean_url, "photo_url": cleaners.clean_url,
-                   "bio": cleaners.clean_bio, "status": cleaners.clean_status,
+                   "bio": cleaners.clean_bio, "bio_source": cleaners.clean_bio_source,
+                   "status": cleaners.clean_status,
                    "received_on": lambda v: dates.parse(v, reader.date_order)
                    if reader.date_order else None,  # undecided: the preview asks once
                    "name": cleaners.clean_name, "email": cleaners.clean_email,
@@ -704,7 +705,7 @@ def _compare(reader: Reader, people: list[CandidateRows], delete_missing: bool) 
     for person in people:
         candidate = person.candidate
         wanted = {k: v for k, v in person.details.items()
-                  if k in ("party", "incumbent", "website", "photo_url", "bio") and
+                  if k in ("party", "incumbent", "website", "photo_url", "bio", "bio_source") and
                   v not in (None, "")}
         status = person.details.get("status")
         if status is None and person.answers:
