@@ -154,8 +154,14 @@ def test_a_district_with_its_races_candidates_and_answers(client):
     race = body["races"][0]
     assert race["election"] == {"slug": "al-2028-general-sample",
                                 "name": "2028 General Election (sample)",
-                                "date": "2028-11-07", "sample": True, "stages": []}
+                                "date": "2028-11-07", "sample": True, "stages": [],
+                                "translations": {"es": {
+                                    "name": "Elección general de 2028 (ejemplo)"}}}
     assert len(race["questions"]) == 10
+    first = race["questions"][0]  # the Spanish texts staff gave, for a partner's own pages
+    assert (first["topic"], first["translations"]["es"]["topic"]) == ("Money bail",
+                                                                      "Fianza en dinero")
+    assert set(first["translations"]["es"]) == {"topic", "text"}  # no scale words: none given
     statuses = {c["response_status"] for c in race["candidates"]}
     assert "responded" in statuses and len(race["candidates"]) >= 2
     responder = next(c for c in race["candidates"] if c["response_status"] == "responded")

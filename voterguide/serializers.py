@@ -54,7 +54,15 @@ def election(record: Election) -> dict:
     return {"slug": record.slug, "name": record.name, "date": record.date.isoformat(),
             "sample": record.is_sample,
             "stages": [{"number": s.position, "name": s.name, "date": s.date.isoformat()}
-                       for s in record.stages]}
+                       for s in record.stages],
+            "translations": _translations(record)}
+
+
+def _translations(record) -> dict:
+    """A record's texts in other languages as staff gave them: {"es": {"name": ...}} (a
+    text not given is left out: a reader shows the English one)."""
+    return {code: dict(texts) for code, texts in sorted((record.translations or {}).items())
+            if texts}
 
 
 def district(record: District) -> dict:
@@ -66,7 +74,7 @@ def question(record: Question) -> dict:
     """A question as data."""
     return {"id": record.id, "number": record.position, "topic": record.topic,
             "text": record.text, "kind": record.kind.value, "scale_low": record.scale_low,
-            "scale_high": record.scale_high}
+            "scale_high": record.scale_high, "translations": _translations(record)}
 
 
 def candidate_fields(record: Candidate) -> dict:

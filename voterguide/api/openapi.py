@@ -51,6 +51,9 @@ LOOKUP = {
     },
 }
 
+#: A record's texts in other languages, by language code: {"es": {"topic": "...", ...}}.
+TRANSLATIONS = {"type": "object", "additionalProperties": {
+    "type": "object", "additionalProperties": {"type": "string"}}}
 CANDIDATE = {
     "type": "object",
     # "party" is left out for a nonpartisan office (docs/open-data.md)
@@ -101,16 +104,27 @@ DISTRICT = {
             "properties": {
                 "office": {"type": "string"},
                 "partisan": {"type": "boolean"},
-                "election": {"type": "object", "required": ["slug", "name", "date", "sample"],
+                "election": {"type": "object", "required": ["slug", "name", "date", "sample",
+                                                            "translations"],
                              "properties": {"stages": {"type": "array", "items": {
                                  "type": "object", "required": ["number", "name", "date"],
                                  "properties": {"number": {"type": "integer"},
                                                 "name": {"type": "string"},
                                                 "date": {"type": "string",
-                                                         "format": "date"}}}}}},
+                                                         "format": "date"}}}},
+                                 "translations": TRANSLATIONS}},
                 "district": {"type": "object", "required": ["id", "slug", "name"]},
                 "questionnaire": {"type": "string", "nullable": True},
-                "questions": {"type": "array", "items": {"type": "object"}},
+                "questions": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["id", "number", "topic", "text", "kind", "translations"],
+                    "properties": {"id": {"type": "integer"}, "number": {"type": "integer"},
+                                   "topic": {"type": "string"}, "text": {"type": "string"},
+                                   "kind": {"type": "string",
+                                            "enum": ["yes_no", "scale", "text"]},
+                                   "scale_low": {"type": "string", "nullable": True},
+                                   "scale_high": {"type": "string", "nullable": True},
+                                   "translations": TRANSLATIONS}}},
                 "candidates": {"type": "array", "items": CANDIDATE}}}},
     },
 }
