@@ -1,6 +1,7 @@
 """The staff pages' own gettext domain (voterguide/web/staff_words.py): a staff catalogue,
-once translated, is what the staff pages say; values put into a template's message are
-escaped, the message's own markup is kept; lazy labels are escaped like any text."""
+once translated, is what the staff pages say (under its language's prefix); values put into
+a template's message are escaped, the message's own markup is kept; lazy labels are escaped
+like any text."""
 
 from __future__ import annotations
 
@@ -48,10 +49,21 @@ def test_a_translated_staff_catalogue_is_what_the_staff_pages_say(
     assert "That email and password do not match an account" in refused.get_data(as_text=True)
 
 
+def test_a_staff_catalogue_speaks_under_its_language_prefix(
+        make_app, tmp_path, fresh_staff_catalogue):
+    write_catalogue(tmp_path, "es", {"Staff sign-in": "Acceso del personal", "Email": "Correo"})
+    client = make_app(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path)).test_client()
+    spanish = client.get("/es/staff/login").get_data(as_text=True)
+    assert "<h1>Acceso del personal</h1>" in spanish
+    assert '<label for="email">Correo</label>' in spanish
+    assert "<h1>Staff sign-in</h1>" in client.get("/staff/login").get_data(as_text=True)
+
+
 def test_the_shipped_staff_catalogues_change_no_word(client, fresh_staff_catalogue):
-    page = client.get("/staff/login").get_data(as_text=True)
-    assert "<h1>Staff sign-in</h1>" in page
-    assert '<label for="email">Email</label>' in page
+    for path in ("/staff/login", "/es/staff/login"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<h1>Staff sign-in</h1>" in page
+        assert '<label for="email">Email</label>' in page
 
 
 @pytest.mark.parametrize(("template", "shown"), [
