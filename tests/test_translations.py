@@ -24,7 +24,12 @@ CATALOGUE = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 VOTER_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
                   "_l": None, "N_": None}
-STAFF_TEMPLATES = REPO / "voterguide" / "templates" / "staff"
+TEMPLATES = REPO / "voterguide" / "templates"
+#: The staff pages' templates: the staff area's, and the campaign report's (outreach's).
+STAFF_TEMPLATES = [*sorted((TEMPLATES / "staff").rglob("*.html")),
+                   TEMPLATES / "outreach" / "campaigns.html"]
+STAFF_CODE = ("voterguide/staff/", "voterguide/templates/staff/", "voterguide/outreach/staff.py",
+              "voterguide/templates/outreach/campaigns.html")
 #: Staff templates with no words of their own (the field macro shows a form's labels).
 WORDLESS_TEMPLATES = {"_fields.html"}
 
@@ -103,22 +108,25 @@ def staff_marks():
 
 def test_staff_pages_mark_nothing_for_the_voters_catalogue():
     staff_files = [filename for filename, _message in extracted(VOTER_KEYWORDS)
-                   if filename.startswith(("voterguide/staff/", "voterguide/templates/staff/"))]
+                   if filename.startswith(STAFF_CODE)]
     assert not staff_files, "Staff strings are marked s_(), not _(): " + ", ".join(staff_files)
 
 
 def test_every_staff_template_marks_its_words(staff_marks):
     marking = {filename for filename, _message in staff_marks}
-    silent = [str(path.relative_to(REPO)) for path in sorted(STAFF_TEMPLATES.rglob("*.html"))
+    silent = [str(path.relative_to(REPO)) for path in STAFF_TEMPLATES
               if path.name not in WORDLESS_TEMPLATES and str(path.relative_to(REPO)) not in marking]
     assert not silent, f"No s_() in {silent}"
     assert len(staff_marks) >= 300
 
 
-@pytest.mark.parametrize("module", ["forms.py", "profile_forms.py", "views.py", "services.py",
-                                    "editing.py", "season.py", "invitations.py"])
+@pytest.mark.parametrize("module", [
+    "staff/forms.py", "staff/profile_forms.py", "staff/views.py", "staff/services.py",
+    "staff/editing.py", "staff/season.py", "staff/invitations.py", "staff/profile_pages.py",
+    "staff/accounts.py", "staff/users.py", "staff/reading.py", "staff/question_sheet.py",
+    "outreach/staff.py"])
 def test_staff_python_marks_its_messages(staff_marks, module):
-    assert any(filename == f"voterguide/staff/{module}" for filename, _message in staff_marks)
+    assert any(filename == f"voterguide/{module}" for filename, _message in staff_marks)
 
 
 def read_catalogue(path):
