@@ -51,9 +51,10 @@ catalogues: $(BIN)/flask
 # After marking new strings: extract them and add them to every catalogue (then translate
 # the new entries of voterguide/translations/es/LC_MESSAGES/messages.po and run `make
 # catalogues`; tests/test_translations.py fails while one has no Spanish). The staff pages'
-# strings, marked s_(), s_n() and s_l() (voterguide/web/staff_words.py), go into their own
-# domain, staff.pot and <language>/LC_MESSAGES/staff.po, which may stay untranslated.
-STAFF_KEYWORDS = --no-default-keywords -k s_ -k s_n:1,2 -k s_l
+# strings, marked s_(), s_n(), s_l() and SN_() (voterguide/web/staff_words.py), go into
+# their own domain, staff.pot and <language>/LC_MESSAGES/staff.po, which may stay
+# untranslated.
+STAFF_KEYWORDS = --no-default-keywords -k s_ -k s_n:1,2 -k s_l -k SN_
 translations: $(BIN)/flask
 	$(BIN)/pybabel extract --no-wrap --no-location --sort-output -F babel.cfg -k lazy_gettext \
 	  -k _l -o $(CATALOGUES)/messages.pot .

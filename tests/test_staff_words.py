@@ -59,6 +59,18 @@ def test_a_staff_catalogue_speaks_under_its_language_prefix(
     assert "<h1>Staff sign-in</h1>" in client.get("/staff/login").get_data(as_text=True)
 
 
+def test_the_presenters_staff_wordings_are_shown_translated(
+        make_app, tmp_path, fresh_staff_catalogue):
+    write_catalogue(tmp_path, "en", {"biography": "life story", "(none)": "(nothing)",
+                                     "Yes/No": "Yes or no"})
+    app = make_app(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path))
+    with app.test_request_context("/staff/"):
+        shown = render_template_string(
+            '{{ "bio"|field_name }}; {{ field_value("bio", None) }}; {{ "yes_no"|kind_words }}; '
+            '{{ field_value("bio", "A lawyer") }}')
+    assert shown == "life story; (nothing); Yes or no; A lawyer"
+
+
 def test_the_shipped_staff_catalogues_change_no_word(client, fresh_staff_catalogue):
     for path in ("/staff/login", "/es/staff/login"):
         page = client.get(path).get_data(as_text=True)

@@ -124,7 +124,7 @@ def test_every_staff_template_marks_its_words(staff_marks):
     "staff/forms.py", "staff/profile_forms.py", "staff/views.py", "staff/services.py",
     "staff/editing.py", "staff/season.py", "staff/invitations.py", "staff/profile_pages.py",
     "staff/accounts.py", "staff/users.py", "staff/reading.py", "staff/question_sheet.py",
-    "outreach/staff.py"])
+    "outreach/staff.py", "presenters.py"])
 def test_staff_python_marks_its_messages(staff_marks, module):
     assert any(filename == f"voterguide/{module}" for filename, _message in staff_marks)
 

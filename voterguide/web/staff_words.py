@@ -24,8 +24,12 @@ STAFF = Domain(domain="staff")
 s_ = STAFF.gettext
 s_n = STAFF.ngettext
 
-#: How ``make translations`` and the tests find staff strings (babel keyword specs).
-KEYWORDS = {"s_": None, "s_n": (1, 2), "s_l": None}
+#: How ``make translations`` and the tests find staff strings (babel keyword specs);
+#: ``SN_`` marks the staff wordings kept as English constants (presenters.py).
+KEYWORDS = {"s_": None, "s_n": (1, 2), "s_l": None, "SN_": None}
+#: The presenters' template filters (and globals) that word things for staff pages only.
+STAFF_FILTERS = ("change_set_status", "kind_words", "field_name")
+STAFF_GLOBALS = ("field_value",)
 
 
 class LazyText(LazyString):
@@ -68,3 +72,19 @@ def init_app(app: Flask) -> None:
     """Give the templates ``s_`` and ``s_n``."""
     app.add_template_global(template_gettext, "s_")
     app.add_template_global(template_ngettext, "s_n")
+
+
+def _translated(wording):
+    """A presenter that words something for staff, its English wording shown translated."""
+    def translated(*args, **kwargs) -> str:
+        return s_(wording(*args, **kwargs))
+    return translated
+
+
+def translate_staff_wordings(app: Flask) -> None:
+    """Show the presenters' staff wordings (``SN_``) in the staff domain: call it after the
+    presenters' filters are installed."""
+    for name in STAFF_FILTERS:
+        app.jinja_env.filters[name] = _translated(app.jinja_env.filters[name])
+    for name in STAFF_GLOBALS:
+        app.jinja_env.globals[name] = _translated(app.jinja_env.globals[name])
