@@ -42,19 +42,28 @@ $(BIN)/flask: pyproject.toml setup.py
 	touch $@
 
 # The .mo files Flask-Babel reads, compiled from the catalogues kept in the repository (a
-# wheel compiles its own: setup.py).
+# wheel compiles its own: setup.py): the voters' domain and the staff pages' own.
 CATALOGUES = voterguide/translations
+DOMAINS = messages staff
 catalogues: $(BIN)/flask
-	$(BIN)/pybabel compile -d $(CATALOGUES) --statistics
+	$(BIN)/pybabel compile -D "$(DOMAINS)" -d $(CATALOGUES) --statistics
 
 # After marking new strings: extract them and add them to every catalogue (then translate
 # the new entries of voterguide/translations/es/LC_MESSAGES/messages.po and run `make
-# catalogues`; tests/test_translations.py fails while one has no Spanish).
+# catalogues`; tests/test_translations.py fails while one has no Spanish). The staff pages'
+# strings, marked s_(), s_n(), s_l() and SN_() (voterguide/web/staff_words.py), go into
+# their own domain, staff.pot and <language>/LC_MESSAGES/staff.po, which may stay
+# untranslated.
+STAFF_KEYWORDS = --no-default-keywords -k s_ -k s_n:1,2 -k s_l -k SN_
 translations: $(BIN)/flask
 	$(BIN)/pybabel extract --no-wrap --no-location --sort-output -F babel.cfg -k lazy_gettext \
 	  -k _l -o $(CATALOGUES)/messages.pot .
 	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete -i $(CATALOGUES)/messages.pot \
 	  -d $(CATALOGUES)
+	$(BIN)/pybabel extract --no-wrap --no-location --sort-output -F babel.cfg $(STAFF_KEYWORDS) \
+	  -o $(CATALOGUES)/staff.pot .
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete -D staff \
+	  -i $(CATALOGUES)/staff.pot -d $(CATALOGUES)
 
 install-test: install
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -1,7 +1,8 @@
 """Packaging that pyproject.toml cannot say: ship the repository's top-level data/ folder
 inside the package, as voterguide/data, so an installed guide finds its state files; and
-compile the translation catalogues (``voterguide/translations/*/LC_MESSAGES/messages.po``)
-into the ``.mo`` files Flask-Babel reads, so a wheel speaks every language it has.
+compile the translation catalogues (``voterguide/translations/*/LC_MESSAGES/*.po``, the
+voters' domain "messages" and the staff pages' "staff") into the ``.mo`` files Flask-Babel
+reads, so a wheel speaks every language it has.
 
 Everything else (name, dependencies, package data) is in pyproject.toml.
 """

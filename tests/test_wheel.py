@@ -1,6 +1,7 @@
 """The package stands alone: a wheel built from this checkout, installed into a fresh virtual
 environment and run from a folder outside the checkout, sets up its database (migrations,
-Alabama, the demo) and serves a district page, its stylesheet, share image and PDF flyer."""
+Alabama, the demo) and serves a district page, its stylesheet, share image and PDF flyer, and
+the staff sign-in page (the wheel compiles both domains' catalogues)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import site
 import subprocess
 import sys
 import urllib.request
+import zipfile
 from pathlib import Path
 
 from .support import HOST, REPO
@@ -38,6 +40,10 @@ def test_a_wheel_serves_the_guide_from_outside_the_checkout(tmp_path):
     run(sys.executable, "-m", "pip", "wheel", REPO, "--no-deps", "--quiet", "-w", wheels,
         cwd=tmp_path, env=env)
     (wheel,) = wheels.glob("voterguide-*.whl")
+    packed = set(zipfile.ZipFile(wheel).namelist())
+    for language in ("en", "es"):
+        for domain in ("messages", "staff"):
+            assert f"voterguide/translations/{language}/LC_MESSAGES/{domain}.mo" in packed
 
     # A fresh environment holding only the wheel; the dependencies come from this project's
     # environment through a path entry (which, unlike site-packages, runs none of its .pth
@@ -81,6 +87,8 @@ def test_a_wheel_serves_the_guide_from_outside_the_checkout(tmp_path):
         assert status == 200 and kind == "image/png" and png.startswith(b"\x89PNG")
         status, kind, pdf = get(f"{base}{DISTRICT}/flyer.pdf?size=letter")
         assert status == 200 and pdf.startswith(b"%PDF") and b"DejaVuSans" in pdf
+        status, kind, page = get(f"{base}/staff/login")
+        assert status == 200 and b"<h1>Staff sign-in</h1>" in page
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -169,10 +169,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Filters and globals the templates share."""
+    """Filters and globals the templates share (the staff pages' wordings in their domain)."""
     from .templating import register
+    from .web.staff_words import translate_staff_wordings
 
     register(app)
+    translate_staff_wordings(app)
 
 
 def register_commands(app: Flask) -> None:

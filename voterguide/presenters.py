@@ -14,7 +14,9 @@ respond by <the deadline>".
 
 The wordings are English here, marked with ``N_`` for the catalogues; what voters read
 goes through gettext in the page's language (``words()``, and the lazy template globals).
-Staff code keeps the English constants (exports, import cleaners).
+Staff code keeps the English constants (exports, import cleaners). The staff pages' wordings
+(a change set's status, a field's name and value) are marked ``SN_`` for the staff
+catalogue; their filters show them translated (voterguide/web/staff_words.py).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from .models import (
     ResponseStatus,
     State,
 )
-from .timing import N_, count_words, language, office_rules, said
+from .timing import N_, SN_, count_words, language, office_rules, said
 
 
 def words(text: str) -> str:
@@ -87,15 +89,16 @@ def is_missing_brief(summary: str) -> bool:
 #: A change set's status, as staff read it (a blocked preview and a rolled-back publication
 #: are told apart from the others).
 CHANGE_SET_STATUS_WORDS = {
-    "preview": "Being checked",
-    "blocked": "Blocked: problems to fix",
-    "draft": "Draft: waiting to be published",
-    "published": "Published",
-    "rolled_back": "Published, then rolled back",
-    "discarded": "Discarded",
+    "preview": SN_("Being checked"),
+    "blocked": SN_("Blocked: problems to fix"),
+    "draft": SN_("Draft: waiting to be published"),
+    "published": SN_("Published"),
+    "rolled_back": SN_("Published, then rolled back"),
+    "discarded": SN_("Discarded"),
 }
 #: What a kind of answer is called.
-KIND_WORDS = {"yes_no": "Yes/No", "scale": "Scale of 1 to 5", "text": "Written answer"}
+KIND_WORDS = {"yes_no": SN_("Yes/No"), "scale": SN_("Scale of 1 to 5"),
+              "text": SN_("Written answer")}
 
 
 def change_set_state(change_set: ChangeSet, rolled_back: bool = False) -> str:
@@ -138,22 +141,24 @@ def change_set_title(change_set: ChangeSet) -> str:
 
 
 #: Who wrote a biography, as staff pages say it.
-BIO_SOURCE_WORDS = {"candidate": "the candidate", "staff": "our staff, from public sources"}
+BIO_SOURCE_WORDS = {"candidate": SN_("the candidate"),
+                    "staff": SN_("our staff, from public sources")}
 #: How a field of a change reads on staff pages.
-FIELD_NAMES = {"response_status": "questionnaire", "photo_url": "photo", "bio": "biography",
-               "bio_source": "biography written by",
-               "received_on": "received on", "choice": "answer", "explanation": "in their words",
-               "email": "email (staff only)", "scale_low": "scale word for 1",
-               "scale_high": "scale word for 5", "word_limit": "word limit",
-               "position": "place", "is_sample": "sample data", "state_code": "state",
-               "questionnaire": "questionnaire", "district": "district",
-               "topic_es": "Spanish topic", "text_es": "Spanish text",
-               "title_es": "Spanish title", "description_es": "Spanish description",
-               "scale_low_es": "Spanish scale word for 1",
-               "scale_high_es": "Spanish scale word for 5", "name_es": "Spanish name",
-               "deadline": "answers due by", "reminder_on": "reminder sent on",
-               "stage": "voting day",
-               "elected_at_stage": "elected outright on voting day"}
+FIELD_NAMES = {"response_status": SN_("questionnaire"), "photo_url": SN_("photo"),
+               "bio": SN_("biography"), "bio_source": SN_("biography written by"),
+               "received_on": SN_("received on"), "choice": SN_("answer"),
+               "explanation": SN_("in their words"), "email": SN_("email (staff only)"),
+               "scale_low": SN_("scale word for 1"), "scale_high": SN_("scale word for 5"),
+               "word_limit": SN_("word limit"), "position": SN_("place"),
+               "is_sample": SN_("sample data"), "state_code": SN_("state"),
+               "questionnaire": SN_("questionnaire"), "district": SN_("district"),
+               "topic_es": SN_("Spanish topic"), "text_es": SN_("Spanish text"),
+               "title_es": SN_("Spanish title"), "description_es": SN_("Spanish description"),
+               "scale_low_es": SN_("Spanish scale word for 1"),
+               "scale_high_es": SN_("Spanish scale word for 5"), "name_es": SN_("Spanish name"),
+               "deadline": SN_("answers due by"), "reminder_on": SN_("reminder sent on"),
+               "stage": SN_("voting day"),
+               "elected_at_stage": SN_("elected outright on voting day")}
 
 
 def field_name(name: str) -> str:
@@ -164,9 +169,9 @@ def field_name(name: str) -> str:
 def field_value(name: str, value) -> str:
     """A change's field value in words: "Did not respond", "Yes"/"No", "(none)"."""
     if value is None or value == "":
-        return "(none)"
+        return SN_("(none)")
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return SN_("Yes") if value else SN_("No")
     if name == "response_status":
         try:
             return STATUS_WORDS[ResponseStatus(value)]
@@ -182,9 +187,9 @@ def field_value(name: str, value) -> str:
 
 
 #: A race's status in words (staff menus; the public wording is in race_status_note).
-RACE_STATUS_WORDS = {"contested": "Contested: more than one candidate",
-                     "uncontested": "Uncontested: one candidate",
-                     "cancelled": "Cancelled: not on the ballot"}
+RACE_STATUS_WORDS = {"contested": SN_("Contested: more than one candidate"),
+                     "uncontested": SN_("Uncontested: one candidate"),
+                     "cancelled": SN_("Cancelled: not on the ballot")}
 
 
 def district_label(district) -> str:

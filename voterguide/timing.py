@@ -23,6 +23,12 @@ def N_(text: str) -> str:  # noqa: N802  (gettext's name for "translated later")
     return text
 
 
+def SN_(text: str) -> str:  # noqa: N802  (N_, for the staff pages' own catalogue)
+    """Mark an English wording of the staff pages for the staff catalogue (staff.pot); the
+    staff pages translate it where they show it (voterguide/web/staff_words.py)."""
+    return text
+
+
 #: Small numbers as a sentence says them ("for six years").
 NUMBER_WORDS = {1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five"),
                 6: N_("six"), 7: N_("seven"), 8: N_("eight"), 10: N_("ten"), 12: N_("twelve")}

@@ -14,6 +14,7 @@ from .. import queries
 from ..extensions import db
 from ..staff import blueprint as staff_area
 from ..web.hosts import absolute_url
+from ..web.staff_words import s_
 from . import campaigns
 
 blueprint = Blueprint("campaigns", __name__)
@@ -76,14 +77,14 @@ def made_link(args) -> tuple[str | None, str | None, int]:
         return None, None, 200
     code = campaigns.clean_code(args.get("code"))
     if code is None:
-        return None, ("A campaign code is 1 to 32 letters, digits, hyphens or underscores, "
-                      "e.g. church-flyer-may."), 422
+        return None, s_("A campaign code is 1 to 32 letters, digits, hyphens or underscores, "
+                        "e.g. church-flyer-may."), 422
     slug = args.get("page", "")
     if not slug:
         return absolute_url(url_for("guide.home", ref=code)), None, 200
     district = queries.district_by_slug_or_id(slug) if len(slug) <= 200 else None
     if district is None:
-        return None, "Choose the home page or one of the districts in the list.", 422
+        return None, s_("Choose the home page or one of the districts in the list."), 422
     return absolute_url(url_for("guide.district", slug=district.slug, ref=code)), None, 200
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..models import SignInFailure, StaffRole, StaffUser
+from ..web.staff_words import s_
 
 
 @cache
@@ -50,15 +51,16 @@ def create_user(session: Session, email: str, password: str, role: str) -> Staff
     """Add a staff user (flushes); the password is stored as a scrypt hash."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise AccountError(f"“{email}” is not an email address.")
+        raise AccountError(s_("“%(email)s” is not an email address.", email=email))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(s_("The password must have at least %(count)s characters.",
+                              count=MIN_PASSWORD_LENGTH))
     try:
         staff_role = StaffRole(role)
     except ValueError:
-        raise AccountError("The role must be editor or admin.") from None
+        raise AccountError(s_("The role must be editor or admin.")) from None
     if session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email)):
-        raise AccountError(f"There is already a user {email}.")
+        raise AccountError(s_("There is already a user %(email)s.", email=email))
     user = StaffUser(email=email, password_hash=generate_password_hash(
                          password, current_app.config["PASSWORD_HASH_METHOD"]),
                      role=staff_role, failed_logins=0, created_at=now())
@@ -205,7 +207,8 @@ def locked_out(session: Session, user: StaffUser) -> bool:
 def set_password(session: Session, user: StaffUser, password: str) -> None:
     """Give a user a new password; every session signed in before it ends (flushes)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(s_("The password must have at least %(count)s characters.",
+                              count=MIN_PASSWORD_LENGTH))
     user.password_hash = generate_password_hash(password,
                                                 current_app.config["PASSWORD_HASH_METHOD"])
     session.flush()

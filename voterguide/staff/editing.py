@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Candidate, District, Election, QuestionKind, Race
 from ..presenters import day_words
 from ..web.rules import accepts_upload
+from ..web.staff_words import s_, s_n
 from . import blueprint, services
 from .changes import answer_fields, candidate_fields
 from .forms import AnswerForm, CandidateForm, NewCandidateForm, PhotoForm, options
@@ -76,10 +77,11 @@ def candidate(slug: str):
         for change in outcome:
             services.record_edit(db.session, current_user, change)
         if outcome:
-            flash(f"Saved to your draft ({len(outcome)} change{'s' * (len(outcome) != 1)}). "
-                  "An admin publishes it.", "done")
+            flash(s_n("Saved to your draft (%(num)d change). An admin publishes it.",
+                      "Saved to your draft (%(num)d changes). An admin publishes it.",
+                      len(outcome)), "done")
         else:
-            flash("Nothing changed: the form is as your draft already had it.", "done")
+            flash(s_("Nothing changed: the form is as your draft already had it."), "done")
         return redirect(url_for("staff.candidate", slug=slug), 303)
     return outcome
 
@@ -90,7 +92,7 @@ def _edit_candidate(found: Candidate, published: bool):
     elected = fields.get("elected_at_stage")
     form = CandidateForm(data={**fields, "bio_source": fields.get("bio_source") or "",
                                "elected_at_stage": "" if elected is None else str(elected)})
-    form.elected_at_stage.choices = options([("", "Not elected outright")] + [
+    form.elected_at_stage.choices = options([("", s_("Not elected outright"))] + [
         (str(stage.position), f"{stage.name} ({day_words(stage.date)})")
         for stage in found.race.election.stages])
     answer_forms = _answer_forms(found, answers)
@@ -99,8 +101,8 @@ def _edit_candidate(found: Candidate, published: bool):
         valid = all([valid] + [answer_form.validate() for _, answer_form, _ in answer_forms])
         if valid:
             return _changes_of(found, form, answer_forms, fields, answers, published)
-        flash("Nothing was saved: correct the fields marked below (everything you typed is "
-              "still in the form).", "problem")
+        flash(s_("Nothing was saved: correct the fields marked below (everything you typed "
+                 "is still in the form)."), "problem")
     status = 422 if request.method == "POST" else 200
     return render_template("staff/candidate.html", candidate=found, form=form,
                            answer_forms=answer_forms, photo_form=PhotoForm(),
@@ -185,8 +187,9 @@ def candidate_answer(slug: str, question_id: int):
     form = AnswerForm(prefix=f"q{question.id}")
     form.choice.choices = options(CHOICES[question.kind])
     if not form.validate_on_submit():
-        flash(f"Question {question.position}: " + "; ".join(
-            e for errors in form.errors.values() for e in errors), "problem")
+        flash(s_("Question %(position)s: %(problems)s", position=question.position,
+                 problems="; ".join(str(e) for errors in form.errors.values() for e in errors)),
+              "problem")
         return redirect(url_for("staff.candidate", slug=slug), 303)
     live = next((a for a in found.answers if a.question_id == question_id), None)
     live_fields = answer_fields(live) if live else None
@@ -199,7 +202,7 @@ def candidate_answer(slug: str, question_id: int):
     change = {"entity": "answer", "key": [slug, question_id], "label": label,
               "before": live_fields, "after": wanted}
     services.record_edit(db.session, current_user, change)
-    flash(f"Question {question.position} saved to your draft.", "done")
+    flash(s_("Question %(position)s saved to your draft.", position=question.position), "done")
     return redirect(url_for("staff.candidate", slug=slug), 303)
 
 
@@ -210,7 +213,7 @@ def candidate_photo(slug: str):
     found = _candidate(slug)
     form = PhotoForm()
     if not form.validate_on_submit():
-        flash("Choose an image to upload.", "problem")
+        flash(s_("Choose an image to upload."), "problem")
         return redirect(url_for("staff.candidate", slug=slug), 303)
     try:
         path = services.store_photo(db.session, form.photo.data.read())
@@ -220,7 +223,7 @@ def candidate_photo(slug: str):
     services.record_edit(db.session, current_user, {
         "entity": "candidate", "key": slug, "label": f"{found.name} (photo)",
         "before": {"photo_url": found.photo_url}, "after": {"photo_url": path}})
-    flash("Photo saved to your draft.", "done")
+    flash(s_("Photo saved to your draft."), "done")
     return redirect(url_for("staff.candidate", slug=slug), 303)
 
 
@@ -238,7 +241,7 @@ def new_candidate():
         race = db.session.get(Race, form.race.data) or abort(404)
         name = " ".join(form.name.data.split())
         if any(c.name.casefold() == name.casefold() for c in race.candidates):
-            flash(f"{name} is already a candidate in this race.", "problem")
+            flash(s_("%(name)s is already a candidate in this race.", name=name), "problem")
             return render_template("staff/new_candidate.html", form=form), 422
         context = ImportContext(db.session, race.election)
         slug = context.new_slug(race.district, name)
@@ -252,7 +255,7 @@ def new_candidate():
                          "office": race.office,
                          "questionnaire": race.questionnaire.slug if race.questionnaire
                          else None}}})
-        flash(f"{name} added to your draft.", "done")
+        flash(s_("%(name)s added to your draft.", name=name), "done")
         return redirect(url_for("staff.index"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/new_candidate.html", form=form), status
@@ -277,5 +280,6 @@ def remove_candidate(slug: str):
             "office": race.office,
             "questionnaire": race.questionnaire.slug if race.questionnaire else None}},
         "after": None})
-    flash(f"Removing {found.name} is in your draft; an admin publishes it.", "done")
+    flash(s_("Removing %(name)s is in your draft; an admin publishes it.", name=found.name),
+          "done")
     return redirect(url_for("staff.candidates"), 303)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Candidate, Election
 from ..questionnaire import mail, sending, services, tokens
+from ..web.staff_words import s_
 from . import blueprint
 
 
@@ -67,7 +68,8 @@ def _act(candidate: Candidate, action: Callable[[], str]):
     except services.QuestionnaireRefused as refusal:
         flash(str(refusal), "problem")
     except mail.MailNotSent as failure:
-        flash(f"Nothing was sent to {candidate.name}: {failure}", "problem")
+        flash(s_("Nothing was sent to %(name)s: %(failure)s", name=candidate.name,
+                 failure=failure), "problem")
     else:
         flash(done, "done")
     return _back(candidate)
@@ -81,15 +83,16 @@ def set_deadline(slug: str):
     try:
         deadline = dt.date.fromisoformat(typed) if typed else None
     except ValueError:
-        flash("Type the deadline as a date, such as 2028-08-15.", "problem")
+        flash(s_("Type the deadline as a date, such as 2028-08-15."), "problem")
         return redirect(url_for("staff.tracker", slug=slug), 303)
     if deadline is not None and deadline > election.date:
-        flash("The deadline must be on or before election day.", "problem")
+        flash(s_("The deadline must be on or before election day."), "problem")
         return redirect(url_for("staff.tracker", slug=slug), 303)
     for questionnaire in {r.questionnaire for r in election.races if r.questionnaire}:
         services.set_deadline(db.session, questionnaire, deadline)
-    flash(f"Deadline set to {deadline:%B} {deadline.day}, {deadline.year}." if deadline
-          else "The deadline is cleared.", "done")
+    day = f"{deadline:%B} {deadline.day}, {deadline.year}" if deadline else ""
+    flash(s_("Deadline set to %(day)s.", day=day) if deadline else
+          s_("The deadline is cleared."), "done")
     return redirect(url_for("staff.tracker", slug=slug), 303)
 
 
@@ -100,7 +103,7 @@ def invite(slug: str):
 
     def action() -> str:
         sending.invite_by_email(db.session, candidate, current_user)
-        return f"Invitation emailed to {candidate.name}."
+        return s_("Invitation emailed to %(name)s.", name=candidate.name)
 
     return _act(candidate, action)
 
@@ -113,7 +116,7 @@ def remind(slug: str):
     def action() -> str:
         invitation = tokens.active_invitation(db.session, candidate)
         sending.remind(db.session, invitation)
-        return f"Reminder emailed to {candidate.name}."
+        return s_("Reminder emailed to %(name)s.", name=candidate.name)
 
     return _act(candidate, action)
 
@@ -126,10 +129,11 @@ def revoke(slug: str):
     def action() -> str:
         invitation = tokens.active_invitation(db.session, candidate)
         if invitation is None:
-            raise services.QuestionnaireRefused(f"{candidate.name} has no working invitation.")
+            raise services.QuestionnaireRefused(
+                s_("%(name)s has no working invitation.", name=candidate.name))
         tokens.revoke(db.session, invitation)
-        return (f"{candidate.name}'s link and code no longer work. Invite them again to send "
-                "a new one.")
+        return s_("%(name)s's link and code no longer work. Invite them again to send a new "
+                  "one.", name=candidate.name)
 
     return _act(candidate, action)
 
@@ -142,13 +146,15 @@ def return_answers(slug: str):
     def action() -> str:
         invitation = tokens.active_invitation(db.session, candidate)
         if invitation is None:
-            raise services.QuestionnaireRefused(f"{candidate.name} has no working invitation: "
-                                                "invite them again first.")
+            raise services.QuestionnaireRefused(s_(
+                "%(name)s has no working invitation: invite them again first.",
+                name=candidate.name))
         services.return_to_candidate(db.session, invitation, request.form.get("note", ""))
         emailed = sending.send_return_note(db.session, invitation)
-        return (f"Returned to {candidate.name} with your note"
-                + (", by email." if emailed else ". There is no email to send it by: the "
-                   "note is on their questionnaire page."))
+        return (s_("Returned to %(name)s with your note, by email.", name=candidate.name)
+                if emailed else s_("Returned to %(name)s with your note. There is no email to "
+                                   "send it by: the note is on their questionnaire page.",
+                                   name=candidate.name))
 
     return _act(candidate, action)
 
@@ -168,9 +174,9 @@ def invite_all(slug: str):
                 sent += 1
             except (services.QuestionnaireRefused, mail.MailNotSent) as refusal:
                 skipped.append(str(refusal))
-    flash(f"Invitations emailed: {sent}.", "done")
+    flash(s_("Invitations emailed: %(count)s.", count=sent), "done")
     if skipped:
-        flash("Not sent: " + " ".join(skipped[:20]), "problem")
+        flash(s_("Not sent: %(reasons)s", reasons=" ".join(skipped[:20])), "problem")
     return redirect(url_for("staff.tracker", slug=slug), 303)
 
 
@@ -184,7 +190,7 @@ def letters(slug: str):
                   for row in race.rows if row.candidate.race.questionnaire is not None and (
                       row.candidate.slug in chosen if chosen else row.invitation is None)]
     if not candidates:
-        flash("Every candidate is invited already: choose whom to print a new letter for.",
+        flash(s_("Every candidate is invited already: choose whom to print a new letter for."),
               "problem")
         return redirect(url_for("staff.tracker", slug=slug), 303)
     pdf = sending.invite_by_letter(db.session, candidates, current_user)
@@ -213,5 +219,5 @@ def contact(slug: str):
         return render_template("staff/invitations/contact.html", candidate=candidate,
                                values=values, problem=str(error)), 422
     services.save_contact(db.session, candidate, email, postal)
-    flash(f"Saved {candidate.name}'s contact (for staff only).", "done")
+    flash(s_("Saved %(name)s's contact (for staff only).", name=candidate.name), "done")
     return _back(candidate)

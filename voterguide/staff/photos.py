@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..content import bump as bump_content
 from ..models import Candidate
+from ..web.staff_words import s_
 from .services import StaffActionRefused, store_photo
 
 
@@ -37,18 +38,21 @@ class Fetched:
 def fetch(url: str, timeout: float, limit: int) -> bytes:
     """The bytes at an http(s) address, at most ``limit``; raises StaffActionRefused."""
     if not url.lower().startswith(("http://", "https://")):
-        raise StaffActionRefused("Only http and https addresses are fetched.")
+        raise StaffActionRefused(s_("Only http and https addresses are fetched."))
     request = urllib.request.Request(url, headers={
         "User-Agent": str(current_app.config["GEOCODING_USER_AGENT"]), "Accept": "image/*"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             content = response.read(limit + 1)
     except urllib.error.HTTPError as error:
-        raise StaffActionRefused(f"The address answered {error.code}.") from error
+        raise StaffActionRefused(s_("The address answered %(status)s.",
+                                    status=error.code)) from error
     except (urllib.error.URLError, OSError, ValueError) as error:
-        raise StaffActionRefused(f"The address could not be fetched ({error}).") from error
+        raise StaffActionRefused(s_("The address could not be fetched (%(error)s).",
+                                    error=error)) from error
     if len(content) > limit:
-        raise StaffActionRefused(f"The photo is larger than {limit // (1024 * 1024)} MB.")
+        raise StaffActionRefused(s_("The photo is larger than %(megabytes)s MB.",
+                                    megabytes=limit // (1024 * 1024)))
     return content
 
 

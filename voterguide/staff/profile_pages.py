@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import District, DistrictFact, OfficeProfile
 from ..serializers import PROFILE_FIELDS, figure_fields, profile_fields
 from ..web.rules import accepts_upload
+from ..web.staff_words import s_
 from . import blueprint, profiles, services
 from .profile_forms import FigureForm, FiguresUploadForm, ProfileForm, parse_policies, policies_text
 from .reading import FileRefused
@@ -82,7 +83,7 @@ def office_profile(slug: str):
             "entity": "profile", "key": district.id, "label": f"{district.name} (office profile)",
             "before": {k: profile_fields(live)[k] for k in PROFILE_FIELDS} if live else None,
             "after": wanted})
-        flash("Saved to your draft. An admin publishes it.", "done")
+        flash(s_("Saved to your draft. An admin publishes it."), "done")
         return redirect(url_for("staff.office_profile", slug=slug), 303)
     status = 422 if request.method == "POST" else 200
     figures = list(db.session.scalars(select(DistrictFact).where(
@@ -106,14 +107,14 @@ def office_figure(slug: str):
     form = FigureForm()
     back = redirect(url_for("staff.office_profile", slug=slug) + "#figures", 303)
     if not form.validate_on_submit():
-        flash("The figure was not saved: " + "; ".join(
+        flash(s_("The figure was not saved: %(problems)s", problems="; ".join(
             f"{getattr(form, name).label.text}: {e}" for name, errors in form.errors.items()
-            for e in errors), "problem")
+            for e in errors)), "problem")
         return back
     try:
         values = _clean_figure(form, district)
     except profiles.CellProblem as problem:
-        flash(f"The figure was not saved: {problem}", "problem")
+        flash(s_("The figure was not saved: %(problems)s", problems=problem), "problem")
         return back
     key = [district.id, values.pop("fact"), values.pop("period")]
     live = db.session.scalar(select(DistrictFact).where(
@@ -122,13 +123,14 @@ def office_figure(slug: str):
     before = figure_fields(live) if live else None
     after = None if form.remove.data else {**values, "sample": bool(before and before["sample"])}
     if before is None and after is None:
-        flash("There is no such figure to remove.", "problem")
+        flash(s_("There is no such figure to remove."), "problem")
         return back
     services.record_edit(db.session, current_user, {
         "entity": "figure", "key": key, "label": f"{district.name}: {key[1]}, {key[2]}",
         "before": before, "after": after})
-    flash(f"{key[1]}, {key[2]}: {'removal' if after is None else 'figure'} saved to your "
-          "draft.", "done")
+    flash(s_("%(figure)s, %(period)s: removal saved to your draft.", figure=key[1], period=key[2])
+          if after is None else s_("%(figure)s, %(period)s: figure saved to your draft.",
+                                   figure=key[1], period=key[2]), "done")
     return back
 
 

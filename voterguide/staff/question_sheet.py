@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..web.staff_words import s_
 from .cleaners import normalise
 from .exports import FORMULA_STARTS, _cell
 from .reading import FileRefused, read_sheet
@@ -76,30 +77,31 @@ def read_questions(file_name: str, content: bytes, codes: set[str]) -> list[dict
     sheet = read_sheet(file_name, content)
     rows = [(n, r) for n, r in sheet.rows if any(c.strip() for c in r)]
     if not rows:
-        raise FileRefused("The file is empty.")
+        raise FileRefused(s_("The file is empty."))
     number, header = rows[0]
     names = [normalise(h).replace("_", " ") for h in header]
     known = {normalise(c).replace("_", " "): c for c in COLUMNS}
     missing = [c for c in REQUIRED if normalise(c) not in names]
     if missing:
-        raise FileRefused(f"Row {number} should be the header row, with the columns "
-                          f"{', '.join(COLUMNS)}; it lacks {', '.join(missing)}. Download the "
-                          "questions to get a file with the right columns.")
+        raise FileRefused(s_("Row %(number)s should be the header row, with the columns "
+                             "%(columns)s; it lacks %(missing)s. Download the questions to get "
+                             "a file with the right columns.", number=number,
+                             columns=", ".join(COLUMNS), missing=", ".join(missing)))
     unknown = [h for h, n in zip(header, names, strict=True) if n and n not in known]
     if unknown:
-        raise FileRefused(f"The column “{unknown[0][:60]}” is not one the guide reads: keep "
-                          f"only {', '.join(COLUMNS)}.")
+        raise FileRefused(s_("The column “%(column)s” is not one the guide reads: keep only "
+                             "%(columns)s.", column=unknown[0][:60], columns=", ".join(COLUMNS)))
     twice = sorted({known[n] for n in names if n and names.count(n) > 1})
     if twice:
-        raise FileRefused(f"The column “{twice[0]}” is there twice: keep one, so it is clear "
-                          "which words count.")
+        raise FileRefused(s_("The column “%(column)s” is there twice: keep one, so it is "
+                             "clear which words count.", column=twice[0]))
     where = {known[n]: i for i, n in enumerate(names) if n}
     body = rows[1:]
     if not body:
-        raise FileRefused("The file has a header row but no questions under it.")
+        raise FileRefused(s_("The file has a header row but no questions under it."))
     if len(body) > MAX_QUESTIONS:
-        raise FileRefused(f"The file has {len(body)} questions; a questionnaire may have "
-                          f"{MAX_QUESTIONS} at most.")
+        raise FileRefused(s_("The file has %(count)s questions; a questionnaire may have "
+                             "%(most)s at most.", count=len(body), most=MAX_QUESTIONS))
     problems, found, seen = [], [], set()
     for number, row in body:
         values = {c: _plain((row[i] if i < len(row) else "").strip()) for c, i in where.items()}
@@ -113,36 +115,38 @@ def _check_row(number: int, values: dict, codes: set[str], seen: set[str],
                problems: list[str]) -> dict:
     """One row's fields, its problems added to ``problems``."""
     def problem(text: str) -> None:
-        problems.append(f"Row {number}: {text}.")
+        problems.append(s_("Row %(number)s: %(problem)s.", number=number, problem=text))
     code = values.pop("code") or None
     if code is not None and code not in codes:
-        problem(f"no question of this questionnaire has the code “{code[:40]}” (leave the "
-                "code empty for a new question)")
+        problem(s_("no question of this questionnaire has the code “%(code)s” (leave the code "
+                   "empty for a new question)", code=code[:40]))
     if code is not None and code in seen:
-        problem(f"the code “{code[:40]}” is on an earlier row too")
+        problem(s_("the code “%(code)s” is on an earlier row too", code=code[:40]))
     seen.add(code)
     if not values.get("topic"):
-        problem("the topic is empty: every question needs one")
+        problem(s_("the topic is empty: every question needs one"))
     if not values.get("text"):
-        problem("the question's text is empty")
+        problem(s_("the question's text is empty"))
     kind = values.get("kind", "").lower().replace(" ", "_").replace("/", "_")
     if kind not in KINDS:
-        problem(f"the kind “{values.get('kind', '')[:40]}” is not one the guide knows: write "
-                "yes_no, scale or text")
+        problem(s_("the kind “%(kind)s” is not one the guide knows: write yes_no, scale or "
+                   "text", kind=values.get("kind", "")[:40]))
     values["kind"] = kind
     for column, longest in LONGEST.items():
         text = values.get(column) or ""
         if len(text) > longest:
-            problem(f"the {column} is longer than {longest} characters")
+            problem(s_("the %(column)s is longer than %(longest)s characters", column=column,
+                       longest=longest))
         why = _unreadable(text)
         if why:
-            problem(f"the {column} cannot be shown: {why}")
+            problem(s_("the %(column)s cannot be shown: %(why)s", column=column, why=why))
     for column in ("position", "word limit"):
         raw = values.get(column) or ""
         if raw and not (raw.isdigit() and 1 <= int(raw) <= (10_000 if column == "word limit"
                                                              else MAX_QUESTIONS)):
-            problem(f"the {column} “{raw[:20]}” is not a whole number from 1 to "
-                    f"{10_000 if column == 'word limit' else MAX_QUESTIONS}")
+            problem(s_("the %(column)s “%(value)s” is not a whole number from 1 to %(most)s",
+                       column=column, value=raw[:20],
+                       most=10_000 if column == "word limit" else MAX_QUESTIONS))
     if kind == "scale" and bool(values.get("scale low")) != bool(values.get("scale high")):
-        problem("give the scale both its words (what 1 and 5 mean), or neither")
+        problem(s_("give the scale both its words (what 1 and 5 mean), or neither"))
     return {"code": code, "row": number, "values": values}

@@ -17,6 +17,8 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 
+from ..web.staff_words import s_
+
 #: Most rows and columns an import may have; larger files are refused, not truncated.
 MAX_ROWS = 50_000
 MAX_COLUMNS = 500
@@ -99,21 +101,22 @@ def column_letter(index: int) -> str:
 def read_sheet(file_name: str, content: bytes) -> Sheet:
     """Read a CSV or XLSX file into rows; raises FileRefused with a plain reason."""
     if not content.strip():
-        raise FileRefused("The file is empty.")
+        raise FileRefused(s_("The file is empty."))
     if content.startswith(b"PK\x03\x04"):
         return _xlsx_sheet(content)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileRefused("This is an old Excel .xls file. Open it in Excel or LibreOffice and "
-                          "save it as .xlsx or CSV, then upload that.")
-    for magic, kind in ((b"%PDF", "a PDF"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8", "a JPEG "
-                        "image"), (b"GIF8", "a GIF image"), (b"\x1f\x8b", "a gzip archive")):
+        raise FileRefused(s_("This is an old Excel .xls file. Open it in Excel or LibreOffice "
+                             "and save it as .xlsx or CSV, then upload that."))
+    for magic, kind in ((b"%PDF", s_("a PDF")), (b"\x89PNG", s_("a PNG image")),
+                        (b"\xff\xd8", s_("a JPEG image")), (b"GIF8", s_("a GIF image")),
+                        (b"\x1f\x8b", s_("a gzip archive"))):
         if content.startswith(magic):
-            raise FileRefused(f"This file is {kind}, not a spreadsheet. Upload a CSV or an "
-                              ".xlsx file.")
+            raise FileRefused(s_("This file is %(kind)s, not a spreadsheet. Upload a CSV or an "
+                                 ".xlsx file.", kind=kind))
     text, encoding, notes = _decode(content)
     if text.lstrip()[:15].lower().startswith(("<!doctype", "<html", "<?xml")):
-        raise FileRefused("This file is a web page or XML, not a spreadsheet. Upload a CSV or "
-                          "an .xlsx file.")
+        raise FileRefused(s_("This file is a web page or XML, not a spreadsheet. Upload a CSV "
+                             "or an .xlsx file."))
     rows, delimiter = _csv_rows(text)
     name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
     return Sheet(rows, "csv", f"CSV, {name}-separated, {encoding}", notes)
@@ -132,7 +135,7 @@ def _decode(content: bytes) -> tuple[str, str, list[str]]:
         try:
             return content.decode("utf-16"), "UTF-16", []
         except UnicodeDecodeError as error:
-            raise FileRefused("The file says it is UTF-16 text but is not.") from error
+            raise FileRefused(s_("The file says it is UTF-16 text but is not.")) from error
     if b"\x00" in content:
         sample = content[:4000]
         # UTF-16 without a byte order mark: every other byte of Latin text is zero.
@@ -143,8 +146,8 @@ def _decode(content: bytes) -> tuple[str, str, list[str]]:
                     return content.decode(encoding), "UTF-16", []
                 except UnicodeDecodeError:
                     break
-        raise FileRefused("This file is not a spreadsheet (it holds binary data). Upload a CSV "
-                          "or an .xlsx file.")
+        raise FileRefused(s_("This file is not a spreadsheet (it holds binary data). Upload a "
+                             "CSV or an .xlsx file."))
     try:
         return content.decode("utf-8-sig"), "UTF-8", []
     except UnicodeDecodeError:
@@ -189,11 +192,14 @@ def _csv_rows(text: str) -> tuple[list[tuple[int, list[str]]], str]:
             rows.append((number, [c.replace("\r\n", "\n") for c in row]))
             number = reader.line_num + 1
             if len(rows) > MAX_ROWS + 10:
-                raise FileRefused(f"The file has more than {MAX_ROWS:,} rows.")
+                raise FileRefused(s_("The file has more than %(rows)s rows.",
+                                     rows=format(MAX_ROWS, ",")))
             if len(row) > MAX_COLUMNS:
-                raise FileRefused(f"The file has more than {MAX_COLUMNS} columns.")
+                raise FileRefused(s_("The file has more than %(columns)s columns.",
+                                     columns=MAX_COLUMNS))
     except csv.Error as error:
-        raise FileRefused(f"Row {reader.line_num} cannot be read as CSV: {error}.") from error
+        raise FileRefused(s_("Row %(number)s cannot be read as CSV: %(error)s.",
+                             number=reader.line_num, error=error)) from error
     return rows, best
 
 
@@ -222,12 +228,14 @@ class _Budget:
         """Count cells read; refuse the file past MAX_CELLS or past its time."""
         self.cells += cells
         if self.cells > MAX_CELLS:
-            raise FileRefused(f"The sheet has more than {MAX_CELLS:,} cells (rows × columns), "
-                              "far more than a questionnaire's answers; it was not read. "
-                              "Delete the empty rows and columns, or split the file.")
+            raise FileRefused(s_("The sheet has more than %(cells)s cells (rows × columns), "
+                                 "far more than a questionnaire's answers; it was not read. "
+                                 "Delete the empty rows and columns, or split the file.",
+                                 cells=format(MAX_CELLS, ",")))
         if time.monotonic() > self.deadline:
-            raise FileRefused(f"Reading this workbook took more than {self.seconds:g} "
-                              "seconds; it was not read. Save it again as CSV and upload that.")
+            raise FileRefused(s_("Reading this workbook took more than %(seconds)s seconds; it "
+                                 "was not read. Save it again as CSV and upload that.",
+                                 seconds=format(self.seconds, "g")))
 
 
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})'
@@ -254,28 +262,30 @@ def check_archive(content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()
             if len(parts) > MAX_PARTS:
-                raise FileRefused(f"This workbook has more than {MAX_PARTS:,} parts; it is not a "
-                                  "questionnaire's export and was not read.")
+                raise FileRefused(s_("This workbook has more than %(parts)s parts; it is not a "
+                                     "questionnaire's export and was not read.",
+                                     parts=format(MAX_PARTS, ",")))
             total = sum(part.file_size for part in parts)
             if total > MAX_UNPACKED_BYTES:
-                raise FileRefused(f"This workbook unpacks to {total // (1024 * 1024):,} MB, more "
-                                  f"than the {MAX_UNPACKED_BYTES // (1024 * 1024)} MB a "
-                                  "questionnaire's answers could need; it was not read.")
+                raise FileRefused(s_("This workbook unpacks to %(megabytes)s MB, more than the "
+                                     "%(limit)s MB a questionnaire's answers could need; it was "
+                                     "not read.", megabytes=format(total // (1024 * 1024), ","),
+                                     limit=MAX_UNPACKED_BYTES // (1024 * 1024)))
             for part in parts:
                 name = part.filename.lower()
                 if name.endswith("sharedstrings.xml") and part.file_size > \
                         MAX_SHARED_STRINGS_BYTES:
-                    raise FileRefused(f"This workbook's text unpacks to more than "
-                                      f"{MAX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB; it was "
-                                      "not read.")
+                    raise FileRefused(s_("This workbook's text unpacks to more than "
+                                         "%(limit)s MB; it was not read.",
+                                         limit=MAX_SHARED_STRINGS_BYTES // (1024 * 1024)))
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     with archive.open(part) as sheet:
                         _check_dimension(sheet.read(4096))
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
         if isinstance(error, FileRefused):
             raise
-        raise FileRefused("This file is a ZIP archive but not an Excel workbook. Upload a "
-                          "CSV or an .xlsx file.") from error
+        raise FileRefused(s_("This file is a ZIP archive but not an Excel workbook. Upload a "
+                             "CSV or an .xlsx file.")) from error
 
 
 def _check_dimension(start: bytes) -> None:
@@ -287,13 +297,17 @@ def _check_dimension(start: bytes) -> None:
     rows = int(found[4]) - int(found[2]) + 1
     columns = _column_number(found[3]) - _column_number(found[1]) + 1
     if rows > MAX_ROWS + 10:
-        raise FileRefused(f"The sheet has more than {MAX_ROWS:,} rows.")
+        raise FileRefused(s_("The sheet has more than %(rows)s rows.",
+                             rows=format(MAX_ROWS, ",")))
     if columns > MAX_COLUMNS:
-        raise FileRefused(f"The sheet has more than {MAX_COLUMNS} columns.")
+        raise FileRefused(s_("The sheet has more than %(columns)s columns.",
+                             columns=MAX_COLUMNS))
     if rows * columns > MAX_CELLS:
-        raise FileRefused(f"The sheet has {rows:,} × {columns} cells, more than the "
-                          f"{MAX_CELLS:,} cells a questionnaire's answers could need; it was "
-                          "not read. Delete the empty rows and columns, or split the file.")
+        raise FileRefused(s_("The sheet has %(rows)s × %(columns)s cells, more than the "
+                             "%(cells)s cells a questionnaire's answers could need; it was not "
+                             "read. Delete the empty rows and columns, or split the file.",
+                             rows=format(rows, ","), columns=columns,
+                             cells=format(MAX_CELLS, ",")))
 
 
 def _xlsx_sheet(content: bytes, seconds: float = PARSE_SECONDS) -> Sheet:
@@ -311,11 +325,12 @@ def _xlsx_sheet(content: bytes, seconds: float = PARSE_SECONDS) -> Sheet:
                 return openpyxl.load_workbook(io.BytesIO(content), read_only=True,
                                               data_only=data_only, keep_links=False)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-            raise FileRefused("This file is a ZIP archive but not an Excel workbook. Upload a "
-                              "CSV or an .xlsx file.") from error
+            raise FileRefused(s_("This file is a ZIP archive but not an Excel workbook. Upload "
+                                 "a CSV or an .xlsx file.")) from error
         except Exception as error:  # openpyxl raises assorted errors on damaged workbooks
-            raise FileRefused(f"This workbook cannot be read ({type(error).__name__}). Open it "
-                              "in Excel or LibreOffice and save it again as .xlsx.") from error
+            raise FileRefused(s_("This workbook cannot be read (%(error)s). Open it in Excel or "
+                                 "LibreOffice and save it again as .xlsx.",
+                                 error=type(error).__name__)) from error
 
     workbook = load(data_only=True)
     formulas = None
@@ -333,7 +348,7 @@ def _xlsx_sheet(content: bytes, seconds: float = PARSE_SECONDS) -> Sheet:
                 chosen = sheet
                 break
         if chosen is None:
-            raise FileRefused("The workbook is empty.")
+            raise FileRefused(s_("The workbook is empty."))
         others = [s.title for s in sheets if s is not chosen]
         if others:
             notes.append(f"Read the sheet “{chosen.title}”; the workbook's other sheets "
@@ -349,11 +364,11 @@ def _xlsx_sheet(content: bytes, seconds: float = PARSE_SECONDS) -> Sheet:
                                                     strict=False):
                 for index, text in enumerate(texts):
                     if text.startswith("=") and index < len(values) and not values[index]:
-                        raise FileRefused(
-                            f"Cell {column_letter(index)}{number} holds a formula ({text[:60]}) "
-                            "whose value was never saved: the program that wrote this file did "
-                            "not calculate it. Open the file in Excel or LibreOffice, save it, "
-                            "and upload it again.")
+                        raise FileRefused(s_(
+                            "Cell %(cell)s holds a formula (%(formula)s) whose value was never "
+                            "saved: the program that wrote this file did not calculate it. Open "
+                            "the file in Excel or LibreOffice, save it, and upload it again.",
+                            cell=column_letter(index) + str(number), formula=text[:60]))
         return Sheet(rows, "xlsx", f"Excel workbook, sheet “{chosen.title}”", notes)
     finally:
         workbook.close()
@@ -368,11 +383,13 @@ def _sheet_rows(sheet, budget: _Budget) -> list[tuple[int, list[str]]]:
     for cells in sheet.iter_rows():
         number = next((c.row for c in cells if getattr(c, "row", None)), number + 1)
         if len(cells) > MAX_COLUMNS:
-            raise FileRefused(f"The sheet has more than {MAX_COLUMNS} columns.")
+            raise FileRefused(s_("The sheet has more than %(columns)s columns.",
+                                 columns=MAX_COLUMNS))
         budget.spend(max(len(cells), 1))
         rows.append((number, [_cell_text(getattr(c, "value", None)) for c in cells]))
         if len(rows) > MAX_ROWS + 10:
-            raise FileRefused(f"The sheet has more than {MAX_ROWS:,} rows.")
+            raise FileRefused(s_("The sheet has more than %(rows)s rows.",
+                                 rows=format(MAX_ROWS, ",")))
     return rows
 
 
@@ -391,8 +408,8 @@ def _has_formulas(content: bytes) -> bool:
                             return True
                         tail, read = chunk[-8:], read + len(chunk)
                         if read > 400 << 20:  # a "zip bomb" is not a questionnaire
-                            raise FileRefused("This workbook unpacks to far more data than a "
-                                              "questionnaire holds; it was not read.")
+                            raise FileRefused(s_("This workbook unpacks to far more data than "
+                                                 "a questionnaire holds; it was not read."))
     except (zipfile.BadZipFile, OSError, RuntimeError):
         return False
     return False

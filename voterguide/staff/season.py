@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import District, Election, ElectionStage, Question, Questionnaire, Race, State
 from ..presenters import district_label, natural_key
 from ..web.rules import accepts_upload
+from ..web.staff_words import s_, s_n
 from . import blueprint, services
 from .changes import season_fields, season_key
 from .forms import (
@@ -46,9 +47,9 @@ def _in_draft(work: Callable[[], object]):
     try:
         return services.with_draft_applied(db.session, draft, work)
     except services.ChangeConflict:
-        flash("Your draft no longer fits the published guide (someone published a change to "
-              "the same records): these pages show the published guide. Open your draft to "
-              "discard it.", "problem")
+        flash(s_("Your draft no longer fits the published guide (someone published a change "
+                 "to the same records): these pages show the published guide. Open your draft "
+                 "to discard it."), "problem")
         return work()
 
 
@@ -66,8 +67,8 @@ def _record(entity: str, key, label: str, live, wanted: dict | None) -> bool:
 
 def _saved(changed: bool) -> None:
     """The message after a save."""
-    flash("Saved to your draft. An admin publishes it." if changed else
-          "Nothing changed: your draft already had this.", "done")
+    flash(s_("Saved to your draft. An admin publishes it.") if changed else
+          s_("Nothing changed: your draft already had this."), "done")
 
 
 def _live(model, **where):
@@ -128,7 +129,7 @@ def new_election():
         for position, (stage, date) in enumerate(form.stages(), start=1):
             _record("stage", [slug, position], f"{name}: {stage}", None,
                     {"name": stage, "date": date.isoformat()})
-        flash(f"{name} is in your draft: now add its races.", "done")
+        flash(s_("%(name)s is in your draft: now add its races.", name=name), "done")
         return redirect(url_for("staff.election", slug=slug), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/election_new.html", form=form), status
@@ -162,7 +163,7 @@ def _save_election(slug: str, form: ElectionForm):
     if not exists:
         abort(404)
     if not form.validate_on_submit():
-        flash("Nothing was saved: correct the fields marked below.", "problem")
+        flash(s_("Nothing was saved: correct the fields marked below."), "problem")
         return election_page_again(slug, form)
     live = _live(Election, slug=slug)
     name = " ".join(form.name.data.split())
@@ -214,10 +215,10 @@ def _race_choices(form: RaceForm, found: Election) -> None:
         District.state_code == found.state_code).options(selectinload(District.counties))))
     districts.sort(key=lambda d: natural_key(d.name))
     form.district.choices = options((d.slug, district_label(d)) for d in districts)
-    form.questionnaire.choices = options([("", "None yet")] + [
+    form.questionnaire.choices = options([("", s_("None yet"))] + [
         (q.slug, q.title) for q in db.session.scalars(select(Questionnaire)
                                                        .order_by(Questionnaire.title))])
-    form.stage.choices = options([("", "The election day")] + [
+    form.stage.choices = options([("", s_("The election day"))] + [
         (str(s.position), f"{s.name}, {s.date:%-d %B %Y}") for s in found.stages])
 
 
@@ -240,12 +241,13 @@ def new_race(slug: str):
         return district.id, district.name, office
     found = _in_draft(check)
     if found is None:
-        flash("The race was not added: see the form below.", "problem")
+        flash(s_("The race was not added: see the form below."), "problem")
         return election_page_again(slug, race_form=form)
     district_id, district_name, office = found
     _record("race", [slug, district_id, office], f"Race: {office}, {district_name}", None,
             _race_values(form))
-    flash(f"The {office} race in {district_name} is in your draft.", "done")
+    flash(s_("The %(office)s race in %(district)s is in your draft.", office=office,
+             district=district_name), "done")
     return redirect(url_for("staff.election", slug=slug), 303)
 
 
@@ -283,7 +285,7 @@ def race(slug: str, district_slug: str):
                          office=key[2]) if published else None
             _saved(_record("race", key, label, live, _race_values(form)))
             return redirect(url_for("staff.election", slug=slug), 303)
-        flash("Nothing was saved: correct the fields marked below.", "problem")
+        flash(s_("Nothing was saved: correct the fields marked below."), "problem")
 
     def render() -> str:
         found = find()
@@ -315,7 +317,7 @@ def new_questionnaire():
             slug, n = f"{base}-{n}", n + 1
         _record("questionnaire", slug, f"Questionnaire: {title}", None, _questionnaire_values(
             form))
-        flash(f"{title} is in your draft: now add its questions.", "done")
+        flash(s_("%(title)s is in your draft: now add its questions.", title=title), "done")
         return redirect(url_for("staff.questionnaire", slug=slug), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/questionnaire_new.html", form=form), status
@@ -367,9 +369,9 @@ def questionnaire(slug: str):
             _record("question", [slug, code], f"Question {count + 1}: "
                     f"{question_form.topic.data.strip()}", None,
                     {"position": count + 1, **_question_values(question_form)})
-            flash(f"Question {count + 1} is in your draft.", "done")
+            flash(s_("Question %(position)s is in your draft.", position=count + 1), "done")
             return redirect(url_for("staff.questionnaire", slug=slug), 303)
-        flash("Nothing was saved: correct the fields marked below.", "problem")
+        flash(s_("Nothing was saved: correct the fields marked below."), "problem")
 
     def render() -> str:
         found = _questionnaire(slug)
@@ -424,7 +426,7 @@ def question(slug: str, code: str):
             _saved(_record("question", [slug, code], f"{label}: {wanted['topic']}", live,
                            wanted))
             return redirect(url_for("staff.questionnaire", slug=slug), 303)
-        flash("Nothing was saved: correct the fields marked below.", "problem")
+        flash(s_("Nothing was saved: correct the fields marked below."), "problem")
 
     def render() -> str:
         found = find()
@@ -449,8 +451,8 @@ def move_question(slug: str, code: str):
         abort(404)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(questions):
-        flash("That question is already " + ("first." if direction == "up" else "last."),
-              "problem")
+        flash(s_("That question is already first.") if direction == "up" else
+              s_("That question is already last."), "problem")
         return redirect(url_for("staff.questionnaire", slug=slug), 303)
     (code_a, place_a, topic_a), (code_b, place_b, topic_b) = questions[index], questions[other]
     for moved, place, topic in ((code_a, place_b, topic_a), (code_b, place_a, topic_b)):
@@ -460,7 +462,8 @@ def move_question(slug: str, code: str):
             wanted = {"position": place}
         _record("question", [slug, moved], f"Question: {topic} (to place {place})", live,
                 wanted)
-    flash(f"“{topic_a}” moved {direction}, in your draft.", "done")
+    flash(s_("“%(topic)s” moved up, in your draft.", topic=topic_a) if direction == "up" else
+          s_("“%(topic)s” moved down, in your draft.", topic=topic_a), "done")
     return redirect(url_for("staff.questionnaire", slug=slug), 303)
 
 
@@ -553,8 +556,9 @@ def _uploaded_questions(rows: list[dict], drafted: dict[str, dict]) -> list[tupl
     problems = []
     for code, place in places.items():
         if place in taken:
-            problems.append(f"Two questions would be number {place}: give each question its "
-                            "own position (questions the file leaves out keep theirs).")
+            problems.append(s_("Two questions would be number %(place)s: give each question "
+                               "its own position (questions the file leaves out keep theirs).",
+                               place=place))
         taken[place] = code
     if problems:
         raise SheetRefused(problems[:1])
@@ -588,14 +592,14 @@ def forget_columns(slug: str):
         except services.StaffActionRefused as refusal:
             flash(str(refusal), "problem")
             return back
-        flash(f"Forgotten ({count} pairing{'s' * (count != 1)}): later uploads read "
-              f"{'that column' if count == 1 else 'those columns'} by the header again.",
-              "done")
+        flash(s_n("Forgotten (%(num)d pairing): later uploads read that column by the header "
+                  "again.", "Forgotten (%(num)d pairings): later uploads read those columns by "
+                  "the header again.", count), "done")
         return back
     chosen = [p for p in services.remembered_pairings(db.session, found)
               if pairing_id is None or p.id == pairing_id]
     if not chosen:
-        flash("There is no remembered pairing to forget.", "problem")
+        flash(s_("There is no remembered pairing to forget."), "problem")
         return back
     return render_template("staff/pairings_forget.html", questionnaire=found, chosen=chosen,
                            pairing=raw)

@@ -28,6 +28,7 @@ from ..models import (
     Questionnaire,
     StaffUser,
 )
+from ..web.staff_words import s_
 from .accounts import now
 from .changes import ChangeConflict, apply_changes, merge
 from .changes import plan_rollback as changes_plan_rollback
@@ -122,9 +123,9 @@ def _fill(change_set: ChangeSet, result: ImportResult) -> None:
 def _refuse_unless_open_import(change_set: ChangeSet) -> None:
     """Refuse to re-read anything but an uploaded file still being previewed or drafted."""
     if change_set.kind is not ChangeSetKind.IMPORT or change_set.source is None:
-        raise StaffActionRefused("Only an import can be checked again.")
+        raise StaffActionRefused(s_("Only an import can be checked again."))
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
-        raise StaffActionRefused("This import is already published or discarded.")
+        raise StaffActionRefused(s_("This import is already published or discarded."))
 
 
 def recheck(session: Session, change_set: ChangeSet) -> ChangeSet:
@@ -160,7 +161,7 @@ def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, objec
     _refuse_unless_open_import(change_set)
     context = ImportContext(session, change_set.election)
     if context.questionnaire is None:
-        raise StaffActionRefused("This election has no questionnaire.")
+        raise StaffActionRefused(s_("This election has no questionnaire."))
     valid = {q.id for q in context.questions}
     tool = (change_set.reading or {}).get("tool") or "spreadsheet"
     for header, wanted in pairs.items():
@@ -174,9 +175,9 @@ def pair_columns(session: Session, change_set: ChangeSet, pairs: dict[str, objec
                 and wanted.split(":")[-1].isdigit():
             target, question_id = wanted.split(":")[0], int(wanted.split(":")[1])
         else:
-            raise StaffActionRefused("That is not something a column can hold.")
+            raise StaffActionRefused(s_("That is not something a column can hold."))
         if question_id is not None and question_id not in valid:
-            raise StaffActionRefused("That question is not in this questionnaire.")
+            raise StaffActionRefused(s_("That question is not in this questionnaire."))
         key = normalise(header)[:500]
         pairing = session.scalar(select(ColumnPairing).where(
             ColumnPairing.questionnaire_id == context.questionnaire.id,
@@ -236,8 +237,8 @@ def forget_pairings(session: Session, questionnaire: Questionnaire,
         query = query.where(ColumnPairing.id == pairing_id)
     pairings = list(session.scalars(query))
     if pairing_id is not None and not pairings:
-        raise StaffActionRefused("That pairing is not remembered any more (it may have been "
-                                 "forgotten already); nothing was changed.")
+        raise StaffActionRefused(s_("That pairing is not remembered any more (it may have "
+                                    "been forgotten already); nothing was changed."))
     for pairing in pairings:
         session.delete(pairing)
     session.flush()
@@ -249,25 +250,25 @@ def decide(session: Session, change_set: ChangeSet, names: dict[str, str],
     """Keep staff's answers to an import's questions (is this the candidate already in the
     guide? which order are the dates in?) on its change set (flushes)."""
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
-        raise StaffActionRefused("This import is already published or discarded.")
+        raise StaffActionRefused(s_("This import is already published or discarded."))
     asks = {(a["kind"], a["key"]): a for a in (change_set.reading or {}).get("asks", [])}
     decisions = {"names": dict((change_set.decisions or {}).get("names", {})),
                  "dates": dict((change_set.decisions or {}).get("dates", {})),
                  "edits": dict((change_set.decisions or {}).get("edits", {}))}
     for key, value in (edits or {}).items():
         if ("edit", key) not in asks or value not in ("keep", "file"):
-            raise StaffActionRefused("That answer does not fit the question asked; check the "
-                                     "file again and answer what the page asks now.")
+            raise StaffActionRefused(s_("That answer does not fit the question asked; check "
+                                        "the file again and answer what the page asks now."))
         decisions["edits"][key] = value
     for key, value in names.items():
         ask = asks.get(("name", key))
         if ask is None or value not in {c["value"] for c in ask["choices"]}:
-            raise StaffActionRefused("That answer does not fit the question asked; check the "
-                                     "file again and answer what the page asks now.")
+            raise StaffActionRefused(s_("That answer does not fit the question asked; check "
+                                        "the file again and answer what the page asks now."))
         decisions["names"][key] = value
     if date_order is not None:
         if date_order not in ("mdy", "dmy"):
-            raise StaffActionRefused("Dates are either month/day/year or day/month/year.")
+            raise StaffActionRefused(s_("Dates are either month/day/year or day/month/year."))
         decisions["dates"]["order"] = date_order
     change_set.decisions = decisions
     session.flush()
@@ -276,12 +277,13 @@ def decide(session: Session, change_set: ChangeSet, names: dict[str, str],
 def queue(session: Session, change_set: ChangeSet) -> None:
     """Make a checked import a draft waiting to be published (flushes)."""
     if change_set.status is not ChangeSetStatus.PREVIEW:
-        raise StaffActionRefused("Only an import being previewed can be applied to the draft.")
+        raise StaffActionRefused(
+            s_("Only an import being previewed can be applied to the draft."))
     if any(p["blocking"] for p in change_set.problems):
-        raise StaffActionRefused("This file has problems to fix first; nothing was applied.")
+        raise StaffActionRefused(s_("This file has problems to fix first; nothing was applied."))
     if not change_set.changes:
-        raise StaffActionRefused("This file changes nothing in the guide: there is nothing "
-                                 "to apply.")
+        raise StaffActionRefused(s_("This file changes nothing in the guide: there is "
+                                    "nothing to apply."))
     change_set.status = ChangeSetStatus.DRAFT
     session.flush()
 
@@ -299,7 +301,7 @@ def publish(session: Session, change_set: ChangeSet, user: StaffUser | None) -> 
     if change_set.status is ChangeSetStatus.PUBLISHED:
         return  # published by a request that held the lock first: nothing more to do
     if change_set.status is not ChangeSetStatus.DRAFT:
-        raise StaffActionRefused("Only a draft can be published.")
+        raise StaffActionRefused(s_("Only a draft can be published."))
     try:
         apply_changes(session, change_set.changes)
     except ChangeConflict as conflict:
@@ -336,10 +338,11 @@ def _conflict_text(conflict: ChangeConflict) -> str:
     """A refusal naming what changed since the draft was made."""
     shown = conflict.conflicts[:10]
     more = len(conflict.conflicts) - len(shown)
-    return ("Nothing was published: since this draft was made, the guide changed where it "
-            "would write (another import or edit was published first). Check the file again "
-            "against the current guide, or discard this draft. " + " ".join(shown)
-            + (f" And {more} more." if more else ""))
+    text = s_("Nothing was published: since this draft was made, the guide changed where it "
+              "would write (another import or edit was published first). Check the file again "
+              "against the current guide, or discard this draft. %(conflicts)s",
+              conflicts=" ".join(shown))
+    return text + " " + s_("And %(count)s more.", count=more) if more else text
 
 
 def rolled_back_ids(session: Session, ids: list[int] | None = None) -> set[int]:
@@ -377,9 +380,9 @@ def later_change_sets(session: Session, change_set: ChangeSet, left: list[dict])
 def plan_rollback(session: Session, change_set: ChangeSet):
     """What rolling back ``change_set`` would undo and what it would leave (reads only)."""
     if change_set.status is not ChangeSetStatus.PUBLISHED:
-        raise StaffActionRefused("Only published changes can be rolled back.")
+        raise StaffActionRefused(s_("Only published changes can be rolled back."))
     if change_set.id in rolled_back_ids(session, [change_set.id]):
-        raise StaffActionRefused("This has already been rolled back.")
+        raise StaffActionRefused(s_("This has already been rolled back."))
     return changes_plan_rollback(session, [c for c in change_set.changes
                                            if c["entity"] in ROLLBACK_ENTITIES])
 
@@ -392,9 +395,9 @@ def rollback(session: Session, change_set: ChangeSet, user: StaffUser | None) ->
     nothing of the change set's own left to undo."""
     plan = plan_rollback(session, change_set)
     if not plan.changes:
-        raise StaffActionRefused(
+        raise StaffActionRefused(s_(
             "Nothing to roll back: later changes have rewritten everything this one wrote. "
-            "Roll those back first (they are listed on this page).")
+            "Roll those back first (they are listed on this page)."))
     left = [{"row": None, "column": None, "blocking": False,
              "message": f"{item['label']}: left as it is now, because {item['why']}"
                         + (f" ({', '.join(f.replace('_', ' ') for f in item['fields'])})"
@@ -425,10 +428,10 @@ def discard(session: Session, change_set: ChangeSet, user: StaffUser | None = No
     An editor may discard only what they made; an admin (or a command, ``user`` None) any.
     """
     if change_set.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
-        raise StaffActionRefused("Only a preview or a draft can be discarded.")
+        raise StaffActionRefused(s_("Only a preview or a draft can be discarded."))
     if user is not None and not user.is_admin and change_set.created_by_id != user.id:
-        raise StaffActionRefused("Only the person who made this, or an admin, can discard "
-                                 "it; nothing was discarded.")
+        raise StaffActionRefused(s_("Only the person who made this, or an admin, can "
+                                    "discard it; nothing was discarded."))
     change_set.status = ChangeSetStatus.DISCARDED
     change_set.source = None
     session.flush()
@@ -552,30 +555,35 @@ def store_photo(session: Session, content: bytes) -> str:
 
     settings = current_app.config
     if not content:
-        raise StaffActionRefused("The photo file is empty.")
+        raise StaffActionRefused(s_("The photo file is empty."))
     if len(content) > int(settings["PHOTO_MAX_BYTES"]):
-        raise StaffActionRefused(f"The photo is larger than "
-                                 f"{int(settings['PHOTO_MAX_BYTES']) // (1024 * 1024)} MB.")
+        raise StaffActionRefused(s_("The photo is larger than %(megabytes)s MB.",
+                                    megabytes=int(settings["PHOTO_MAX_BYTES"]) // (1024 * 1024)))
     limit = int(settings["PHOTO_MAX_PIXELS"])
     Image.MAX_IMAGE_PIXELS = limit  # Pillow's own guard, for any format that skips ours
     side = int(settings["PHOTO_MAX_SIDE"])
     try:
-        too_many = (f"more than the {limit // 1_000_000} million pixels this guide reads; it "
-                    f"was not read. Save it smaller (a photo is shown at most {side} pixels "
-                    "wide).")
+        too_many = {"millions": limit // 1_000_000, "side": side}
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 image = Image.open(io.BytesIO(content))  # reads the header only
         except Image.DecompressionBombError as error:  # Pillow's guard, at twice the limit
-            raise StaffActionRefused(f"The photo has {too_many}") from error
+            raise StaffActionRefused(s_(
+                "The photo has more than the %(millions)s million pixels this guide reads; it "
+                "was not read. Save it smaller (a photo is shown at most %(side)s pixels wide).",
+                **too_many)) from error
         with image:
             if image.format not in ("JPEG", "PNG", "GIF", "WEBP"):
-                raise StaffActionRefused("The photo must be a JPEG, PNG, GIF or WebP image.")
+                raise StaffActionRefused(
+                    s_("The photo must be a JPEG, PNG, GIF or WebP image."))
             width, height = image.size
             if width * height > limit:  # before decoding: its pixels are what it costs
-                raise StaffActionRefused(f"The photo is {width:,} × {height:,} pixels, "
-                                         + too_many)
+                size = {"width": f"{width:,}", "height": f"{height:,}"}
+                raise StaffActionRefused(s_(
+                    "The photo is %(width)s × %(height)s pixels, more than the %(millions)s "
+                    "million pixels this guide reads; it was not read. Save it smaller (a photo "
+                    "is shown at most %(side)s pixels wide).", **size, **too_many))
             if image.format == "JPEG":
                 image.draft("RGB", (side, side))  # decode at a reduced scale when it can
             image.load()
@@ -592,8 +600,8 @@ def store_photo(session: Session, content: bytes) -> str:
     except StaffActionRefused:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-        raise StaffActionRefused("That file is not an image we can read (JPEG, PNG, GIF or "
-                                 "WebP).") from error
+        raise StaffActionRefused(s_("That file is not an image we can read (JPEG, PNG, GIF "
+                                    "or WebP).")) from error
     data = output.getvalue()
     digest = hashlib.sha256(data).hexdigest()
     if session.get(Photo, digest) is None:

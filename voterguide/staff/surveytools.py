@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..web.staff_words import s_
 from .cleaners import normalise
 from .reading import Column, FileRefused, Sheet, Table
 
@@ -312,7 +313,7 @@ def lay_out(sheet: Sheet, vocabulary: Vocabulary | None = None) -> Table:
     """Recognise the tool that wrote a sheet, find its header rows, and name its columns."""
     rows = [(n, r) for n, r in sheet.rows if any(c.strip() for c in r)]
     if not rows:
-        raise FileRefused("The file is empty.")
+        raise FileRefused(s_("The file is empty."))
     tool, header = SPREADSHEET, None
     for candidate in TOOLS:
         header = candidate.recognise(rows)
@@ -336,9 +337,10 @@ def lay_out(sheet: Sheet, vocabulary: Vocabulary | None = None) -> Table:
         columns.pop()  # a trailing empty column (Qualtrics and Excel often add one)
     width = len(columns)
     if not width or sum(bool(c.label) for c in columns) < 1:
-        raise FileRefused("The file has no header row.")
+        raise FileRefused(s_("The file has no header row."))
     if not body:
-        raise FileRefused("The file has a header row but no rows of candidates under it.")
+        raise FileRefused(
+            s_("The file has a header row but no rows of candidates under it."))
     _keys(columns)
     table = Table(columns, [(n, [c.strip() for c in (r + [""] * width)[:width]])
                             for n, r in body], notes, tool.id, tool.name,

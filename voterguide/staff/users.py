@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..models import ChangeSet, ChangeSetKind, ChangeSetStatus, StaffRole, StaffUser
+from ..web.staff_words import s_
 from .accounts import MIN_PASSWORD_LENGTH, AccountError, now
 
 
@@ -40,12 +41,13 @@ def _enabled_admins(session: Session) -> int:
 def set_disabled(session: Session, actor: StaffUser, user: StaffUser, disabled: bool) -> None:
     """Disable a user (they are signed out at their next request) or enable them again."""
     if bool(user.disabled) == disabled:
-        raise AccountError(f"{user.email} is already {'disabled' if disabled else 'enabled'}.")
+        raise AccountError(s_("%(email)s is already disabled.", email=user.email) if disabled
+                           else s_("%(email)s is already enabled.", email=user.email))
     if disabled and user.id == actor.id:
-        raise AccountError("You cannot disable your own account: ask another admin.")
+        raise AccountError(s_("You cannot disable your own account: ask another admin."))
     if disabled and user.is_admin and _enabled_admins(session) <= 1:
-        raise AccountError("That is the last admin who can sign in: make someone else an "
-                           "admin first.")
+        raise AccountError(s_("That is the last admin who can sign in: make someone else an "
+                              "admin first."))
     user.disabled = disabled
     if not disabled:
         user.failed_logins, user.locked_until = 0, None
@@ -58,14 +60,16 @@ def set_role(session: Session, actor: StaffUser, user: StaffUser, role: str) -> 
     try:
         wanted = StaffRole(role)
     except ValueError:
-        raise AccountError("The role must be editor or admin.") from None
+        raise AccountError(s_("The role must be editor or admin.")) from None
     if wanted is user.role:
-        raise AccountError(f"{user.email} is already an {wanted.value}.")
+        raise AccountError(s_("%(email)s is already an admin.", email=user.email)
+                           if wanted is StaffRole.ADMIN
+                           else s_("%(email)s is already an editor.", email=user.email))
     if user.id == actor.id:
-        raise AccountError("You cannot change your own role: ask another admin.")
+        raise AccountError(s_("You cannot change your own role: ask another admin."))
     if user.is_admin and not user.disabled and _enabled_admins(session) <= 1:
-        raise AccountError("That is the last admin who can sign in: make someone else an "
-                           "admin first.")
+        raise AccountError(s_("That is the last admin who can sign in: make someone else an "
+                              "admin first."))
     before = user.role.value
     user.role = wanted
     _history(session, actor, user, {"role": before}, {"role": wanted.value},
@@ -91,12 +95,12 @@ def reset_password(session: Session, actor: StaffUser, user: StaffUser) -> str:
 def change_own_password(session: Session, user: StaffUser, current: str, new: str) -> None:
     """Change one's own password, given the current one (flushes)."""
     if not check_password_hash(user.password_hash, current):
-        raise AccountError("That is not your current password; nothing was changed.")
+        raise AccountError(s_("That is not your current password; nothing was changed."))
     if len(new) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The new password must have at least {MIN_PASSWORD_LENGTH} "
-                           "characters.")
+        raise AccountError(s_("The new password must have at least %(count)s characters.",
+                              count=MIN_PASSWORD_LENGTH))
     if new == current:
-        raise AccountError("The new password is the same as the current one.")
+        raise AccountError(s_("The new password is the same as the current one."))
     user.password_hash = _hash(new)
     _history(session, user, user, {"password": "(old)"}, {"password": "(changed)"},
              f"{user.email} changed their password")

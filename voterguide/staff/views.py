@@ -24,6 +24,7 @@ from ..guide.pages import candidate_html, district_html
 from ..models import ChangeSet, ChangeSetStatus, Election
 from ..web.access import remember_session_version
 from ..web.rules import accepts_upload, admin_required, commits_refusals, sign_in_not_required
+from ..web.staff_words import s_, s_n
 from . import accounts, blueprint, services
 from .forms import LoginForm, UploadForm, UserForm, options
 from .reading import FileRefused
@@ -59,15 +60,15 @@ def login():
             user = accounts.authenticate(db.session, form.email.data, form.password.data,
                                          request.remote_addr or "")
         except accounts.NoCheckSlot:  # a flood of sign-ins: nothing checked, nothing counted
-            return render_template("staff/login.html", form=form, problem="Too many "
-                                   "sign-ins are being checked at this moment. Try again in "
-                                   "a few seconds."), 503, {"Retry-After": "2"}
+            return render_template("staff/login.html", form=form, problem=s_(
+                "Too many sign-ins are being checked at this moment. Try again in a few "
+                "seconds.")), 503, {"Retry-After": "2"}
         if user is not None and login_user(user):  # a disabled account is refused here
             remember_session_version(user)
             return redirect(_safe_next(request.args.get("next")), 303)
-        return render_template("staff/login.html", form=form, problem="That email and password "
-                               "do not match an account, or the account is locked for a while "
-                               "after repeated failures. Check them and try again later."), 401
+        return render_template("staff/login.html", form=form, problem=s_(
+            "That email and password do not match an account, or the account is locked for a "
+            "while after repeated failures. Check them and try again later.")), 401
     status = 422 if request.method == "POST" else 200
     return render_template("staff/login.html", form=form), status
 
@@ -225,14 +226,14 @@ def _act(change_set_id: int, action: Callable[[ChangeSet], object],
 def apply_to_draft(change_set_id: int):
     """Make a checked import a draft for an admin to publish."""
     return _act(change_set_id, lambda cs: services.queue(db.session, cs),
-                "Applied to the draft. An admin can now preview and publish it.")
+                s_("Applied to the draft. An admin can now preview and publish it."))
 
 
 @blueprint.post("/changes/<int:change_set_id>/recheck")
 def recheck(change_set_id: int):
     """Check an import's file again against the current guide."""
     return _act(change_set_id, lambda cs: services.recheck(db.session, cs),
-                "Checked again against the guide as it is now.")
+                s_("Checked again against the guide as it is now."))
 
 
 @blueprint.post("/changes/<int:change_set_id>/pairings")
@@ -252,8 +253,8 @@ def pair_columns(change_set_id: int):
         services.pair_columns(db.session, cs, pairs)
         services.recheck(db.session, cs)
 
-    return _act(change_set_id, pair_and_recheck, "Columns saved and remembered for this "
-                "questionnaire; the file was checked again.")
+    return _act(change_set_id, pair_and_recheck, s_(
+        "Columns saved and remembered for this questionnaire; the file was checked again."))
 
 
 @blueprint.post("/changes/<int:change_set_id>/decisions")
@@ -270,8 +271,8 @@ def decide(change_set_id: int):
         services.decide(db.session, cs, names, request.form.get("dates") or None, edits)
         services.recheck(db.session, cs)
 
-    return _act(change_set_id, decide_and_recheck, "Answers saved; the file was checked "
-                "again.")
+    return _act(change_set_id, decide_and_recheck,
+                s_("Answers saved; the file was checked again."))
 
 
 def _int(value: str) -> int:
@@ -311,11 +312,11 @@ def discard(change_set_id: int):
     if request.method == "GET":
         found = _change_set(change_set_id)
         if found.status not in (ChangeSetStatus.PREVIEW, ChangeSetStatus.DRAFT):
-            flash("Only an import being checked or a draft can be discarded.", "problem")
+            flash(s_("Only an import being checked or a draft can be discarded."), "problem")
             return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
         return _confirm(found, "discard")
     return _act(change_set_id, lambda cs: services.discard(db.session, cs, current_user),
-                "Discarded: nothing voters see has changed. It stays in the history.")
+                s_("Discarded: nothing voters see has changed. It stays in the history."))
 
 
 @blueprint.route("/changes/<int:change_set_id>/publish", methods=["GET", "POST"])
@@ -325,11 +326,11 @@ def publish(change_set_id: int):
     if request.method == "GET":
         found = _change_set(change_set_id)
         if found.status is not ChangeSetStatus.DRAFT:
-            flash("Only a draft can be published.", "problem")
+            flash(s_("Only a draft can be published."), "problem")
             return redirect(url_for("staff.change_set", change_set_id=change_set_id), 303)
         return _confirm(found, "publish")
     return _act(change_set_id, lambda cs: services.publish(db.session, cs, current_user),
-                "Published: voters see it now.")
+                s_("Published: voters see it now."))
 
 
 @blueprint.route("/changes/<int:change_set_id>/rollback", methods=["GET", "POST"])
@@ -352,10 +353,11 @@ def rollback(change_set_id: int):
 def _rolled_back_words(undo: ChangeSet) -> str:
     """What a rollback did, in a sentence."""
     if not undo.problems:
-        return "Rolled back: the guide is as it was before this change."
-    kept = len(undo.problems)
-    return (f"Rolled back what was still this change's own; {kept} later change"
-            f"{'s' * (kept != 1)} kept as they are (listed on the rollback's page).")
+        return s_("Rolled back: the guide is as it was before this change.")
+    return s_n("Rolled back what was still this change's own; %(num)d later change kept as they "
+               "are (listed on the rollback's page).",
+               "Rolled back what was still this change's own; %(num)d later changes kept as "
+               "they are (listed on the rollback's page).", len(undo.problems))
 
 
 def _preview(change_set_id: int, render: Callable[[], str]):
@@ -407,8 +409,8 @@ def users():
 
             _history(db.session, current_user, user, None, {"role": user.role.value},
                      f"Added {user.email} as an {user.role.value}")
-            flash(f"Added {user.email}. Give them their password in person or by phone, "
-                  "not by email.", "done")
+            flash(s_("Added %(email)s. Give them their password in person or by phone, not "
+                     "by email.", email=user.email), "done")
             return redirect(url_for("staff.users"), 303)
     status = 422 if request.method == "POST" else 200
     everyone = accounts.users(db.session)
@@ -425,7 +427,7 @@ def unlock_user(user_id: int):
 
     user = db.session.get(StaffUser, user_id) or abort(404)
     accounts.unlock(db.session, user)
-    flash(f"Unlocked {user.email}: they can sign in again.", "done")
+    flash(s_("Unlocked %(email)s: they can sign in again.", email=user.email), "done")
     return redirect(url_for("staff.users"), 303)
 
 
@@ -441,10 +443,12 @@ def manage_user(user_id: int):
     try:
         if action in ("disable", "enable"):
             staff_users.set_disabled(db.session, current_user, user, action == "disable")
-            message = f"{user.email} is {action}d."
+            message = (s_("%(email)s is disabled.", email=user.email) if action == "disable"
+                       else s_("%(email)s is enabled.", email=user.email))
         elif action == "role":
             staff_users.set_role(db.session, current_user, user, request.form.get("role", ""))
-            message = f"{user.email} is now an {user.role.value}."
+            message = (s_("%(email)s is now an admin.", email=user.email) if user.is_admin
+                       else s_("%(email)s is now an editor.", email=user.email))
         elif action == "reset":
             temporary = staff_users.reset_password(db.session, current_user, user)
             db.session.commit()  # shown once: the page after this never shows it again
@@ -475,7 +479,7 @@ def account():
         except accounts.AccountError as error:
             problem = str(error)
         else:
-            flash("Your password is changed.", "done")
+            flash(s_("Your password is changed."), "done")
             return redirect(url_for("staff.account"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/account.html", form=form, problem=problem), status

@@ -9,6 +9,7 @@
 - ``access``: the signed-in areas (the staff blueprint tree).
 - ``requests``: the request class, whose size limit comes from the view's declaration.
 - ``language``: the page's language, from its address (``/es/...``), and Flask-Babel.
+- ``staff_words``: the staff pages' strings, in a gettext domain of their own ("staff").
 - ``errors``: error pages, and JSON errors under /api (installed by the factory).
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import freshness, headers, hosts, language, transaction
+from . import freshness, headers, hosts, language, staff_words, transaction
 from .requests import GuideRequest
 from .transaction import unit_of_work
 
@@ -31,3 +32,4 @@ def init_app(app: Flask) -> None:
     hosts.register(app)
     freshness.register(app)
     language.init_app(app)
+    staff_words.init_app(app)
