@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from voterguide.extensions import db as _db
 from voterguide.models import (
@@ -343,6 +343,21 @@ def test_a_new_deadline_moves_the_links_expiry(admin, app):
     assert "Deadline set to September 30, 2028." in response.text
     _db.session.expire_all()
     assert _db.session.scalar(select(Invitation)).expires_at == dt.datetime(2028, 10, 1)
+    # In the history like any change, and its rollback puts the old deadline back.
+    set_here = _db.session.scalar(select(ChangeSet).where(
+        ChangeSet.summary == "Deadline set in the invitations tracker"))
+    assert set_here.status is ChangeSetStatus.PUBLISHED
+    assert [c["after"] for c in set_here.changes] == [{"deadline": "2028-09-30"}]
+    assert "Deadline set in the invitations tracker" in admin.get("/staff/history").text
+    assert admin.post(f"/staff/changes/{set_here.id}/rollback").status_code == 303
+    _db.session.expire_all()
+    assert candidate().race.questionnaire.deadline == dt.date(2028, 8, 15)
+    assert _db.session.scalar(select(Invitation)).expires_at == dt.datetime(2028, 8, 16)
+    again = admin.post(f"/staff/invitations/{ELECTION}/deadline",
+                       data={"deadline": "2028-08-15"}, follow_redirects=True)
+    assert "Deadline set to August 15, 2028." in again.text  # no change: no change set
+    assert _db.session.scalar(select(func.count()).select_from(ChangeSet).where(
+        ChangeSet.summary == "Deadline set in the invitations tracker")) == 1
 
 
 def test_a_deadline_published_in_a_change_set_moves_the_links_expiry(app):

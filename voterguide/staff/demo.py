@@ -21,9 +21,7 @@ from sqlalchemy.orm import Session
 from .. import content
 from ..models import (
     Candidate,
-    ChangeSet,
     ChangeSetKind,
-    ChangeSetStatus,
     District,
     DistrictFact,
     Election,
@@ -33,7 +31,6 @@ from ..models import (
 )
 from ..serializers import answer_fields, candidate_fields
 from . import services
-from .accounts import now
 from .changes import merge, season_fields
 
 #: The languages whose texts a sample election may have beside it: demo-election.<code>.json.
@@ -197,19 +194,14 @@ def _candidate_changes(session: Session, data: dict) -> list[dict]:
 def _publish(session: Session, changes: list[dict], path: Path, summary: str,
              election_slug: str) -> None:
     """Publish changes as one change set of the kind "sample" (none when nothing changes)."""
-    if not changes:
-        return
-    change_set = ChangeSet(kind=ChangeSetKind.SAMPLE, status=ChangeSetStatus.DRAFT,
-                           changes=changes, problems=[], file_name=path.name,
-                           file_checksum=hashlib.sha256(path.read_bytes()).hexdigest(),
-                           summary=f"{summary} ({len(changes)} "
-                                   f"change{'s' * (len(changes) != 1)})",
-                           created_at=now())
-    session.add(change_set)
-    session.flush()
-    services.publish(session, change_set, None)  # StaffActionRefused is a ValueError
-    change_set.election = session.scalar(select(Election).where(Election.slug == election_slug))
-    session.flush()
+    change_set = services.publish_at_once(  # StaffActionRefused is a ValueError
+        session, changes, f"{summary} ({len(changes)} change{'s' * (len(changes) != 1)})",
+        None, ChangeSetKind.SAMPLE, file_name=path.name,
+        file_checksum=hashlib.sha256(path.read_bytes()).hexdigest())
+    if change_set is not None:
+        change_set.election = session.scalar(select(Election).where(
+            Election.slug == election_slug))
+        session.flush()
 
 
 def load_demo_profiles(session: Session, path: Path) -> int:

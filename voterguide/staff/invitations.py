@@ -19,6 +19,7 @@ from ..models import Candidate, Election
 from ..questionnaire import mail, sending, services, tokens
 from ..web.staff_words import s_
 from . import blueprint
+from . import services as staff_services
 
 
 def _election(slug: str) -> Election:
@@ -88,8 +89,20 @@ def set_deadline(slug: str):
     if deadline is not None and deadline > election.date:
         flash(s_("The deadline must be on or before election day."), "problem")
         return redirect(url_for("staff.tracker", slug=slug), 303)
-    for questionnaire in {r.questionnaire for r in election.races if r.questionnaire}:
-        services.set_deadline(db.session, questionnaire, deadline)
+    wanted = deadline.isoformat() if deadline else None
+    changes = [{"entity": "questionnaire", "key": q.slug, "label": s_(
+                    "%(title)s (deadline)", title=q.title),
+                "before": {"deadline": q.deadline.isoformat() if q.deadline else None},
+                "after": {"deadline": wanted}}
+               for q in sorted({r.questionnaire for r in election.races if r.questionnaire},
+                               key=lambda q: q.slug)
+               if (q.deadline.isoformat() if q.deadline else None) != wanted]
+    try:  # in the history like any change, and undone by its rollback
+        staff_services.publish_at_once(db.session, changes, s_(
+            "Deadline set in the invitations tracker"), current_user, election=election)
+    except staff_services.StaffActionRefused as refusal:
+        flash(str(refusal), "problem")
+        return redirect(url_for("staff.tracker", slug=slug), 303)
     day = f"{deadline:%B} {deadline.day}, {deadline.year}" if deadline else ""
     flash(s_("Deadline set to %(day)s.", day=day) if deadline else
           s_("The deadline is cleared."), "done")

@@ -466,6 +466,23 @@ def record_edit(session: Session, user: StaffUser, change: dict) -> ChangeSet:
     return draft
 
 
+def publish_at_once(session: Session, changes: list[dict], summary: str,
+                    user: StaffUser | None, kind: ChangeSetKind = ChangeSetKind.EDIT,
+                    **fields) -> ChangeSet | None:
+    """Publish changes made by one action that takes effect at once (a deadline set in the
+    invitations tracker, the sample election) as a change set of their own, so they are in
+    the history and can be rolled back like any other (flushes); None when there are none."""
+    if not changes:
+        return None
+    change_set = ChangeSet(kind=kind, status=ChangeSetStatus.DRAFT, changes=changes,
+                           problems=[], summary=summary, created_by=user, created_at=now(),
+                           **fields)
+    session.add(change_set)
+    session.flush()
+    publish(session, change_set, user)
+    return change_set
+
+
 def with_draft_applied(session: Session, change_set: ChangeSet, render: Callable[[], str]) -> str:
     """Render a page as it will look once ``change_set`` is published, then undo the changes.
 
@@ -611,6 +628,7 @@ def store_photo(session: Session, content: bytes) -> str:
 
 
 __all__ = ["FileRefused", "StaffActionRefused", "ImportNotKept", "import_file", "start_import",
+           "publish_at_once",
            "recheck", "pair_columns", "remembered_pairings", "forget_pairings", "decide",
            "queue", "publish", "rollback", "plan_rollback", "rolled_back_ids",
            "later_change_sets", "discard", "record_edit", "edit_draft",
