@@ -384,3 +384,75 @@ def test_gunicorn_sends_a_gzip_client_the_kept_page_compressed(server):
         assert headers["ETag"] == plain_headers["ETag"]
     headers, body = fetch(server + PAGE, {})
     assert "Content-Encoding" not in headers and body == plain
+
+
+LOOKUP = "/api/v1/lookup?address=35401"
+
+
+@pytest.fixture
+def places(monkeypatch):
+    """The lookups the API works out from now on (the real ones, counted)."""
+    from voterguide.guide import services
+
+    counted: list[object] = []
+    real = services.place
+    monkeypatch.setattr(services, "place", lambda location: counted.append(1) or real(
+        location))
+    return counted
+
+
+def marked(answer) -> bool:
+    """Whether an answer carries one of the app's own marks (none may leave the process)."""
+    return any(name.lower().startswith("x-voterguide") for name, _ in answer.headers)
+
+
+def kept_queries(app) -> list[str]:
+    """The query strings of the kept answers."""
+    return [query for _, _, _, query in snapshots(app).entries]
+
+
+def test_the_api_answer_to_a_zip_code_is_kept_whole_and_never_marked_outside(
+        make_app, places):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    first = client.get(LOOKUP)
+    app.extensions["voterguide_lookup_answers"].entries.clear()
+    again = client.get(LOOKUP)
+    assert again.get_data() == first.get_data() and places == [1]
+    assert app.extensions["voterguide_lookup_answers"].entries == {}  # Flask never ran
+    small = client.get(LOOKUP, headers=GZIP)  # a few hundred bytes: not worth compressing
+    assert small.get_data() == first.get_data() and places == [1]
+    for answer in (first, again, small):
+        assert answer.headers["Cache-Control"] == "no-store"  # for every other cache
+        assert not marked(answer)
+    bump(app)
+    assert client.get(LOOKUP).get_data() == first.get_data() and places == [1, 1]
+    assert kept_queries(app) == ["address=35401"]
+
+
+@pytest.mark.parametrize("query", [
+    "address=2000+University+Blvd%2C+Tuscaloosa%2C+AL+35401",
+    "address=35401&note=2000+University+Blvd", "address=35401&address=35404",
+    "lat=33.2&lon=-87.5"])
+def test_no_api_answer_to_an_address_or_a_query_with_more_in_it_is_kept(
+        make_app, places, query):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    for _ in range(2):
+        answer = client.get(f"/api/v1/lookup?{query}")
+        assert answer.status_code == 200, query
+        assert not marked(answer)
+    assert kept_queries(app) == [] and len(places) >= 1
+    answers = app.extensions.get("voterguide_lookup_answers")
+    assert "University" not in str(list(answers.entries) if answers else [])
+
+
+def test_a_lookup_with_a_cookie_is_answered_by_flask_and_unmarked(make_app, places):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    client.set_cookie("session", "anything")
+    for _ in range(2):
+        answer = client.get(LOOKUP)
+        assert answer.status_code == 200
+        assert not marked(answer)
+    assert kept_queries(app) == [] and places == [1]  # the API's own kept answer

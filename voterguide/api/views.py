@@ -26,6 +26,7 @@ from ..models import District
 from ..web.errors import json_error
 from ..web.hosts import absolute_url, site_url
 from ..web.rules import cacheable
+from ..web.snapshots import KEEP_HERE, kept_here
 from .answers import kept_answers, place_query
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -67,8 +68,8 @@ def lookup():
         if kept is not None:
             body = kept_answers().get(*kept)
             if body is not None:
-                return _no_store(current_app.response_class(body,
-                                                            mimetype="application/json"))
+                return _kept_here(_no_store(current_app.response_class(
+                    body, mimetype="application/json")))
         location = _locate(params["address"])
     elif "lat" in params or "lon" in params:
         location = Location(_coordinate(params, "lat", 90), _coordinate(params, "lon", 180),
@@ -95,7 +96,17 @@ def lookup():
     response = jsonify(body)
     if kept is not None:
         kept_answers().put(*kept, response.get_data())
+        _kept_here(response)
     return _no_store(response)
+
+
+def _kept_here(response):
+    """A kept place query's answer, marked for the process's snapshots too (served again
+    by its URL without Flask, web/snapshots.py) when its URL holds nothing but the query."""
+    if kept_here(current_app, request.environ) and list(request.args.items(multi=True)) == [
+            ("address", request.args.get("address"))]:
+        response.headers[KEEP_HERE] = "1"
+    return response
 
 
 def _no_store(response):

@@ -15,8 +15,11 @@ What may be kept, and what never is:
 - only a 200 that the app itself declared the same for every visitor (``Cache-Control:
   public``, which web/freshness.py gives public pages and files, and never to staff pages,
   candidates' links, a campaign visit that must be counted, or a voter's lookup), with no
-  ``Set-Cookie``; an answer that ``Vary``s on a header is kept with that header's value and
-  served only to a request with the same one (``Vary: Cookie`` or ``*``: never kept);
+  ``Set-Cookie``, or one the app marked to be kept here only (``KEEP_HERE``: the lookup API's
+  answer to a ZIP code or a place's name, which no other cache may keep, api/answers.py;
+  the mark never leaves the process); an answer that ``Vary``s on a header is kept with that
+  header's value and served only to a request with the same one (``Vary: Cookie`` or ``*``:
+  never kept);
 - the key is the scheme, the Host, the path and the query string: another Host or another
   query is another entry;
 - an entry is served only while the published guide's version (content.py, bumped by every
@@ -48,7 +51,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import Flask
 from werkzeug.http import is_resource_modified, parse_accept_header, parse_date
@@ -62,6 +66,11 @@ NEVER_KEPT = ("set-cookie",)
 NO_BODY_HEADERS = ("content-length", "content-type", "content-encoding")
 #: Request headers that send a request to the app, whatever it asks for.
 PERSONAL = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_RANGE")
+#: The header with which the app marks an answer this layer may keep though no other cache
+#: may (it is taken off before the answer is sent).
+KEEP_HERE = "X-Voterguide-Keep-Here"
+#: The conditional request headers (without them, no validator needs reading).
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 #: The kinds of answer worth compressing (images and fonts are compressed already).
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",
               "application/manifest+json", "image/svg+xml")
@@ -92,10 +101,12 @@ class Entry:
     #: The plain copy and, for a text answer, the gzip one (see ``copies``).
     plain: Copy | None = None
     zipped: Copy | None = None
+    modified: datetime | None = field(default=None, init=False)  # last_modified, read
 
     def __post_init__(self):
         if self.plain is None:
             self.plain, self.zipped = copies(self.headers, self.body)
+        self.modified = parse_date(self.last_modified)
 
     def copy_for(self, environ: dict) -> Copy:
         """The copy to send a request: gzip if it may have it."""
@@ -123,11 +134,12 @@ class Snapshots:
         self.size = 0
         self.lock = threading.Lock()
         self.engine = None
+        self.database = ""  # the engine's URL as content.shared keys it (made once)
         self.check_seconds = float(app.config.get("CONTENT_CHECK_SECONDS", 0) or 0)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD") or any(environ.get(h) for h in PERSONAL):
+        if method not in ("GET", "HEAD") or not anonymous(environ):
             return self.wsgi_app(environ, start_response)
         key = (environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST", ""),
                environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
@@ -151,13 +163,14 @@ class Snapshots:
         if self.engine is None:
             with self.app.app_context():
                 self.engine = db.engine
+                self.database = str(self.engine.url)
         engine = self.engine
 
         def read() -> content.Stamp:
             with engine.connect() as connection:
                 return content.stamp(connection)
 
-        return content.shared(str(engine.url), self.check_seconds, read)
+        return content.shared(self.database, self.check_seconds, read)
 
     def _find(self, key: tuple, version: int, environ: dict) -> Entry | None:
         """The entry for a request if it is current and was made for its Vary values."""
@@ -184,8 +197,9 @@ class Snapshots:
         """A kept answer, in the copy the client may have: a 304 if it holds the page, the
         headers alone for a HEAD."""
         copy = entry.copy_for(environ)
-        if (entry.etag or entry.last_modified) and not is_resource_modified(
-                environ, etag=entry.etag, last_modified=parse_date(entry.last_modified)):
+        if ((entry.etag or entry.modified) and any(environ.get(h) for h in CONDITIONAL)
+                and not is_resource_modified(environ, etag=entry.etag,
+                                             last_modified=entry.modified)):
             start_response("304 NOT MODIFIED", [(k, v) for k, v in copy.headers
                                                 if k.lower() not in NO_BODY_HEADERS])
             return [b""]
@@ -204,10 +218,14 @@ class Snapshots:
 
         body = self.wsgi_app(environ, capture)
         status, headers, exc_info = answered
+        marked = _header(headers, KEEP_HERE.lower()) is not None
+        if marked:
+            headers = [(k, v) for k, v in headers if k.lower() != KEEP_HERE.lower()]
         varies = _varies(headers)
         stamp = environ.get(content.REQUEST_KEY)
         length = _header(headers, "content-length")
-        if (not status.startswith("200 ") or varies is None or not _public(headers)
+        if (not status.startswith("200 ") or varies is None
+                or not (_public(headers) or marked and _cookieless(headers))
                 or stamp is None or not (length or "").isdigit()
                 or int(length) > self.entry_limit):  # a large or streamed file goes by
             start_response(status, headers, exc_info)
@@ -232,6 +250,20 @@ class Snapshots:
             self.size += entry.size
             while self.size > self.limit and self.entries:
                 self._drop(next(iter(self.entries)))
+
+
+def anonymous(environ: dict) -> bool:
+    """Whether a request says nothing of who sends it (no cookie, no credentials) and asks
+    for the whole answer (no Range): only such a request is answered from, or kept in, this
+    layer."""
+    return not any(environ.get(h) for h in PERSONAL)
+
+
+def kept_here(app: Flask, environ: dict) -> bool:
+    """Whether an answer to this request that the app marks with KEEP_HERE would be kept
+    (and its mark taken off) by this layer."""
+    return ("voterguide_snapshots" in app.extensions and environ.get("REQUEST_METHOD") == "GET"
+            and anonymous(environ))
 
 
 def _no_write(_data: bytes) -> None:
@@ -282,9 +314,14 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return parse_accept_header(accept_encoding).quality("gzip") > 0
 
 
+def _cookieless(headers: list[tuple[str, str]]) -> bool:
+    """Whether an answer sets no cookie."""
+    return not any(k.lower() in NEVER_KEPT for k, _ in headers)
+
+
 def _public(headers: list[tuple[str, str]]) -> bool:
     """Whether the app declared the answer the same for everyone, and it sets no cookie."""
-    if any(k.lower() in NEVER_KEPT for k, _ in headers):
+    if not _cookieless(headers):
         return False
     directives = {part.strip().split("=")[0].lower()
                   for part in (_header(headers, "cache-control") or "").split(",")}
