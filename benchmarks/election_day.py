@@ -6,9 +6,11 @@ cluster (initdb/pg_ctl, Unix socket) seeded with Alabama and the demo election; 
 redis-server; two gunicorn servers of the guide on different ports (two "machines", each
 with the repository's gunicorn.conf.py, sharing the database and Redis); a bare Flask route
 under the same gunicorn settings; and nginx running deploy/nginx.conf in front of the two
-app servers, with a copy of the district page as a static file beside the stylesheets.
+app servers, with a copy of the district page as a static file beside the stylesheets (and
+its gzip copy beside it, which nginx sends as it is: ``gzip_static``).
 
-Then, in one run, with wrk (100 connections, 2 threads, WRK_SECONDS each after a warm-up):
+Then, in one run, with wrk (100 connections, 2 threads, WRK_SECONDS each after a warm-up),
+every request saying ``Accept-Encoding: gzip, deflate, br`` as browsers do:
 
 - requests/s and p99 of the home page, the district page, the lookup (form POST and API)
   and a share image: through nginx with its cache, and straight to one app server;
@@ -28,6 +30,7 @@ server, so compare ratios, not absolute rates, between machines.
 
 from __future__ import annotations
 
+import gzip
 import html
 import http.cookiejar
 import os
@@ -72,6 +75,8 @@ ROUTES = [
     ("share image", "GET", "/share/districts/al-circuit-6.png"),
 ]
 CANDIDATE = "al-circuit-6-kendall-lassiter"
+#: What a browser says it takes, sent with every request of the benchmark.
+ACCEPT_ENCODING = "gzip, deflate, br"
 
 
 def trivial_app():
@@ -160,7 +165,8 @@ def wrk(url: str, method: str, folder: Path, seconds: int = WRK_SECONDS,
         count_to: int | None = None) -> dict[str, float]:
     """Run wrk; its requests/s, p99 (ms), requests and errors (socket errors, 4xx/5xx)."""
     command = ["wrk", "-t", str(WRK_THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s",
-               "--latency", "-s", str(wrk_script(folder, method, count_to)), url]
+               "--latency", "-H", f"Accept-Encoding: {ACCEPT_ENCODING}",
+               "-s", str(wrk_script(folder, method, count_to)), url]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
                "requests": float(re.search(r"(\d+) requests in", out)[1]),
@@ -288,8 +294,15 @@ def main() -> None:
         bare, _ = stack.enter_context(gunicorn("election_day:trivial_app()", env, folder, "/ok"))
         static = folder / "static"
         shutil.copytree(REPO / "voterguide" / "static", static)
-        with urllib.request.urlopen(f"http://{HOST}:{first}/districts/al-circuit-6") as page:
+        district = f"http://{HOST}:{first}/districts/al-circuit-6"
+        with urllib.request.urlopen(district) as page:
             (static / "district.html").write_bytes(page.read())
+        with urllib.request.urlopen(urllib.request.Request(
+                district, headers={"Accept-Encoding": "gzip"})) as page:
+            zipped = page.read()  # the app's own compressed copy, as it sends it
+            if page.headers.get("Content-Encoding") != "gzip":
+                zipped = gzip.compress(zipped, compresslevel=9, mtime=0)
+        (static / "district.html.gz").write_bytes(zipped)
         os.chmod(static, 0o755)
         proxy_port = free_port()
         stack.enter_context(nginx([f"{HOST}:{first}", f"{HOST}:{second}"], proxy_port, static,
@@ -299,7 +312,8 @@ def main() -> None:
         print(f"voterguide election day: PostgreSQL + Redis, 2 app servers (gunicorn.conf.py: "
               f"{os.environ.get('WEB_CONCURRENCY', '2')} workers x "
               f"{os.environ.get('GUNICORN_THREADS', '4')} threads each), nginx in front; "
-              f"wrk -t{WRK_THREADS} -c{CONNECTIONS}, {WRK_SECONDS} s per row; "
+              f"wrk -t{WRK_THREADS} -c{CONNECTIONS}, {WRK_SECONDS} s per row, "
+              f"Accept-Encoding: {ACCEPT_ENCODING}; "
               f"{os.cpu_count()} cores, load average {load:.1f} at the start")
         bare_flask = measure(f"http://{HOST}:{bare}/ok", "GET", folder)
         static_file = measure(f"{proxy}/static/district.html", "GET", folder)
