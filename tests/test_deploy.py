@@ -102,6 +102,20 @@ def test_nginx_compresses_the_stylesheet_for_a_browser(proxy):
     assert gzip.decompress(body) == (REPO / "voterguide/static/style.css").read_bytes()
 
 
+def test_the_lookup_api_skips_nginx_cache_and_is_answered_by_the_app(proxy):
+    url, _ = proxy
+    for path in ("/api/v1/lookup?address=35401", "/es/api/v1/lookup?address=35401"):
+        for _ in range(2):
+            status, headers, body = fetch(url + path, headers={"Accept-Encoding": "gzip"})
+            if headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            assert status == 200 and b'"districts"' in body, path
+            assert headers["Cache-Control"] == "no-store"
+            assert headers.get("X-Cache-Status") is None  # never went through the cache
+    status, headers, _ = fetch(url + "/", data=b"address=35401")
+    assert status == 303  # the form's lookup still reaches the app
+
+
 def test_nginx_never_keeps_a_lookup_a_staff_page_or_a_campaign_visit(proxy):
     url, folder = proxy
     form = urllib.parse.urlencode({"address": ADDRESS}).encode()
