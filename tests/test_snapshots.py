@@ -456,3 +456,23 @@ def test_a_lookup_with_a_cookie_is_answered_by_flask_and_unmarked(make_app, plac
         assert answer.status_code == 200
         assert not marked(answer)
     assert kept_queries(app) == [] and places == [1]  # the API's own kept answer
+
+
+@pytest.mark.parametrize("path", ["/share/districts/al-circuit-6.png",
+                                  "/qr.svg?path=/districts/al-circuit-6"])
+def test_an_image_with_its_own_etag_is_kept_at_the_version_it_shows(make_app, path):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    first = client.get(path)
+    assert first.status_code == 200
+    [(_, _, kept_path, query)] = snapshots(app).entries
+    assert kept_path + (f"?{query}" if query else "") == path
+    again = client.get(path)
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers[
+        "ETag"]
+    assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}
+                      ).status_code == 304
+    [made_at] = [entry.version for entry in snapshots(app).entries.values()]
+    bump(app)  # a publish: made again at the new version
+    assert client.get(path).get_data() == first.get_data()
+    assert [entry.version for entry in snapshots(app).entries.values()] == [made_at + 1]
