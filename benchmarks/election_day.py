@@ -14,8 +14,9 @@ every request saying ``Accept-Encoding: gzip, deflate, br`` as browsers do:
 
 - requests/s and p99 of the home page, the district page, the lookup (form POST and API)
   and a share image: through nginx with its cache, and straight to one app server;
-- beside them, the bare Flask route and nginx serving the static file, so that each figure
-  has its baseline measured in the same run (the aims are ratios: see the README);
+- beside them, the bare Flask route and nginx serving the static file, measured before the
+  first route and again after each, so that each figure has its baseline measured just
+  before and just after it (the aims are ratios: see the README);
 - 10,000 lookups (form POSTs through nginx) at 100 connections, once the servers have
   settled (SETTLE_SECONDS): errors (answers of 4xx/5xx, socket errors), p99, and each app
   worker's memory before and after;
@@ -253,10 +254,35 @@ def seconds_until_seen(url: str, since: float, limit: float) -> float | None:
     return None
 
 
-def row(name: str, figures: dict[str, float], baseline: dict[str, float], aim: str) -> str:
-    share = figures["rps"] / baseline["rps"] * 100
-    return (f"{name:<42} {figures['rps']:>9,.0f} {figures['p99']:>8.1f} "
+def row(name: str, figures: dict[str, float], baseline: float, aim: str) -> str:
+    share = figures["rps"] / baseline * 100
+    return (f"{name:<42} {figures['rps']:>9,.0f} {figures['p99']:>8.1f} {baseline:>9,.0f} "
             f"{share:>6.0f}%  {aim:<28} {int(figures['errors']):>6}")
+
+
+class Baselines:
+    """The bare Flask route and nginx's static file, measured before the first route and
+    again after each: a route's share is of the mean of the baselines just before and just
+    after it, so that a machine whose load moves during the run (a shared one) moves both."""
+
+    def __init__(self, bare: str, static: str, folder: Path):
+        self.urls, self.folder = (static, bare), folder
+        self.runs: list[tuple[float, float]] = [self._measure()]
+
+    def _measure(self) -> tuple[float, float]:
+        return tuple(measure(url, "GET", self.folder)["rps"] for url in self.urls)
+
+    def next(self) -> tuple[float, float]:
+        """Measure both again; the means of this and the previous run (static, bare)."""
+        self.runs.append(self._measure())
+        before, after = self.runs[-2], self.runs[-1]
+        return (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
+
+    def summary(self) -> str:
+        static, bare = zip(*self.runs, strict=True)
+        return (f"baselines, {len(self.runs)} runs each: nginx's static file "
+                f"{min(static):,.0f}-{max(static):,.0f} req/s, the bare Flask route "
+                f"{min(bare):,.0f}-{max(bare):,.0f} req/s")
 
 
 def main() -> None:
@@ -315,22 +341,21 @@ def main() -> None:
               f"wrk -t{WRK_THREADS} -c{CONNECTIONS}, {WRK_SECONDS} s per row, "
               f"Accept-Encoding: {ACCEPT_ENCODING}; "
               f"{os.cpu_count()} cores, load average {load:.1f} at the start")
-        bare_flask = measure(f"http://{HOST}:{bare}/ok", "GET", folder)
-        static_file = measure(f"{proxy}/static/district.html", "GET", folder)
-        print(f"\n{'route':<42} {'req/s':>9} {'p99 ms':>8} {'share':>7}  {'of / aim':<28} "
-              f"{'errors':>6}")
-        print(row("baseline: bare Flask route (gunicorn)", bare_flask, bare_flask, "-"))
-        print(row("baseline: nginx, the district page as a file", static_file, static_file,
-                  "-"))
+        print(f"\n{'route':<42} {'req/s':>9} {'p99 ms':>8} {'baseline':>9} {'share':>7}  "
+              f"{'of / aim':<28} {'errors':>6}")
         aims = {"home page": ("static file, aim >= 50%", "bare Flask, aim >= 50%"),
                 "district page": ("static file, aim >= 50%", "bare Flask, aim >= 80%"),
                 "lookup API, ZIP": ("static file", "bare Flask, aim >= 60%")}
+        baselines = Baselines(f"http://{HOST}:{bare}/ok", f"{proxy}/static/district.html",
+                              folder)
         for name, method, path in ROUTES:
             through, straight = aims.get(name, ("static file", "bare Flask"))
-            print(row(f"{name}, through nginx", measure(proxy + path, method, folder),
-                      static_file, through))
-            print(row(f"{name}, straight to one app", measure(app + path, method, folder),
-                      bare_flask, straight))
+            figures = (measure(proxy + path, method, folder),
+                       measure(app + path, method, folder))
+            static_file, bare_flask = baselines.next()
+            print(row(f"{name}, through nginx", figures[0], static_file, through))
+            print(row(f"{name}, straight to one app", figures[1], bare_flask, straight))
+        print(baselines.summary())
 
         # The share image's row leaves the workers a backlog of answers nobody waits for any
         # more (wrk's requests timed out): let it drain, so the rush starts on idle servers.
