@@ -24,6 +24,7 @@ every request saying ``Accept-Encoding: gzip, deflate, br`` as browsers do:
   long until the other app server, and nginx, show it.
 
     python benchmarks/election_day.py            (make bench runs it too)
+    ROUNDS=3 WRK_SECONDS=4 python benchmarks/election_day.py   (each share: a median of 3)
 
 Nothing is asserted: it prints the figures. The client shares the machine with every
 server, so compare ratios, not absolute rates, between machines.
@@ -38,6 +39,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,6 +63,8 @@ CONNECTIONS = 100
 WRK_THREADS = 2
 WRK_SECONDS = int(os.environ.get("WRK_SECONDS", "8"))
 WARM_UP_SECONDS = 2
+#: How many times the table is measured (ROUNDS=3: each share's median of three).
+ROUNDS = int(os.environ.get("ROUNDS", "1"))
 LOOKUPS = 10_000
 #: Seconds between the last row and the 10,000 lookups, for the servers to finish their work.
 SETTLE_SECONDS = 10
@@ -341,21 +345,32 @@ def main() -> None:
               f"wrk -t{WRK_THREADS} -c{CONNECTIONS}, {WRK_SECONDS} s per row, "
               f"Accept-Encoding: {ACCEPT_ENCODING}; "
               f"{os.cpu_count()} cores, load average {load:.1f} at the start")
-        print(f"\n{'route':<42} {'req/s':>9} {'p99 ms':>8} {'baseline':>9} {'share':>7}  "
-              f"{'of / aim':<28} {'errors':>6}")
         aims = {"home page": ("static file, aim >= 50%", "bare Flask, aim >= 50%"),
                 "district page": ("static file, aim >= 50%", "bare Flask, aim >= 80%"),
                 "lookup API, ZIP": ("static file", "bare Flask, aim >= 60%")}
-        baselines = Baselines(f"http://{HOST}:{bare}/ok", f"{proxy}/static/district.html",
-                              folder)
-        for name, method, path in ROUTES:
-            through, straight = aims.get(name, ("static file", "bare Flask"))
-            figures = (measure(proxy + path, method, folder),
-                       measure(app + path, method, folder))
-            static_file, bare_flask = baselines.next()
-            print(row(f"{name}, through nginx", figures[0], static_file, through))
-            print(row(f"{name}, straight to one app", figures[1], bare_flask, straight))
-        print(baselines.summary())
+        shares: dict[str, list[float]] = {}
+        for number in range(1, ROUNDS + 1):
+            print(f"\nround {number} of {ROUNDS}, load average {os.getloadavg()[0]:.1f}")
+            print(f"{'route':<42} {'req/s':>9} {'p99 ms':>8} {'baseline':>9} {'share':>7}  "
+                  f"{'of / aim':<28} {'errors':>6}")
+            baselines = Baselines(f"http://{HOST}:{bare}/ok", f"{proxy}/static/district.html",
+                                  folder)
+            for name, method, path in ROUTES:
+                through, straight = aims.get(name, ("static file", "bare Flask"))
+                figures = (measure(proxy + path, method, folder),
+                           measure(app + path, method, folder))
+                for label, measured, baseline, aim in zip(
+                        (f"{name}, through nginx", f"{name}, straight to one app"), figures,
+                        baselines.next(), (through, straight), strict=True):
+                    print(row(label, measured, baseline, aim))
+                    shares.setdefault(f"{label:<42} {aim:<28}", []).append(
+                        measured["rps"] / baseline * 100)
+            print(baselines.summary())
+        if ROUNDS > 1:
+            print(f"\nshares over {ROUNDS} rounds: median (lowest-highest)")
+            for label, values in shares.items():
+                print(f"{label} {statistics.median(values):>5.0f}% "
+                      f"({min(values):.0f}-{max(values):.0f}%)")
 
         # The share image's row leaves the workers a backlog of answers nobody waits for any
         # more (wrk's requests timed out): let it drain, so the rush starts on idle servers.
