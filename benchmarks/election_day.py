@@ -6,14 +6,17 @@ cluster (initdb/pg_ctl, Unix socket) seeded with Alabama and the demo election; 
 redis-server; two gunicorn servers of the guide on different ports (two "machines", each
 with the repository's gunicorn.conf.py, sharing the database and Redis); a bare Flask route
 under the same gunicorn settings; and nginx running deploy/nginx.conf in front of the two
-app servers, with a copy of the district page as a static file beside the stylesheets.
+app servers, with a copy of the district page as a static file beside the stylesheets (and
+its gzip copy beside it, which nginx sends as it is: ``gzip_static``).
 
-Then, in one run, with wrk (100 connections, 2 threads, WRK_SECONDS each after a warm-up):
+Then, in one run, with wrk (100 connections, 2 threads, WRK_SECONDS each after a warm-up),
+every request saying ``Accept-Encoding: gzip, deflate, br`` as browsers do:
 
 - requests/s and p99 of the home page, the district page, the lookup (form POST and API)
   and a share image: through nginx with its cache, and straight to one app server;
-- beside them, the bare Flask route and nginx serving the static file, so that each figure
-  has its baseline measured in the same run (the aims are ratios: see the README);
+- beside them, the bare Flask route and nginx serving the static file, measured before the
+  first route and again after each, so that each figure has its baseline measured just
+  before and just after it (the aims are ratios: see the README);
 - 10,000 lookups (form POSTs through nginx) at 100 connections, once the servers have
   settled (SETTLE_SECONDS): errors (answers of 4xx/5xx, socket errors), p99, and each app
   worker's memory before and after;
@@ -21,6 +24,7 @@ Then, in one run, with wrk (100 connections, 2 threads, WRK_SECONDS each after a
   long until the other app server, and nginx, show it.
 
     python benchmarks/election_day.py            (make bench runs it too)
+    ROUNDS=3 WRK_SECONDS=4 python benchmarks/election_day.py   (each share: a median of 3)
 
 Nothing is asserted: it prints the figures. The client shares the machine with every
 server, so compare ratios, not absolute rates, between machines.
@@ -28,12 +32,14 @@ server, so compare ratios, not absolute rates, between machines.
 
 from __future__ import annotations
 
+import gzip
 import html
 import http.cookiejar
 import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,6 +63,8 @@ CONNECTIONS = 100
 WRK_THREADS = 2
 WRK_SECONDS = int(os.environ.get("WRK_SECONDS", "8"))
 WARM_UP_SECONDS = 2
+#: How many times the table is measured (ROUNDS=3: each share's median of three).
+ROUNDS = int(os.environ.get("ROUNDS", "1"))
 LOOKUPS = 10_000
 #: Seconds between the last row and the 10,000 lookups, for the servers to finish their work.
 SETTLE_SECONDS = 10
@@ -72,6 +80,8 @@ ROUTES = [
     ("share image", "GET", "/share/districts/al-circuit-6.png"),
 ]
 CANDIDATE = "al-circuit-6-kendall-lassiter"
+#: What a browser says it takes, sent with every request of the benchmark.
+ACCEPT_ENCODING = "gzip, deflate, br"
 
 
 def trivial_app():
@@ -160,7 +170,8 @@ def wrk(url: str, method: str, folder: Path, seconds: int = WRK_SECONDS,
         count_to: int | None = None) -> dict[str, float]:
     """Run wrk; its requests/s, p99 (ms), requests and errors (socket errors, 4xx/5xx)."""
     command = ["wrk", "-t", str(WRK_THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s",
-               "--latency", "-s", str(wrk_script(folder, method, count_to)), url]
+               "--latency", "-H", f"Accept-Encoding: {ACCEPT_ENCODING}",
+               "-s", str(wrk_script(folder, method, count_to)), url]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
                "requests": float(re.search(r"(\d+) requests in", out)[1]),
@@ -247,10 +258,35 @@ def seconds_until_seen(url: str, since: float, limit: float) -> float | None:
     return None
 
 
-def row(name: str, figures: dict[str, float], baseline: dict[str, float], aim: str) -> str:
-    share = figures["rps"] / baseline["rps"] * 100
-    return (f"{name:<42} {figures['rps']:>9,.0f} {figures['p99']:>8.1f} "
+def row(name: str, figures: dict[str, float], baseline: float, aim: str) -> str:
+    share = figures["rps"] / baseline * 100
+    return (f"{name:<42} {figures['rps']:>9,.0f} {figures['p99']:>8.1f} {baseline:>9,.0f} "
             f"{share:>6.0f}%  {aim:<28} {int(figures['errors']):>6}")
+
+
+class Baselines:
+    """The bare Flask route and nginx's static file, measured before the first route and
+    again after each: a route's share is of the mean of the baselines just before and just
+    after it, so that a machine whose load moves during the run (a shared one) moves both."""
+
+    def __init__(self, bare: str, static: str, folder: Path):
+        self.urls, self.folder = (static, bare), folder
+        self.runs: list[tuple[float, float]] = [self._measure()]
+
+    def _measure(self) -> tuple[float, float]:
+        return tuple(measure(url, "GET", self.folder)["rps"] for url in self.urls)
+
+    def next(self) -> tuple[float, float]:
+        """Measure both again; the means of this and the previous run (static, bare)."""
+        self.runs.append(self._measure())
+        before, after = self.runs[-2], self.runs[-1]
+        return (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
+
+    def summary(self) -> str:
+        static, bare = zip(*self.runs, strict=True)
+        return (f"baselines, {len(self.runs)} runs each: nginx's static file "
+                f"{min(static):,.0f}-{max(static):,.0f} req/s, the bare Flask route "
+                f"{min(bare):,.0f}-{max(bare):,.0f} req/s")
 
 
 def main() -> None:
@@ -288,8 +324,15 @@ def main() -> None:
         bare, _ = stack.enter_context(gunicorn("election_day:trivial_app()", env, folder, "/ok"))
         static = folder / "static"
         shutil.copytree(REPO / "voterguide" / "static", static)
-        with urllib.request.urlopen(f"http://{HOST}:{first}/districts/al-circuit-6") as page:
+        district = f"http://{HOST}:{first}/districts/al-circuit-6"
+        with urllib.request.urlopen(district) as page:
             (static / "district.html").write_bytes(page.read())
+        with urllib.request.urlopen(urllib.request.Request(
+                district, headers={"Accept-Encoding": "gzip"})) as page:
+            zipped = page.read()  # the app's own compressed copy, as it sends it
+            if page.headers.get("Content-Encoding") != "gzip":
+                zipped = gzip.compress(zipped, compresslevel=9, mtime=0)
+        (static / "district.html.gz").write_bytes(zipped)
         os.chmod(static, 0o755)
         proxy_port = free_port()
         stack.enter_context(nginx([f"{HOST}:{first}", f"{HOST}:{second}"], proxy_port, static,
@@ -299,24 +342,35 @@ def main() -> None:
         print(f"voterguide election day: PostgreSQL + Redis, 2 app servers (gunicorn.conf.py: "
               f"{os.environ.get('WEB_CONCURRENCY', '2')} workers x "
               f"{os.environ.get('GUNICORN_THREADS', '4')} threads each), nginx in front; "
-              f"wrk -t{WRK_THREADS} -c{CONNECTIONS}, {WRK_SECONDS} s per row; "
+              f"wrk -t{WRK_THREADS} -c{CONNECTIONS}, {WRK_SECONDS} s per row, "
+              f"Accept-Encoding: {ACCEPT_ENCODING}; "
               f"{os.cpu_count()} cores, load average {load:.1f} at the start")
-        bare_flask = measure(f"http://{HOST}:{bare}/ok", "GET", folder)
-        static_file = measure(f"{proxy}/static/district.html", "GET", folder)
-        print(f"\n{'route':<42} {'req/s':>9} {'p99 ms':>8} {'share':>7}  {'of / aim':<28} "
-              f"{'errors':>6}")
-        print(row("baseline: bare Flask route (gunicorn)", bare_flask, bare_flask, "-"))
-        print(row("baseline: nginx, the district page as a file", static_file, static_file,
-                  "-"))
         aims = {"home page": ("static file, aim >= 50%", "bare Flask, aim >= 50%"),
                 "district page": ("static file, aim >= 50%", "bare Flask, aim >= 80%"),
                 "lookup API, ZIP": ("static file", "bare Flask, aim >= 60%")}
-        for name, method, path in ROUTES:
-            through, straight = aims.get(name, ("static file", "bare Flask"))
-            print(row(f"{name}, through nginx", measure(proxy + path, method, folder),
-                      static_file, through))
-            print(row(f"{name}, straight to one app", measure(app + path, method, folder),
-                      bare_flask, straight))
+        shares: dict[str, list[float]] = {}
+        for number in range(1, ROUNDS + 1):
+            print(f"\nround {number} of {ROUNDS}, load average {os.getloadavg()[0]:.1f}")
+            print(f"{'route':<42} {'req/s':>9} {'p99 ms':>8} {'baseline':>9} {'share':>7}  "
+                  f"{'of / aim':<28} {'errors':>6}")
+            baselines = Baselines(f"http://{HOST}:{bare}/ok", f"{proxy}/static/district.html",
+                                  folder)
+            for name, method, path in ROUTES:
+                through, straight = aims.get(name, ("static file", "bare Flask"))
+                figures = (measure(proxy + path, method, folder),
+                           measure(app + path, method, folder))
+                for label, measured, baseline, aim in zip(
+                        (f"{name}, through nginx", f"{name}, straight to one app"), figures,
+                        baselines.next(), (through, straight), strict=True):
+                    print(row(label, measured, baseline, aim))
+                    shares.setdefault(f"{label:<42} {aim:<28}", []).append(
+                        measured["rps"] / baseline * 100)
+            print(baselines.summary())
+        if ROUNDS > 1:
+            print(f"\nshares over {ROUNDS} rounds: median (lowest-highest)")
+            for label, values in shares.items():
+                print(f"{label} {statistics.median(values):>5.0f}% "
+                      f"({min(values):.0f}-{max(values):.0f}%)")
 
         # The share image's row leaves the workers a backlog of answers nobody waits for any
         # more (wrk's requests timed out): let it drain, so the rush starts on idle servers.

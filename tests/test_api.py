@@ -227,3 +227,100 @@ def test_the_csv_names_its_columns_as_the_json_names_its_fields(client):
     for field in ("name", "party", "response_status", "website"):
         assert row[field] == (person[field] or "")
     assert row["withdrawn"] == str(person["withdrawn"])
+
+
+def kept(app) -> dict:
+    """The lookup answers the app keeps, by key."""
+    return dict(app.extensions.get("voterguide_lookup_answers").entries
+                if "voterguide_lookup_answers" in app.extensions else {})
+
+
+@pytest.fixture
+def places(monkeypatch):
+    """Counts the lookups the API works out (the real ones, counted)."""
+    from voterguide.guide import services
+
+    counted: list[object] = []
+    real = services.place
+
+    def place(location):
+        counted.append(location)
+        return real(location)
+
+    monkeypatch.setattr(services, "place", place)
+    return counted
+
+
+@pytest.mark.parametrize("query", ["35401", " 35401 ", "Tuscaloosa, AL", "tuscaloosa",
+                                   "Tuscaloosa County, Alabama", "Jefferson County"])
+def test_a_place_query_is_answered_again_from_the_kept_answer(app, client, places, query):
+    first = client.get("/api/v1/lookup", query_string={"address": query})
+    again = client.get("/api/v1/lookup", query_string={"address": query})
+    posted = client.post("/api/v1/lookup", json={"address": query})
+    assert first.status_code == again.status_code == posted.status_code == 200
+    assert len(places) == 1  # worked out once, then kept
+    assert again.get_data() == first.get_data() == posted.get_data()
+    assert again.headers["Content-Type"] == first.headers["Content-Type"]
+    assert again.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in again.headers
+    app.extensions["voterguide_lookup_answers"].entries.clear()
+    uncached = client.get("/api/v1/lookup", query_string={"address": query})
+    assert uncached.get_data() == first.get_data() and len(places) == 2
+
+
+def test_a_publish_changes_the_kept_answer(app, client, db, places):
+    from voterguide import content
+
+    client.get("/api/v1/lookup?address=35401")
+    answers = app.extensions["voterguide_lookup_answers"]
+    [key] = answers.entries
+    answers.entries[key] = b'{"kept": true}'  # what the version it was made at answers
+    assert client.get("/api/v1/lookup?address=35401").json == {"kept": True}
+    content.bump(db.session)  # a publish, a rollback or a data load
+    db.session.commit()
+    fresh = client.get("/api/v1/lookup?address=35401").json
+    assert fresh["districts"][0]["id"] == "ocd-division/country:us/state:al/circuit:6"
+    assert len(places) == 2 and list(answers.entries.values()) != [b'{"kept": true}']
+
+
+@pytest.mark.parametrize("query", [
+    "2000 University Blvd, Tuscaloosa, AL 35401", "University Blvd, Tuscaloosa",
+    "Tuscaloosa, AL 35401", "35401-1234", "AL 35401", "Main Street", "Tuscaloosa, Narnia",
+    "Tuscaloosa, AL, USA, Earth", "33.2, -87.5", "35401\u200b"])
+def test_an_address_is_never_kept(app, client, places, query):
+    for _ in range(2):
+        response = client.get("/api/v1/lookup", query_string={"address": query})
+        assert response.status_code in (200, 400, 422), query
+        assert response.status_code != 200 or response.headers["Cache-Control"] == "no-store"
+    assert kept(app) == {}
+    assert places == [] or len(places) == 2  # looked up afresh each time
+
+
+def test_a_refused_place_is_refused_the_same_way_every_time(client):
+    for _ in range(2):
+        response = client.get("/api/v1/lookup", query_string={"address": "Tusca\u200bloosa"})
+        assert response.status_code == 400 and response.json["error"]["code"] == (
+            "invalid_address")
+
+
+def test_nothing_is_kept_when_the_chain_asks_an_online_geocoder(make_app, chain_settings):
+    app = make_app(**chain_settings())
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get("/api/v1/lookup?address=35401").status_code == 200
+    assert kept(app) == {}
+
+
+def test_kept_answers_are_bounded_and_each_site_address_is_its_own(monkeypatch, app, client):
+    from voterguide.api import answers
+
+    monkeypatch.setattr(answers, "MAX_ENTRIES", 3)
+    app.extensions.pop("voterguide_lookup_answers", None)
+    for zip_code in ("35401", "35404", "35405", "35406", "35401"):
+        client.get(f"/api/v1/lookup?address={zip_code}")
+    assert [key[0] for key in kept(app)] == ["35405", "35406", "35401"]
+    # Another Host the app answers to (no SITE_URL here): its own URLs, its own entry.
+    other = client.get("/api/v1/lookup?address=35401", base_url="http://127.0.0.1")
+    assert other.json["districts"][0]["url"] == "http://127.0.0.1/districts/al-circuit-6"
+    assert client.get("/api/v1/lookup?address=35401").json["districts"][0]["url"] == (
+        "http://localhost/districts/al-circuit-6")

@@ -1,10 +1,13 @@
 """The deployment a user copies (deploy/): nginx running deploy/nginx.conf in front of the
 app in gunicorn keeps the public pages the guide marks public, serves the static files
-itself, never keeps a lookup, a staff page or a campaign visit, and logs no query string.
+itself, never keeps a lookup, a staff page or a campaign visit, and logs no query string;
+a browser that takes gzip gets the app's compressed copy of a page, one that does not gets it
+plain, whichever the cache fetched first.
 Also the app's trust in the proxy's forwarded headers (VOTERGUIDE_TRUSTED_PROXIES)."""
 
 from __future__ import annotations
 
+import gzip
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,10 +29,11 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirects)
 
 
-def fetch(url: str, data: bytes | None = None):
-    """(status, headers, body) without following redirects."""
+def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None):
+    """(status, headers, body as sent) without following redirects."""
     try:
-        with OPENER.open(urllib.request.Request(url, data=data), timeout=10) as response:
+        with OPENER.open(urllib.request.Request(url, data=data, headers=headers or {}),
+                         timeout=10) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
@@ -65,6 +69,51 @@ def test_nginx_serves_the_static_files_itself(proxy):
     assert status == 200 and body == (REPO / "voterguide/static/style.css").read_bytes()
     assert headers.get("X-Cache-Status") is None  # never reached the app's cache location
     assert "max-age=3600" in headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("first", ["gzip", ""])
+def test_nginx_sends_each_client_the_copy_it_takes(proxy, first):
+    url, _ = proxy
+    path = f"/districts/al-circuit-6?first={first or 'plain'}"  # a page nginx has not kept
+    gzip_client, plain_client = {"Accept-Encoding": "gzip, deflate"}, {}
+    order = [gzip_client, plain_client] if first else [plain_client, gzip_client]
+    answers = {}
+    for _ in range(3):
+        for client in order:
+            status, headers, body = fetch(url + path, headers=client)
+            assert status == 200 and headers.get("Set-Cookie") is None
+            assert "Accept-Encoding" in headers["Vary"]
+            answers.setdefault(bool(client), []).append((headers, body))
+    plain = [body for _, body in answers[False]]
+    assert b"<main" in plain[0] and all(body == plain[0] for body in plain)
+    for headers, _ in answers[False]:
+        assert headers.get("Content-Encoding") is None
+    for headers, body in answers[True]:
+        assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body) == plain[0]
+    assert answers[True][-1][0]["X-Cache-Status"] == "HIT"
+    assert answers[False][-1][0]["X-Cache-Status"] == "HIT"
+
+
+def test_nginx_compresses_the_stylesheet_for_a_browser(proxy):
+    url, _ = proxy
+    status, headers, body = fetch(url + "/static/style.css",
+                                  headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == (REPO / "voterguide/static/style.css").read_bytes()
+
+
+def test_the_lookup_api_skips_nginx_cache_and_is_answered_by_the_app(proxy):
+    url, _ = proxy
+    for path in ("/api/v1/lookup?address=35401", "/es/api/v1/lookup?address=35401"):
+        for _ in range(2):
+            status, headers, body = fetch(url + path, headers={"Accept-Encoding": "gzip"})
+            if headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            assert status == 200 and b'"districts"' in body, path
+            assert headers["Cache-Control"] == "no-store"
+            assert headers.get("X-Cache-Status") is None  # never went through the cache
+    status, headers, _ = fetch(url + "/", data=b"address=35401")
+    assert status == 303  # the form's lookup still reaches the app
 
 
 def test_nginx_never_keeps_a_lookup_a_staff_page_or_a_campaign_visit(proxy):

@@ -1,15 +1,19 @@
 """Whole public answers kept per process (web/snapshots.py): served again without Flask
 while the published guide's version is unchanged, never for a staff member, a cookie, a POST
 or anything private; another Host or query is another entry; 304s stay right; the memory
-bound holds. Whether an answer came from a snapshot shows by the view not running again."""
+bound holds; a client that takes gzip gets the kept page compressed (made once, when kept),
+the same page once decompressed. Whether an answer came from a snapshot shows by the view
+not running again."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,7 @@ from voterguide.guide import views
 from .support import sign_in
 
 PAGE = "/districts/al-circuit-6"
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
 
 @pytest.fixture
@@ -283,3 +288,191 @@ def test_a_staff_publish_changes_the_version_file(app, db, make_user):
     sign_in(staff, "admin@example.org")
     assert staff.post(f"/staff/changes/{draft.id}/publish").status_code == 303
     assert signal.key() != before
+
+
+def vary(response) -> set[str]:
+    """The request headers an answer says it varies on, lower-cased."""
+    return {name.strip().lower() for name in response.headers.get("Vary", "").split(",")
+            if name.strip()}
+
+
+def test_a_client_that_takes_gzip_gets_the_kept_page_compressed_once(make_app, monkeypatch):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    first = client.get(PAGE, headers=GZIP)  # the app's answer, kept, sent compressed
+    assert first.headers["Content-Encoding"] == "gzip"
+    made = []
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: made.append(1) or b"")
+    plain = client.get(PAGE)
+    zipped = client.get(PAGE, headers=GZIP)
+    assert made == []  # served from what was kept: nothing compressed per request
+    assert "Content-Encoding" not in plain.headers and b"<main" in plain.get_data()
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert gzip.decompress(first.get_data()) == plain.get_data()
+    assert int(zipped.headers["Content-Length"]) == len(zipped.get_data())
+    assert len(zipped.get_data()) * 3 < len(plain.get_data())
+    assert int(plain.headers["Content-Length"]) == len(plain.get_data())
+    for answer in (plain, zipped):
+        assert "accept-encoding" in vary(answer) and "cookie" not in vary(answer)
+        assert "Set-Cookie" not in answer.headers and "public" in answer.headers[
+            "Cache-Control"]
+        assert answer.headers["Content-Security-Policy"] == first.headers[
+            "Content-Security-Policy"]
+    assert zipped.headers["ETag"].startswith("W/")
+    assert zipped.headers["ETag"] == plain.headers["ETag"]  # weak: the same page either way
+
+
+@pytest.mark.parametrize("accept", ["", "identity", "gzip;q=0, deflate", "*;q=0", "br"])
+def test_a_client_that_does_not_take_gzip_gets_the_plain_page(make_app, accept):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    kept = client.get(PAGE, headers=GZIP).headers["Content-Encoding"] == "gzip"
+    answer = client.get(PAGE, headers={"Accept-Encoding": accept})
+    assert kept and "Content-Encoding" not in answer.headers
+    assert b"<main" in answer.get_data() and "accept-encoding" in vary(answer)
+
+
+def test_a_304_and_a_head_answer_either_copy(make_app):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    plain, zipped = client.get(PAGE), client.get(PAGE, headers=GZIP)
+    for held in (plain.headers["ETag"], zipped.headers["ETag"]):
+        for extra in ({}, GZIP):
+            again = client.get(PAGE, headers={"If-None-Match": held, **extra})
+            assert again.status_code == 304 and again.get_data() == b""
+            assert "Content-Encoding" not in again.headers
+            assert "Content-Length" not in again.headers
+            assert "accept-encoding" in vary(again)
+    head = client.head(PAGE, headers=GZIP)
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["Content-Encoding"] == "gzip"
+    assert head.headers["Content-Length"] == zipped.headers["Content-Length"]
+    bump(app)  # a publish: the held copy is stale, a new page in either copy
+    fresh = client.get(PAGE, headers={"If-None-Match": zipped.headers["ETag"], **GZIP})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != zipped.headers["ETag"]
+    assert gzip.decompress(fresh.get_data()) == client.get(PAGE).get_data()
+
+
+def test_small_and_binary_answers_are_kept_uncompressed(make_app, renders):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    for path in (PAGE, "/share/districts/al-circuit-6.png"):  # 15 bytes; a PNG
+        client.get(path)
+        answer = client.get(path, headers=GZIP)
+        assert answer.status_code == 200 and "Content-Encoding" not in answer.headers, path
+        assert "accept-encoding" not in vary(answer), path
+
+
+def fetch(url: str, headers: dict[str, str]) -> tuple[dict, bytes]:
+    """The headers and body of a GET, as sent (not decompressed)."""
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                timeout=10) as response:
+        return dict(response.headers), response.read()
+
+
+def test_gunicorn_sends_a_gzip_client_the_kept_page_compressed(server):
+    # The real server (gunicorn.conf.py's workers, the snapshot layer on by default).
+    plain_headers, plain = fetch(server + PAGE, {})
+    for _ in range(4):  # each worker keeps its own: every answer is right
+        headers, body = fetch(server + PAGE, GZIP)
+        assert headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(body) == plain
+        assert int(headers["Content-Length"]) == len(body)
+        assert "Accept-Encoding" in headers["Vary"]
+        assert "Set-Cookie" not in headers
+        assert headers["ETag"] == plain_headers["ETag"]
+    headers, body = fetch(server + PAGE, {})
+    assert "Content-Encoding" not in headers and body == plain
+
+
+LOOKUP = "/api/v1/lookup?address=35401"
+
+
+@pytest.fixture
+def places(monkeypatch):
+    """The lookups the API works out from now on (the real ones, counted)."""
+    from voterguide.guide import services
+
+    counted: list[object] = []
+    real = services.place
+    monkeypatch.setattr(services, "place", lambda location: counted.append(1) or real(
+        location))
+    return counted
+
+
+def marked(answer) -> bool:
+    """Whether an answer carries one of the app's own marks (none may leave the process)."""
+    return any(name.lower().startswith("x-voterguide") for name, _ in answer.headers)
+
+
+def kept_queries(app) -> list[str]:
+    """The query strings of the kept answers."""
+    return [query for _, _, _, query in snapshots(app).entries]
+
+
+def test_the_api_answer_to_a_zip_code_is_kept_whole_and_never_marked_outside(
+        make_app, places):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    first = client.get(LOOKUP)
+    app.extensions["voterguide_lookup_answers"].entries.clear()
+    again = client.get(LOOKUP)
+    assert again.get_data() == first.get_data() and places == [1]
+    assert app.extensions["voterguide_lookup_answers"].entries == {}  # Flask never ran
+    small = client.get(LOOKUP, headers=GZIP)  # a few hundred bytes: not worth compressing
+    assert small.get_data() == first.get_data() and places == [1]
+    for answer in (first, again, small):
+        assert answer.headers["Cache-Control"] == "no-store"  # for every other cache
+        assert not marked(answer)
+    bump(app)
+    assert client.get(LOOKUP).get_data() == first.get_data() and places == [1, 1]
+    assert kept_queries(app) == ["address=35401"]
+
+
+@pytest.mark.parametrize("query", [
+    "address=2000+University+Blvd%2C+Tuscaloosa%2C+AL+35401",
+    "address=35401&note=2000+University+Blvd", "address=35401&address=35404",
+    "lat=33.2&lon=-87.5"])
+def test_no_api_answer_to_an_address_or_a_query_with_more_in_it_is_kept(
+        make_app, places, query):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    for _ in range(2):
+        answer = client.get(f"/api/v1/lookup?{query}")
+        assert answer.status_code == 200, query
+        assert not marked(answer)
+    assert kept_queries(app) == [] and len(places) >= 1
+    answers = app.extensions.get("voterguide_lookup_answers")
+    assert "University" not in str(list(answers.entries) if answers else [])
+
+
+def test_a_lookup_with_a_cookie_is_answered_by_flask_and_unmarked(make_app, places):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    client.set_cookie("session", "anything")
+    for _ in range(2):
+        answer = client.get(LOOKUP)
+        assert answer.status_code == 200
+        assert not marked(answer)
+    assert kept_queries(app) == [] and places == [1]  # the API's own kept answer
+
+
+@pytest.mark.parametrize("path", ["/share/districts/al-circuit-6.png",
+                                  "/qr.svg?path=/districts/al-circuit-6"])
+def test_an_image_with_its_own_etag_is_kept_at_the_version_it_shows(make_app, path):
+    app = make_app(SNAPSHOT_SECONDS=600)
+    client = app.test_client()
+    first = client.get(path)
+    assert first.status_code == 200
+    [(_, _, kept_path, query)] = snapshots(app).entries
+    assert kept_path + (f"?{query}" if query else "") == path
+    again = client.get(path)
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers[
+        "ETag"]
+    assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}
+                      ).status_code == 304
+    [made_at] = [entry.version for entry in snapshots(app).entries.values()]
+    bump(app)  # a publish: made again at the new version
+    assert client.get(path).get_data() == first.get_data()
+    assert [entry.version for entry in snapshots(app).entries.values()] == [made_at + 1]

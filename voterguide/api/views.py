@@ -3,25 +3,31 @@ same vocabulary as the open data (voterguide/serializers.py, docs/open-data.md).
 
 Errors are ``{"error": {"code", "message"}}`` with a 4xx status (503 when the geocoder is
 down). ``POST /api/v1/lookup`` with a JSON body keeps the address out of URLs and logs.
+A lookup by a ZIP code or a place's name alone is answered from the process's kept answers
+(answers.py) while the published guide is unchanged; an address never is.
 """
 
 from __future__ import annotations
 
 import math
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from .. import queries, serializers
+from .. import content, queries, serializers
+from ..extensions import db
 from ..geo.districts import DistrictShape
 from ..geo.geocoding import AddressNotFound, GeocoderUnavailable, Location, Precision
 from ..guide import services
 from ..guide.forms import AddressForm
 from ..models import District
 from ..web.errors import json_error
-from ..web.hosts import absolute_url
+from ..web.hosts import absolute_url, site_url
 from ..web.rules import cacheable
+from ..web.snapshots import KEEP_HERE, kept_here
+from .answers import kept_answers, place_query
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -53,10 +59,17 @@ def http_error(error: HTTPException):
 def lookup():
     """The districts for an address, or for a latitude and longitude."""
     params = _lookup_params()
+    kept = None
     if "address" in params:
         if any(k in params for k in ("lat", "lon")):
             raise ApiError(400, "conflicting_parameters",
                            "Give an address or lat and lon, not both.")
+        kept = _kept_key(params["address"])
+        if kept is not None:
+            body = kept_answers().get(*kept)
+            if body is not None:
+                return _kept_here(_no_store(current_app.response_class(
+                    body, mimetype="application/json")))
         location = _locate(params["address"])
     elif "lat" in params or "lon" in params:
         location = Location(_coordinate(params, "lat", 90), _coordinate(params, "lon", 180),
@@ -81,9 +94,41 @@ def lookup():
     elif match.ambiguous:
         body["message"] = result.message()
     response = jsonify(body)
-    # A GET may carry an address in its query string: no cache may keep it, even by its URL.
+    if kept is not None:
+        kept_answers().put(*kept, response.get_data())
+        _kept_here(response)
+    return _no_store(response)
+
+
+def _kept_here(response):
+    """A kept place query's answer, marked for the process's snapshots too (served again
+    by its URL without Flask, web/snapshots.py) when its URL holds nothing but the query."""
+    if kept_here(current_app, request.environ) and list(request.args.items(multi=True)) == [
+            ("address", request.args.get("address"))]:
+        response.headers[KEEP_HERE] = "1"
+    return response
+
+
+def _no_store(response):
+    """A lookup's answer, which no cache may keep: a GET may carry an address in its query
+    string, and a cache would keep it by its URL."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _kept_key(query: object) -> tuple[int, tuple[str, ...]] | None:
+    """The version and key a place query's answer is kept under; None for an address (or
+    anything the address form would refuse: it is then checked, and looked up, as ever)."""
+    if not isinstance(query, str):
+        return None
+    text = " ".join(query.split())
+    if not text.isprintable() or len(text) > current_app.config["ADDRESS_MAX_LENGTH"]:
+        return None
+    place = place_query(text, services.locator())
+    if place is None:
+        return None
+    return (content.for_request(db.session).number,
+            (place, site_url(), request.script_root, str(get_locale() or "")))
 
 
 def _rounded(value: float | None) -> float | None:

@@ -123,6 +123,7 @@ def add_cache_headers(response: Response) -> Response:
         response.headers["Cache-Control"] = COUNTED
         return response
     if response.headers.get("ETag"):
+        _stamp()  # the version it shows: the snapshot layer keeps it at that one
         if "stale-while-revalidate" not in response.headers.get("Cache-Control", ""):
             response.cache_control.public = True
             response.cache_control.max_age = response.cache_control.max_age or int(
