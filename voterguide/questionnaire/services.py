@@ -501,13 +501,6 @@ def count_reminder(invitation: Invitation) -> None:
     invitation.last_reminded_at = now()
 
 
-def set_deadline(session: Session, questionnaire: Questionnaire, deadline: dt.date | None) -> None:
-    """Set a questionnaire's deadline (flushes); the working invitations follow it."""
-    questionnaire.deadline = deadline
-    session.flush()
-    follow_deadline(session, questionnaire)
-
-
 def follow_deadline(session: Session, questionnaire: Questionnaire) -> None:
     """Move the expiry of the questionnaire's working invitations to its deadline (flushes)."""
     from .tokens import expiry
@@ -538,5 +531,4 @@ def save_contact(session: Session, candidate: Candidate, email: str | None,
 
 __all__ = ["QuestionnaireRefused", "choices_for", "word_limit", "sheet", "read_answers",
            "save_draft", "submit", "decline", "return_to_candidate", "tracker",
-           "due_reminders", "why_not_remind", "count_reminder", "set_deadline",
-           "follow_deadline"]
+           "due_reminders", "why_not_remind", "count_reminder", "follow_deadline"]
