@@ -107,6 +107,7 @@ def test_invite_answer_without_javascript_publish(open_page, site, inbox):
     sign_in(staff, ADMIN, PASSWORD)
     staff.get_by_role("navigation", name="Staff").get_by_role(
         "link", name="Invitations and answers").click()
+    expect(staff).to_have_url(re.compile(r"/staff/invitations$"))
     audit(staff)  # both sample elections (Alabama's, California's), each with its tracker
     staff.get_by_role("link", name="2028 General Election (sample)").click()
     expect(staff).to_have_url(re.compile(TRACKER))
@@ -149,6 +150,7 @@ def test_invite_answer_without_javascript_publish(open_page, site, inbox):
     staff.reload()
     expect(row(staff, slug)).to_contain_text("Submitted, waiting to be published")
     row(staff, slug).get_by_role("link", name=re.compile("Change set")).click()
+    expect(staff).to_have_url(re.compile(r"/staff/changes/\d+$"))
     audit(staff)
     staff.get_by_role("link", name="Publish…").click()  # asked first, on a page of its own
     staff.get_by_role("button", name="Yes, publish").click()
