@@ -12,16 +12,23 @@ from flask import render_template_string
 from markupsafe import escape
 from wtforms.fields.core import Label
 
+from voterguide.web.language import babel
 from voterguide.web.staff_words import STAFF, s_l
 
 
 @pytest.fixture
 def fresh_staff_catalogue():
-    """The domain keeps what it loaded for the whole process: load it again here, and
-    forget this test's catalogue afterwards."""
-    STAFF.cache.clear()
+    """A domain keeps what it loaded for the whole process, keyed by language alone: load
+    them again here, and forget this test's catalogues afterwards (the voters' domain too,
+    which the test's folder holds none of: kept, it would leave every later app English)."""
+    def forget() -> None:
+        for domain in (STAFF, vars(babel).get("domain_instance")):  # None: not made yet
+            if domain is not None:
+                domain.cache.clear()
+
+    forget()
     yield
-    STAFF.cache.clear()
+    forget()
 
 
 def write_catalogue(folder, language: str, translations: dict[str, str]) -> None:
