@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..presenters import in_language
 from ..serializers import answer_fields, candidate_fields
+from ..timing import SN_
 from .tokens import now
 
 #: The most characters an explanation or a statement may have, whatever the word limit.
@@ -338,18 +339,18 @@ def return_to_candidate(session: Session, invitation: Invitation, note: str) -> 
 
 #: The tracker's states, from the furthest along.
 STATE_WORDS = {
-    "rolled_back": "Published, then rolled back",
-    "published": "Published",
-    "set_aside": "Submission discarded by staff",
-    "submitted": "Submitted, waiting to be published",
-    "declined": "Declined",
-    "returned": "Returned to the candidate",
-    "draft": "Draft saved",
-    "opened": "Opened",
-    "invited": "Invited",
-    "revoked": "Invitation withdrawn",
-    "expired": "Invitation expired",
-    "not_invited": "Not invited yet",
+    "rolled_back": SN_("Published, then rolled back"),
+    "published": SN_("Published"),
+    "set_aside": SN_("Submission discarded by staff"),
+    "submitted": SN_("Submitted, waiting to be published"),
+    "declined": SN_("Declined"),
+    "returned": SN_("Returned to the candidate"),
+    "draft": SN_("Draft saved"),
+    "opened": SN_("Opened"),
+    "invited": SN_("Invited"),
+    "revoked": SN_("Invitation withdrawn"),
+    "expired": SN_("Invitation expired"),
+    "not_invited": SN_("Not invited yet"),
 }
 
 
