@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import logging
+import time
 import urllib.parse
 import urllib.request
 
@@ -52,6 +53,17 @@ def production_server(seeded_database, tmp_path_factory, gunicorn_server):
         yield url, workdir / "gunicorn.log", database
 
 
+def logged_lines(log, expected: tuple[str, ...], seconds: float = 10.0) -> str:
+    """The access log once it holds every expected line: a worker writes its line after
+    the answer went out, so the last requests' lines may come a moment after the answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        logged = log.read_text()
+        if all(line in logged for line in expected) or time.monotonic() > deadline:
+            return logged
+        time.sleep(0.05)
+
+
 def test_the_production_server_logs_no_address(production_server):
     url, log, database = production_server
     opener = urllib.request.build_opener(
@@ -70,7 +82,7 @@ def test_the_production_server_logs_no_address(production_server):
                                      headers={"Content-Type": "application/json"})
     with opener.open(request) as response:
         assert response.status == 200
-    logged = log.read_text()
+    logged = logged_lines(log, ('"POST / ', '"GET /api/v1/lookup"', '"POST /api/v1/lookup"'))
     assert '"GET /api/v1/lookup"' in logged  # the access log is on, and keeps the path only
     assert "127.0.0.1" not in logged.replace(url, "")  # nor the visitor's IP address
     assert_absent(logged, "the server's log")
