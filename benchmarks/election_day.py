@@ -19,7 +19,9 @@ every request saying ``Accept-Encoding: gzip, deflate, br`` as browsers do:
   before and just after it (the aims are ratios: see the README);
 - 10,000 lookups (form POSTs through nginx) at 100 connections, once the servers have
   settled (SETTLE_SECONDS): errors (answers of 4xx/5xx, socket errors), p99, and each app
-  worker's memory before and after;
+  worker's memory before and after; beside them, as the latency's floor on this machine,
+  the same 10,000 POSTs through a second nginx (the same configuration) in front of two
+  bare Flask servers;
 - a publish through one app server (an admin signs in, edits a candidate, publishes): how
   long until the other app server, and nginx, show it.
 
@@ -89,7 +91,7 @@ def trivial_app():
     from flask import Flask
 
     app = Flask("trivial")
-    app.add_url_rule("/ok", "ok", lambda: "ok")
+    app.add_url_rule("/ok", "ok", lambda: "ok", methods=["GET", "POST"])
     return app
 
 
@@ -322,6 +324,8 @@ def main() -> None:
         second, second_process = stack.enter_context(
             gunicorn("voterguide:create_app()", env, folder, "/"))
         bare, _ = stack.enter_context(gunicorn("election_day:trivial_app()", env, folder, "/ok"))
+        other_bare, _ = stack.enter_context(
+            gunicorn("election_day:trivial_app()", env, folder, "/ok"))
         static = folder / "static"
         shutil.copytree(REPO / "voterguide" / "static", static)
         district = f"http://{HOST}:{first}/districts/al-circuit-6"
@@ -337,6 +341,9 @@ def main() -> None:
         proxy_port = free_port()
         stack.enter_context(nginx([f"{HOST}:{first}", f"{HOST}:{second}"], proxy_port, static,
                                   folder / "nginx"))
+        bare_proxy_port = free_port()
+        stack.enter_context(nginx([f"{HOST}:{bare}", f"{HOST}:{other_bare}"], bare_proxy_port,
+                                  static, folder / "nginx-bare"))
         proxy, app = f"http://{HOST}:{proxy_port}", f"http://{HOST}:{first}"
 
         print(f"voterguide election day: PostgreSQL + Redis, 2 app servers (gunicorn.conf.py: "
@@ -383,6 +390,14 @@ def main() -> None:
               f"{int(rush['requests']):,} answered, {int(rush['errors'])} errors "
               f"({int(rush['non_2xx'])} answers of 4xx/5xx, {int(rush['timeouts'])} timeouts), "
               f"p99 {rush['p99']:.1f} ms (aim: 0 errors, p99 < 250 ms)")
+        time.sleep(SETTLE_SECONDS / 2)
+        floor = wrk(f"http://{HOST}:{bare_proxy_port}/ok", "POST", folder, seconds=120,
+                    count_to=LOOKUPS)
+        print(f"  the floor: {LOOKUPS:,} POSTs of the same form to the bare Flask route, "
+              f"through the same nginx configuration in front of two bare servers: "
+              f"{int(floor['requests']):,} answered, {int(floor['errors'])} errors, "
+              f"p99 {floor['p99']:.1f} ms; the lookups' p99 is "
+              f"{rush['p99'] / floor['p99']:.1f}x it")
         for number, (was, now) in enumerate(zip(before, after, strict=True), 1):
             print(f"  app server {number} workers' memory: "
                   + ", ".join(f"{a / 1024:.1f} MB -> {b / 1024:.1f} MB"
