@@ -7,11 +7,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DATA_DIR, DESKTOP, HOST, PHONE, TIMEOUT_MS, settings
-from .support.browser import ADDRESS_LABEL, RECORD_VIOLATIONS, csp_violations, look_up
+from .support.browser import ADDRESS_LABEL, RECORD_VIOLATIONS, axe_results, csp_violations, look_up
 
 DISTRICTS = json.loads((DATA_DIR / "al" / "districts.json").read_text(encoding="utf-8"))
 ELECTION = json.loads((DATA_DIR / "al" / "demo-election.json").read_text(encoding="utf-8"))
@@ -183,7 +182,7 @@ def test_axe_finds_no_violations(new_page, picker_path, name, viewport):
     of its Content-Security-Policy (no inline script or style is blocked)."""
     page = new_page(viewport=viewport)
     open_named(page, name, picker_path)
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
     assert csp_violations(page) == []
 
@@ -327,7 +326,7 @@ def test_staff_import_flow(browser, staff_server, tmp_path):
 def audit(page: Page) -> None:
     """axe-core finds no accessibility violation on the page, it breaks no rule of its
     Content-Security-Policy, and it fits 320 px."""
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
     assert csp_violations(page) == [], page.url
     assert_fits_a_phone(page)

@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DESKTOP, TIMEOUT_MS
-from .support.browser import sign_in
+from .support.browser import axe_results, sign_in
 from .support.servers import staff_site
 
 EMAIL, PASSWORD = "admin@example.org", "correct horse battery staple"
@@ -28,7 +27,7 @@ def import_server(seeded_database, tmp_path_factory) -> str:
 
 def audit(page: Page) -> None:
     """axe-core finds no accessibility violation on the page."""
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 

@@ -8,11 +8,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from .support import DESKTOP, PHONE
-from .support.browser import look_up
+from .support.browser import axe_results, look_up
 
 BIRMINGHAM_SENTENCE = ("If you live in the Bessemer Cutoff, you also vote for the Bessemer "
                        "Division district attorney.")
@@ -78,6 +77,6 @@ def open_case(page, name: str) -> None:
 def test_axe_finds_no_violations_and_nothing_scrolls_sideways(new_page, name, viewport):
     page = new_page(viewport=viewport)
     open_case(page, name)
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

@@ -10,12 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import zxingcpp
-from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
 from .support import DESKTOP, HOST, PHONE
-from .support.browser import csp_violations
+from .support.browser import axe_results, csp_violations
 
 ADDRESS_LABEL = "Your home address"
 
@@ -124,7 +123,7 @@ AUDITS = [("/embed", DESKTOP), ("/embed", PHONE), ("/embed/al-circuit-6", PHONE)
 def test_axe_finds_no_violations(new_page, path, viewport):
     page = new_page(viewport=viewport)
     page.goto(path)
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
     assert csp_violations(page) == []  # no inline script or style was blocked
 

@@ -10,11 +10,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DATA_DIR
-from .support.browser import ADDRESS_LABEL, csp_violations, look_up
+from .support.browser import ADDRESS_LABEL, axe_results, csp_violations, look_up
 
 PHONE = {"width": 375, "height": 667}
 TABLET = {"width": 768, "height": 1024}
@@ -187,7 +186,7 @@ def test_a_long_answer_prints_in_full(new_page):
 def test_axe_finds_nothing_on_the_new_and_changed_pages(new_page, path, viewport):
     page = new_page(viewport=viewport)
     page.goto(path)
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
     assert csp_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
@@ -198,5 +197,5 @@ def test_axe_finds_nothing_on_the_error_page(new_page, address):
     page = new_page(viewport=PHONE)
     look_up(page, address)
     expect(page.get_by_role("alert")).to_be_attached()
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DESKTOP, PASSWORD, PHONE, TIMEOUT_MS
-from .support.browser import RECORD_VIOLATIONS, csp_violations, sign_in
+from .support.browser import RECORD_VIOLATIONS, axe_results, csp_violations, sign_in
 from .support.servers import staff_site
 
 EMAIL = "admin@example.org"
@@ -53,7 +52,7 @@ def page(browser, profile_server):
 
 def audit(page: Page) -> None:
     """No axe-core violation, no CSP violation, and the page fits 320 px."""
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
     assert csp_violations(page) == [], page.url
     viewport = page.viewport_size

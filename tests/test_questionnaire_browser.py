@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DESKTOP, PASSWORD, PHONE, TIMEOUT_MS
-from .support.browser import RECORD_VIOLATIONS, csp_violations, sign_in
+from .support.browser import RECORD_VIOLATIONS, axe_results, csp_violations, sign_in
 from .support.mailbox import body, mailbox
 from .support.servers import gunicorn
 
@@ -78,7 +77,7 @@ def open_page(browser, site):
 def audit(page: Page) -> None:
     """axe-core finds no violation, the page breaks no CSP rule, and it fits 320 px (axe
     needs JavaScript: the pages a candidate uses without it are audited with it)."""
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
     assert csp_violations(page) == [], page.url
     viewport = page.viewport_size

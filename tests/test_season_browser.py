@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .support import DESKTOP, TIMEOUT_MS
+from .support.browser import axe_results
 from .support.servers import staff_site
 
 EMAIL, PASSWORD = "admin@example.org", "correct horse battery staple"
@@ -42,7 +42,7 @@ class Walk:
             return
         self.seen.add(path)
         if self.audit:
-            results = Axe().run(page)
+            results = axe_results(page)
             assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
         target = self.phone or page
         if self.phone is not None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from .support import DESKTOP, PHONE
+from .support.browser import axe_results
 from .test_spanish_pages import english_left
 
 PAGES = ["/es/", "/es/districts/", "/es/districts/al-circuit-6", "/es/districts/al-circuit-10",
@@ -47,7 +47,7 @@ def test_axe_finds_no_violations_on_spanish_pages(new_page, path, viewport):
     page = new_page(viewport=viewport)
     page.goto(path)
     assert page.evaluate("document.documentElement.lang") == "es"
-    results = Axe().run(page)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, Response, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error, Page, Response, expect
 
 #: The address field's label on the home page.
 ADDRESS_LABEL = "Your home address"
@@ -15,6 +16,25 @@ ADDRESS_LABEL = "Your home address"
 RECORD_VIOLATIONS = """window.cspViolations = [];
 document.addEventListener("securitypolicyviolation",
   (e) => window.cspViolations.push(e.violatedDirective + " " + e.blockedURI));"""
+
+
+#: What Chromium says when a script ran on a document that a navigation was replacing.
+BETWEEN_PAGES = ("Execution context was destroyed", "reading 'documentElement'",
+                 "Cannot find context with specified id")
+
+
+def axe_results(page: Page):
+    """axe-core's findings on the page, once it has loaded. A click that navigates returns
+    before the next page is there; when axe was started on the page being left, it is run
+    again on the page that came (a test that meant an earlier page waits for its URL)."""
+    page.wait_for_load_state()
+    try:
+        return Axe().run(page)
+    except Error as error:
+        if not any(words in error.message for words in BETWEEN_PAGES):
+            raise
+    page.wait_for_load_state()
+    return Axe().run(page)
 
 
 def csp_violations(page) -> list[str]:
