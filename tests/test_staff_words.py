@@ -12,6 +12,8 @@ from flask import render_template_string
 from markupsafe import escape
 from wtforms.fields.core import Label
 
+from voterguide.models import ChangeSet, ChangeSetKind
+from voterguide.presenters import change_set_title
 from voterguide.web.language import babel
 from voterguide.web.staff_words import STAFF, s_l
 
@@ -76,6 +78,26 @@ def test_the_presenters_staff_wordings_are_shown_translated(
             '{{ "bio"|field_name }}; {{ field_value("bio", None) }}; {{ "yes_no"|kind_words }}; '
             '{{ field_value("bio", "A lawyer") }}')
     assert shown == "life story; (nothing); Yes or no; A lawyer"
+
+
+def test_a_change_sets_title_is_put_together_from_translated_wordings(
+        make_app, tmp_path, fresh_staff_catalogue):
+    write_catalogue(tmp_path, "en", {
+        "Import of %(file)s": "Upload of %(file)s",
+        "Rollback of the import of %(file)s": "Undoing the upload of %(file)s",
+        "%(title)s (no. %(number)s)": "%(title)s [#%(number)s]",
+        "a spreadsheet": "a sheet"})
+    app = make_app(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path))
+    upload = ChangeSet(id=7, kind=ChangeSetKind.IMPORT, file_name="<b>answers.csv")
+    undo = ChangeSet(id=8, kind=ChangeSetKind.ROLLBACK, rolls_back=upload)
+    unnamed = ChangeSet(id=9, kind=ChangeSetKind.IMPORT)
+    with app.test_request_context("/staff/"):
+        shown = render_template_string("{{ a|change_set_title }}; {{ b|change_set_title }}; "
+                                       "{{ c|change_set_title }}", a=upload, b=undo, c=unnamed)
+    assert shown == ("Upload of &lt;b&gt;answers.csv [#7]; Undoing the upload of "
+                     "&lt;b&gt;answers.csv [#8]; Upload of a sheet [#9]")
+    # What is stored or logged stays in English, whatever the catalogue says.
+    assert change_set_title(undo) == "Rollback of the import of <b>answers.csv (no. 8)"
 
 
 def test_the_shipped_staff_catalogues_change_no_word(client, fresh_staff_catalogue):

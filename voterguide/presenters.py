@@ -22,6 +22,7 @@ catalogue; their filters show them translated (voterguide/web/staff_words.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
@@ -117,27 +118,53 @@ def change_set_status(change_set: ChangeSet, rolled_back: bool = False) -> str:
     return CHANGE_SET_STATUS_WORDS[change_set_state(change_set, rolled_back)]
 
 
-def change_set_title(change_set: ChangeSet) -> str:
+#: How a change set is called, by kind (staff pages show them in the staff catalogue).
+TITLE_WORDS = {
+    "import": SN_("Import of %(file)s"),
+    "rollback": SN_("Rollback of %(what)s"),
+    "rollback_import": SN_("Rollback of the import of %(file)s"),
+    "questionnaire": SN_("Answers sent online by a candidate"),
+    "sample": SN_("Sample data loaded from %(file)s"),
+    "edit": SN_("Edits in the browser by %(by)s"),
+    "users": SN_("User change by %(by)s"),
+    "numbered": SN_("%(title)s (no. %(number)s)"),
+    "spreadsheet": SN_("a spreadsheet"),
+    "change": SN_("a change"),
+    "command_line": SN_("the command line"),
+}
+
+
+def change_set_title(change_set: ChangeSet, words: Callable[[str], str] = str) -> str:
     """A change set in plain words: "Import of answers.csv", "Edits in the browser by
-    ann@example.org", "Rollback of the import of answers.csv", with its number."""
+    ann@example.org", "Rollback of the import of answers.csv", with its number; ``words``
+    translates each wording (staff pages: the staff catalogue; stored text: English)."""
+    return words(TITLE_WORDS["numbered"]) % {"title": _title(change_set, words),
+                                             "number": change_set.id}
+
+
+def _title(change_set: ChangeSet, words: Callable[[str], str]) -> str:
+    """The change set's title without its number."""
+    def file_name(of: ChangeSet, default: str) -> str:
+        return of.file_name or words(TITLE_WORDS[default])
+
     if change_set.kind is ChangeSetKind.IMPORT:
-        words = f"Import of {change_set.file_name or 'a spreadsheet'}"
-    elif change_set.kind is ChangeSetKind.ROLLBACK:
+        return words(TITLE_WORDS["import"]) % {"file": file_name(change_set, "spreadsheet")}
+    if change_set.kind is ChangeSetKind.ROLLBACK:
         undone = change_set.rolls_back
-        words = "Rollback of " + (change_set_title(undone).split(" (no.")[0].lower()
-                                  if undone else "a change")
         if undone is not None and undone.kind is ChangeSetKind.IMPORT:
-            words = f"Rollback of the import of {undone.file_name or 'a spreadsheet'}"
-    elif change_set.kind is ChangeSetKind.QUESTIONNAIRE:
-        words = "Answers sent online by a candidate"
-    elif change_set.kind is ChangeSetKind.SAMPLE:
-        words = f"Sample data loaded from {change_set.file_name or 'the command line'}"
-    else:
-        by = change_set.created_by.email if change_set.created_by else "the command line"
-        words = f"Edits in the browser by {by}"
-        if change_set.changes and all(c["entity"] == "user" for c in change_set.changes):
-            words = f"User change by {by}"
-    return f"{words} (no. {change_set.id})"
+            return words(TITLE_WORDS["rollback_import"]) % {
+                "file": file_name(undone, "spreadsheet")}
+        what = _title(undone, words).lower() if undone else words(TITLE_WORDS["change"])
+        return words(TITLE_WORDS["rollback"]) % {"what": what}
+    if change_set.kind is ChangeSetKind.QUESTIONNAIRE:
+        return words(TITLE_WORDS["questionnaire"])
+    if change_set.kind is ChangeSetKind.SAMPLE:
+        return words(TITLE_WORDS["sample"]) % {"file": file_name(change_set, "command_line")}
+    by = (change_set.created_by.email if change_set.created_by
+          else words(TITLE_WORDS["command_line"]))
+    if change_set.changes and all(c["entity"] == "user" for c in change_set.changes):
+        return words(TITLE_WORDS["users"]) % {"by": by}
+    return words(TITLE_WORDS["edit"]) % {"by": by}
 
 
 #: Who wrote a biography, as staff pages say it.

@@ -88,3 +88,6 @@ def translate_staff_wordings(app: Flask) -> None:
         app.jinja_env.filters[name] = _translated(app.jinja_env.filters[name])
     for name in STAFF_GLOBALS:
         app.jinja_env.globals[name] = _translated(app.jinja_env.globals[name])
+    # A change set's title is put together from several wordings: each is translated.
+    title = app.jinja_env.filters["change_set_title"]
+    app.jinja_env.filters["change_set_title"] = lambda change_set: title(change_set, s_)
