@@ -19,9 +19,9 @@ every request saying ``Accept-Encoding: gzip, deflate, br`` as browsers do:
   before and just after it (the aims are ratios: see the README);
 - 10,000 lookups (form POSTs through nginx) at 100 connections, once the servers have
   settled (SETTLE_SECONDS): errors (answers of 4xx/5xx, socket errors), p99, then 10,000
-  more at once, and each app worker's memory before, between and after; beside them, as the latency's floor on this machine,
-  the same 10,000 POSTs through a second nginx (the same configuration) in front of two
-  bare Flask servers;
+  more at once, and each app worker's memory before, between and after; beside them, as
+  the latency's floor on this machine, the same 10,000 POSTs through a second nginx (the
+  same configuration) in front of two bare Flask servers;
 - a publish through one app server (an admin signs in, edits a candidate, publishes): how
   long until the other app server, and nginx, show it.
 
