@@ -270,7 +270,40 @@ def test_with_redis_a_publish_in_another_process_shows_through_its_counter(
     sent = queries(app)
     assert client.get(PAGE).status_code == 200 and sent == [] and len(renders) == 1
     bump_in_another_process(app, REDIS_URL=redis_url, INSTANCE_PATH=str(tmp_path / "two"))
-    assert client.get(PAGE).get_data() == b"<p>render 2</p>"
+    # The counter is read again once the process's last read is REUSE_SECONDS old.
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=content.RedisSignal.REUSE_SECONDS)
+    with time_machine.travel(later):
+        assert client.get(PAGE).get_data() == b"<p>render 2</p>"
+
+
+def redis_gets(redis_url) -> int:
+    """How many GETs the Redis server has answered since it started."""
+    import redis
+
+    stats = redis.Redis.from_url(redis_url).info("commandstats")
+    return int(stats.get("cmdstat_get", {}).get("calls", 0))
+
+
+def test_with_redis_a_process_reads_the_counter_a_few_times_a_second_not_each_request(
+        make_app, renders, redis_url, tmp_path):
+    app = make_app(SNAPSHOT_SECONDS=600, REDIS_URL=redis_url,
+                   INSTANCE_PATH=str(tmp_path / "one"))
+    client = app.test_client()
+    start = dt.datetime.now(dt.UTC)
+    with time_machine.travel(start, tick=False):
+        client.get(PAGE)
+        before = redis_gets(redis_url)
+        answers = [client.get(PAGE).status_code for _ in range(20)]
+        assert answers == [200] * 20 and redis_gets(redis_url) == before  # all reused
+    step = dt.timedelta(seconds=content.RedisSignal.REUSE_SECONDS)
+    with time_machine.travel(start + step, tick=False):
+        assert client.get(PAGE).status_code == 200
+        assert redis_gets(redis_url) == before + 1  # one read, once it was that old
+    # A publish in this process is seen at once, without waiting out the reuse.
+    with time_machine.travel(start + step, tick=False), app.app_context():
+        content.bump(db.session)
+        db.session.commit()
+        assert client.get(PAGE).get_data() == b"<p>render 2</p>"
 
 
 def test_a_staff_publish_changes_the_version_file(app, db, make_user):

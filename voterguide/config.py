@@ -284,7 +284,8 @@ SETTINGS: tuple[Setting, ...] = (
             "folder instead of a database query a request; a process reuses the version "
             "while the file is unchanged, for at most this long (0: no file). With "
             "REDIS_URL, a counter in Redis instead (several machines share no instance "
-            "folder); several machines without Redis: set it to 0"),
+            "folder), read by each process at most every 0.25 s; several machines without "
+            "Redis: set it to 0"),
     Setting("PUBLIC_MAX_AGE", 30, whole("seconds", 0, 86400),
             "how long browsers, nginx and CDNs may keep a public page before asking again "
             "(Cache-Control max-age; 0: ask every time); a publish shows after at most this "
